@@ -1,0 +1,1 @@
+"""grading: pure library (imports nothing from exam_center or the other libraries)."""

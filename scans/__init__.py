@@ -1,0 +1,1 @@
+"""scans: pure library (imports nothing from exam_center or the other libraries)."""

@@ -1,0 +1,1 @@
+"""seating: pure library (imports nothing from exam_center or the other libraries)."""
