@@ -1,0 +1,44 @@
+"""audit list / audit verify."""
+
+from __future__ import annotations
+
+import typer
+
+from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.services import audit
+
+audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def verify(ctx: typer.Context) -> None:
+    """Check the hash chain; report the first entry that was altered or removed."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = audit.verify_chain(session=s)
+    if report.ok:
+        console.print(f"Audit log intact: {report.entries} entries.")
+        return
+    console.print(f"[red]Audit log broken[/]: {report.problem}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def list_(
+    ctx: typer.Context,
+    limit: int = typer.Option(50, help="newest first"),
+    action: str | None = typer.Option(None, help="action prefix, e.g. candidates"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show the newest audit entries."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        lines = audit.list_entries(session=s, limit=limit, action=action)
+    if as_json:
+        print_json([line.__dict__ for line in lines])
+        return
+    table(
+        "审计日志",
+        ["#", "time (UTC)", "operator", "action", "detail"],
+        [[x.id, x.at.strftime("%Y-%m-%d %H:%M:%S"), x.operator, x.action, x.detail] for x in lines],
+    )

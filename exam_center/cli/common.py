@@ -1,0 +1,34 @@
+"""What every command shares: the workspace from the global options, output helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from exam_center.services.workspace import Workspace
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    ws = ctx.obj
+    assert isinstance(ws, Workspace), "the root callback sets the workspace"
+    return ws
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    t = Table(title=title, show_lines=False)
+    for h in headers:
+        t.add_column(h)
+    for r in rows:
+        t.add_row(*(str(c) for c in r))
+    console.print(t)

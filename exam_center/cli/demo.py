@@ -1,0 +1,39 @@
+"""exam-center demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from exam_center.cli.common import console, workspace
+from exam_center.demo.run import STAGES, run_demo
+from exam_center.services.workspace import open_workspace
+
+
+def demo(
+    ctx: typer.Context,
+    dir: Path | None = typer.Option(
+        None, "--dir", help="the demo workspace (default: --workspace)"
+    ),
+    candidates: int = typer.Option(150, "--candidates", min=14, help="how many candidates"),
+    seed: int = typer.Option(2022, "--seed", help="the random seed of everything synthetic"),
+    until: str | None = typer.Option(None, "--until", help=f"stop after: {', '.join(STAGES)}"),
+) -> None:
+    """A whole synthetic exam, end to end; leaves a workspace the other commands continue."""
+    ws = workspace(ctx)
+    if dir is not None:
+        ws.close()
+        ws = open_workspace(ws.settings.model_copy(update={"workspace": dir}))
+        ctx.obj = ws
+    ws.close()  # the demo wipes the folder first: no database may be open on it
+    done = run_demo(
+        ws,
+        candidates=candidates,
+        seed=seed,
+        until=until,
+        say=lambda line: console.print(line, markup=False, highlight=False),
+    )
+    console.print(
+        f"Demo finished ({', '.join(done)}). Continue with: exam-center --workspace {ws.path} …"
+    )

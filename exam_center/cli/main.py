@@ -1,0 +1,70 @@
+"""The root command: global options, sub-commands, and one clear message per error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from exam_center.cli import registration
+from exam_center.cli.audit import audit_app
+from exam_center.cli.common import err_console
+from exam_center.cli.demo import demo
+from exam_center.errors import ExamCenterError
+from exam_center.services.workspace import open_workspace
+from exam_center.settings import load_settings
+
+app = typer.Typer(
+    name="exam-center",
+    help="Offline exam administration and grading: roster to awards.",
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None, "--db", help="database URL (default: SQLite in the workspace)"
+    ),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", "-w", help="the exam's folder (database, scans, exports)"
+    ),
+    operator: str | None = typer.Option(
+        None, "--operator", help="who is acting (for the audit log)"
+    ),
+) -> None:
+    settings = load_settings(db=db, workspace=workspace, operator=operator)
+    ctx.obj = open_workspace(settings)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        from exam_center.cli.tui import run_tui
+
+        run_tui(ctx)
+
+
+app.command()(registration.init)
+app.add_typer(registration.candidates_app, name="candidates")
+app.add_typer(registration.rooms_app, name="rooms")
+app.add_typer(registration.invigilators_app, name="invigilators")
+app.add_typer(audit_app, name="audit")
+app.command()(demo)
+
+
+@app.command()
+def tui(ctx: typer.Context) -> None:
+    """The terminal UI for exam-centre staff, proctors and results officers."""
+    from exam_center.cli.tui import run_tui
+
+    run_tui(ctx)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except ExamCenterError as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,135 @@
+"""init, candidates, rooms, invigilators."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+
+from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.services import exams, registration, venues
+
+candidates_app = typer.Typer(
+    help="Register candidates and check eligibility.", no_args_is_help=True
+)
+rooms_app = typer.Typer(help="Exam rooms.", no_args_is_help=True)
+invigilators_app = typer.Typer(help="Invigilators.", no_args_is_help=True)
+
+
+def init(ctx: typer.Context, definition: Path = typer.Argument(..., help="EXAM.toml")) -> None:
+    """Create the exam from its definition (validated; each error names its key)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        summary = exams.init_exam(definition, session=s, operator=ws.operator)
+    console.print(
+        f"Created exam [bold]{summary.code}[/] {summary.title}: {summary.teams} teams, "
+        f"{summary.objective_questions} objective questions, full marks {summary.max_score:g}."
+    )
+
+
+@candidates_app.command("import")
+def candidates_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="roster, .csv or .xlsx"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check only, import nothing"),
+) -> None:
+    """Import a roster: every error reported by row and column; all rows or none."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = registration.import_candidates(
+            file, session=s, operator=ws.operator, dry_run=dry_run
+        )
+    verb = f"would import {report.rows}" if dry_run else f"imported {report.imported}"
+    console.print(
+        f"{report.source}: {report.rows} rows, {verb}; "
+        f"{report.ineligible} not eligible (see `candidates check`)."
+    )
+
+
+@candidates_app.command("check")
+def candidates_check(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="machine-readable")
+) -> None:
+    """Eligibility report: every candidate who fails, with every rule that fails."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        rows = registration.list_candidates(session=s)
+    bad = [r for r in rows if not r.eligible]
+    if as_json:
+        print_json(
+            {
+                "candidates": len(rows),
+                "eligible": len(rows) - len(bad),
+                "ineligible": [
+                    {
+                        "candidate_id": r.id,
+                        "name": r.name,
+                        "team": r.team,
+                        "failures": [asdict(f) for f in r.failures],
+                    }
+                    for r in bad
+                ],
+            }
+        )
+        return
+    console.print(
+        f"{len(rows)} candidates, {len(rows) - len(bad)} eligible, {len(bad)} not eligible."
+    )
+    if bad:
+        table(
+            "不符合参赛条件",
+            ["ID", "姓名", "设区市", "原因"],
+            [[r.id, r.name, r.team, "；".join(f.message for f in r.failures)] for r in bad],
+        )
+
+
+@candidates_app.command("list")
+def candidates_list(
+    ctx: typer.Context,
+    team: str | None = typer.Option(None, help="only this team"),
+    search: str | None = typer.Option(None, help="name or resident ID contains"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the registered candidates."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        rows = registration.list_candidates(session=s, team=team, search=search)
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    table(
+        f"{len(rows)} candidates",
+        ["ID", "姓名", "设区市", "单位", "参赛资格"],
+        [[r.id, r.name, r.team, r.unit, "符合" if r.eligible else "不符合"] for r in rows],
+    )
+
+
+@rooms_app.command("import")
+def rooms_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="rooms, .csv or .xlsx"),
+    dry_run: bool = typer.Option(False, "--dry-run"),
+) -> None:
+    """Import rooms: code, building, rows, columns, unusable seats."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = venues.import_rooms(file, session=s, operator=ws.operator, dry_run=dry_run)
+    console.print(
+        f"{report.source}: {'checked' if dry_run else f'imported {report.imported} rooms'}."
+    )
+
+
+@invigilators_app.command("import")
+def invigilators_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="invigilators, .csv or .xlsx"),
+    dry_run: bool = typer.Option(False, "--dry-run"),
+) -> None:
+    """Import invigilators: id, name, team, unit, phone."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = venues.import_invigilators(file, session=s, operator=ws.operator, dry_run=dry_run)
+    console.print(
+        f"{report.source}: {'checked' if dry_run else f'imported {report.imported} invigilators'}."
+    )

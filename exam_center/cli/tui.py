@@ -1,0 +1,18 @@
+"""Opening the TUI from the CLI (the app itself lives in exam_center.tui)."""
+
+from __future__ import annotations
+
+import typer
+
+from exam_center.cli.common import err_console, workspace
+
+
+def run_tui(ctx: typer.Context) -> None:
+    try:
+        from exam_center.tui.app import make_app
+    except ImportError:
+        err_console.print(
+            "The terminal UI is not part of this build yet; see `exam-center --help`."
+        )
+        raise typer.Exit(2) from None
+    make_app(workspace(ctx)).run()

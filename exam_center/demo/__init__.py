@@ -1,0 +1,1 @@
+"""A whole synthetic exam, end to end: `exam-center demo`."""

@@ -1,0 +1,80 @@
+"""Domain errors. Each carries what a person needs to fix the problem: the file,
+row, column, key or page, and one clear message. The CLI and TUI print them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ExamCenterError(Exception):
+    """Base of every error the CLI and TUI turn into one clear message."""
+
+
+class WorkspaceError(ExamCenterError):
+    """The workspace or its database cannot be used as it stands."""
+
+
+class SchemaTooNew(WorkspaceError):
+    """The database was written by a newer exam-center than this one."""
+
+
+class NoExam(ExamCenterError):
+    def __init__(self) -> None:
+        super().__init__("no exam in this workspace yet: run `exam-center init EXAM.toml` first")
+
+
+class ExamExists(ExamCenterError):
+    """`init` on a workspace that already holds an exam."""
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+class DefinitionError(ExamCenterError):
+    """The exam definition (TOML) is invalid; every problem names its key."""
+
+    def __init__(self, source: str, problems: list[DefinitionProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s) in the exam definition\n{lines}")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportRejected(ExamCenterError):
+    """A roster-like file with errors: nothing was imported."""
+
+    source: str
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"{self.source}: {len(self.problems)} error(s); nothing was imported"
+        return head + "".join(f"\n  {p}" for p in self.problems)
+
+
+class FileFormatError(ExamCenterError):
+    """A file that cannot be read at all (format, encoding, missing header)."""
+
+
+class NotAllowed(ExamCenterError):
+    """An action refused in the exam's current state, with the reason."""

@@ -1,0 +1,121 @@
+"""Database tables (SQLModel), one class per table.
+
+Only `exam_center.services` opens sessions on these. Every schema change is an
+Alembic migration under `exam_center/migrations/versions`. Services hand plain read
+models to the CLI and TUI, never these live rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _json_dict() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Exam(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    title: str
+    exam_date: date
+    venue: str
+    eligibility_date: date
+    admission_prefix: str = Field(max_length=16)
+    definition_toml: str = Field(sa_column=Column(Text, nullable=False))
+    policy: dict[str, Any] = _json_dict()
+    # HMAC key of the answer sheets' QR codes: made at `init`, never printed or exported.
+    secret_hex: str = Field(max_length=128)
+    created_at: datetime
+    finalised_at: datetime | None = None
+    results_digest: str | None = None
+
+
+class Section(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    position: int
+    name: str
+    kind: str = Field(max_length=16)
+    count: int
+    options: int
+    points: float
+    first_number: int
+    scoring: str = Field(default="all_or_nothing", max_length=32)
+    partial_fraction: float = 0.5
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("exam_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    name: str
+    position: int
+    # 省厅本级 sends contestants but is not ranked as a team.
+    ranked: bool = True
+
+
+class Candidate(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("exam_id", "id_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    name: str
+    id_number: str = Field(max_length=18)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    unit: str = ""
+    gender: str = Field(default="", max_length=4)
+    phone: str = Field(default="", max_length=20)
+    star_titles: int = 0
+    weekly_points: int = 0
+    prior_invitational: bool = False
+    prior_regional: bool = False
+    prior_national: bool = False
+    online_test_2021: bool = False
+    law_contest_2019: bool = False
+    national_expert_title: bool = False
+    prior_honours: list[dict[str, Any]] = _json_list()
+    source_file: str = ""
+    source_row: int = 0
+    registered_at: datetime
+
+
+class Room(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("exam_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    code: str
+    building: str = ""
+    rows: int
+    cols: int
+    unusable: list[int] = _json_list()
+
+
+class Invigilator(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("exam_id", "staff_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    staff_id: str
+    name: str
+    team: str = ""
+    unit: str = ""
+    phone: str = ""
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only; each entry's hash covers its content and the previous hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    operator: str
+    action: str = Field(index=True)
+    detail: dict[str, Any] = _json_dict()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,241 @@
+"""Registration: candidates from CSV/XLSX rosters, all-or-nothing, and eligibility."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
+
+from exam_center.eligibility import EligibilityFacts, RuleFailure, check_eligibility
+from exam_center.errors import ImportRejected, RowProblem
+from exam_center.honours import parse_honours
+from exam_center.models import Candidate, Team
+from exam_center.resident_id import gender_of, id_problem, normalise_id
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, teams
+from exam_center.tables import (
+    Cell,
+    Column,
+    map_columns,
+    parse_bool,
+    parse_id_text,
+    parse_int,
+    parse_rows,
+    parse_text,
+    read_table,
+)
+
+
+def _honours(value: Cell) -> list[dict[str, object]]:
+    return parse_honours(str(value))
+
+
+def _flag(key: str, *aliases: str) -> Column:
+    return Column(key, aliases, required=False, parse=parse_bool, default=False)
+
+
+ROSTER_COLUMNS = (
+    Column("name", ("姓名",), parse=parse_text),
+    Column("id_number", ("身份证号", "身份证号码", "公民身份号码", "id"), parse=parse_id_text),
+    Column("team", ("设区市", "所属设区市", "代表队", "city"), parse=parse_text),
+    Column("unit", ("单位", "工作单位"), required=False, parse=parse_text, default=""),
+    Column("gender", ("性别",), required=False, parse=parse_text, default=""),
+    Column(
+        "phone", ("手机", "手机号", "联系电话"), required=False, parse=parse_id_text, default=""
+    ),
+    Column("star_titles", ("日日学之星次数", "日日学之星", "star_titles"), parse=parse_int),
+    Column("weekly_points", ("周周练积分", "周周练累计积分"), parse=parse_int),
+    _flag("prior_invitational", "参加过省际邀请赛", "省际邀请赛"),
+    _flag("prior_regional", "参加过区域赛", "区域赛"),
+    _flag("prior_national", "参加过全国赛", "全国赛"),
+    _flag("online_test_2021", "参加过2021年度全国统一在线比试", "2021全国统一在线比试"),
+    _flag("law_contest_2019", "参加过2019年度全国人社法治知识竞赛", "2019全国人社法治知识竞赛"),
+    _flag("national_expert_title", "已获全国人社知识通", "全国人社知识通"),
+    Column("prior_honours", ("既往荣誉", "获奖情况"), required=False, parse=_honours, default=[]),
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    source: str
+    rows: int
+    imported: int
+    ineligible: int
+    dry_run: bool
+
+
+def _team_lookup(session: Session) -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for t in teams(session):
+        assert t.id is not None
+        lookup[t.name] = t.id
+        lookup[t.name + "市"] = t.id  # rosters often write 南京市 for 南京
+    return lookup
+
+
+def import_candidates(
+    path: Path, *, session: Session, operator: str, dry_run: bool = False
+) -> ImportReport:
+    """Validate every row; import all of them or none, reporting every error."""
+    exam = current_exam(session)
+    assert exam.id is not None
+    table = read_table(path)
+    index = map_columns(table, ROSTER_COLUMNS)
+
+    def shown(key: str) -> str:
+        return table.headers[index[key]] if key in index else key
+
+    team_ids = _team_lookup(session)
+    team_names = "、".join(t.name for t in teams(session))
+    existing = set(
+        session.exec(select(Candidate.id_number).where(Candidate.exam_id == exam.id)).all()
+    )
+    seen: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    records: list[dict[str, Any]] = []
+    now = datetime.now(UTC)
+    ineligible = 0
+    for row_no, rec, row_problems in parse_rows(table, ROSTER_COLUMNS):
+        problems.extend(row_problems)
+        id_number = normalise_id(rec["id_number"] or "")
+        if id_number and not any(p.column == shown("id_number") for p in row_problems):
+            why = id_problem(id_number, not_after=exam.eligibility_date)
+            if why:
+                problems.append(RowProblem(row_no, shown("id_number"), why))
+            elif id_number in seen:
+                problems.append(
+                    RowProblem(
+                        row_no, shown("id_number"), f"{id_number} repeats row {seen[id_number]}"
+                    )
+                )
+            elif id_number in existing:
+                problems.append(
+                    RowProblem(row_no, shown("id_number"), f"{id_number} is already registered")
+                )
+            elif rec["gender"] and rec["gender"] != gender_of(id_number):
+                problems.append(
+                    RowProblem(
+                        row_no, shown("gender"), f"{rec['gender']} does not match the resident ID"
+                    )
+                )
+            seen.setdefault(id_number, row_no)
+        team = rec["team"]
+        if team and team not in team_ids:
+            problems.append(
+                RowProblem(row_no, shown("team"), f"{team!r} is not a team ({team_names})")
+            )
+        for key in ("star_titles", "weekly_points"):
+            if isinstance(rec[key], int) and rec[key] < 0:
+                problems.append(RowProblem(row_no, shown(key), "cannot be negative"))
+        if problems:
+            continue  # once the file has an error nothing is imported; keep checking rows
+        rec["id_number"] = id_number
+        facts = EligibilityFacts(**{k: rec[k] for k in EligibilityFacts.__dataclass_fields__})
+        ineligible += not check_eligibility(facts).eligible
+        records.append(
+            rec
+            | {
+                "exam_id": exam.id,
+                "team_id": team_ids[team],
+                "source_file": Path(table.source).name,
+                "source_row": row_no,
+                "registered_at": now,
+            }
+        )
+        del records[-1]["team"]
+    if problems:
+        raise ImportRejected(table.source, problems)
+    if not dry_run and records:
+        session.execute(insert(Candidate), records)
+        audit.record(
+            session,
+            operator=operator,
+            action="candidates.import",
+            file=str(path),
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            rows=len(records),
+        )
+    return ImportReport(
+        table.source, len(table.rows), 0 if dry_run else len(records), ineligible, dry_run
+    )
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    id: int
+    name: str
+    id_number: str
+    team: str
+    unit: str
+    gender: str
+    eligible: bool
+    failures: tuple[RuleFailure, ...]
+    prior_honours: tuple[tuple[str, int], ...]
+
+
+def _facts(c: Candidate) -> EligibilityFacts:
+    return EligibilityFacts(
+        star_titles=c.star_titles,
+        weekly_points=c.weekly_points,
+        prior_invitational=c.prior_invitational,
+        prior_regional=c.prior_regional,
+        prior_national=c.prior_national,
+        online_test_2021=c.online_test_2021,
+        law_contest_2019=c.law_contest_2019,
+        national_expert_title=c.national_expert_title,
+    )
+
+
+def list_candidates(
+    *,
+    session: Session,
+    team: str | None = None,
+    eligible: bool | None = None,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[CandidateRow]:
+    exam = current_exam(session)
+    query = (
+        select(Candidate, Team.name)
+        .join(Team, col(Team.id) == col(Candidate.team_id))
+        .where(Candidate.exam_id == exam.id)
+        .order_by(col(Team.position), col(Candidate.id))
+    )
+    if team:
+        query = query.where(Team.name == team)
+    if search:
+        like = f"%{search}%"
+        query = query.where(col(Candidate.name).like(like) | col(Candidate.id_number).like(like))
+    rows = []
+    for c, team_name in session.exec(query):
+        verdict = check_eligibility(_facts(c))
+        if eligible is not None and verdict.eligible != eligible:
+            continue
+        assert c.id is not None
+        rows.append(
+            CandidateRow(
+                c.id,
+                c.name,
+                c.id_number,
+                team_name,
+                c.unit,
+                c.gender or gender_of(c.id_number),
+                verdict.eligible,
+                verdict.failures,
+                tuple((str(h["honour"]), int(h["year"])) for h in c.prior_honours),
+            )
+        )
+    return rows[offset : None if limit is None else offset + limit]
+
+
+def count_candidates(*, session: Session) -> int:
+    exam = current_exam(session)
+    return session.exec(
+        select(func.count()).select_from(Candidate).where(Candidate.exam_id == exam.id)
+    ).one()

@@ -1,0 +1,42 @@
+"""Settings: one pydantic-settings class, read from EXAM_CENTER_* variables and the
+CLI. Nothing is read at import; `load_settings` is called by the CLI, TUI and tests."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; an operator is still needed
+        return "operator"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EXAM_CENTER_", extra="ignore")
+
+    workspace: Path = Field(default=Path("workspace"))
+    db: str | None = None
+    operator: str = Field(default_factory=_default_operator)
+    font: Path | None = None
+
+    @property
+    def database_url(self) -> str:
+        if self.db:
+            return self.db
+        return f"sqlite:///{(self.workspace / 'exam.db').resolve()}"
+
+    def ensure_workspace(self) -> Path:
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        return self.workspace
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit values (CLI options) on top."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**given)  # type: ignore[arg-type]
