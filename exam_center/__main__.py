@@ -1,0 +1,3 @@
+from exam_center.cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""The audit chain catches an edited or a removed entry."""
+
+import pytest
+from sqlalchemy import text
+
+from exam_center.services import audit
+from exam_center.services.workspace import Workspace
+
+
+def _three_entries(ws: Workspace) -> None:
+    for i in range(3):
+        with ws.session() as s:
+            audit.record(s, operator="李四", action="test.step", step=i, note="步骤")
+
+
+@pytest.mark.postgres
+def test_an_untouched_log_verifies(workspace: Workspace) -> None:
+    _three_entries(workspace)
+    with workspace.session() as s:
+        report = audit.verify_chain(session=s)
+        lines = audit.list_entries(session=s)
+    assert report.ok and report.entries == 3
+    assert [line.detail["step"] for line in lines] == [2, 1, 0]
+    assert lines[0].operator == "李四"
+
+
+@pytest.mark.postgres
+def test_an_edited_entry_is_found(workspace: Workspace) -> None:
+    _three_entries(workspace)
+    with workspace.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM auditentry ORDER BY id"))]
+        conn.execute(text("UPDATE auditentry SET operator = '王五' WHERE id = :id"), {"id": ids[1]})
+    with workspace.session() as s:
+        report = audit.verify_chain(session=s)
+    assert not report.ok and report.first_bad_id == ids[1]
+    assert "altered" in report.problem
+
+
+def test_a_removed_entry_is_found(workspace: Workspace) -> None:
+    _three_entries(workspace)
+    with workspace.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM auditentry ORDER BY id"))]
+        conn.execute(text("DELETE FROM auditentry WHERE id = :id"), {"id": ids[1]})
+    with workspace.session() as s:
+        report = audit.verify_chain(session=s)
+    assert not report.ok and report.first_bad_id == ids[2]
+    assert "removed" in report.problem

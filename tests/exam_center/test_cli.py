@@ -1,0 +1,62 @@
+"""The CLI as a user runs it: a real process on a real workspace."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLE_TOML
+
+
+def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "exam_center",
+            "--workspace",
+            str(ws),
+            "--operator",
+            "测试员",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_init_import_check_and_audit(tmp_path: Path) -> None:
+    from exam_center.demo.synth import write_inputs
+
+    inputs = write_inputs(tmp_path / "in", 60, 7, EXAMPLE_TOML)
+    ws = tmp_path / "ws"
+    assert cli(ws, "init", str(inputs.definition)).returncode == 0
+    out = cli(ws, "candidates", "import", str(inputs.roster))
+    assert out.returncode == 0 and "imported 60" in out.stdout
+    assert cli(ws, "rooms", "import", str(inputs.rooms)).returncode == 0
+    assert cli(ws, "invigilators", "import", str(inputs.invigilators)).returncode == 0
+    report = json.loads(cli(ws, "candidates", "check", "--json").stdout)
+    assert report["candidates"] == 60 and len(report["ineligible"]) == 3
+    assert all(item["failures"] for item in report["ineligible"])
+    verify = cli(ws, "audit", "verify")
+    assert verify.returncode == 0 and "4 entries" in verify.stdout
+    entries = json.loads(cli(ws, "audit", "list", "--json").stdout)
+    assert [e["action"] for e in entries][::-1] == [
+        "exam.init",
+        "candidates.import",
+        "rooms.import",
+        "invigilators.import",
+    ]
+    assert {e["operator"] for e in entries} == {"测试员"}
+
+
+def test_errors_are_one_clear_message(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    out = cli(ws, "candidates", "check")
+    assert out.returncode == 1 and "exam-center init" in out.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE_TOML.read_text(encoding="utf-8").replace("count = 60", "count = -1"))
+    out = cli(ws, "init", str(bad))
+    assert out.returncode == 1 and "paper.sections[0].count" in out.stderr
+    assert "Traceback" not in out.stderr
