@@ -424,6 +424,7 @@ class _BlockRow:
     section_first_number: int
     first_number: int
     block_sizes: tuple[int, ...]  # questions in each block (5, or fewer for the last)
+    columns: int  # blocks per line in this section, the same on all its lines
 
     @property
     def max_questions(self) -> int:
@@ -448,11 +449,14 @@ def _block_rows(paper: PaperSpec) -> list[_BlockRow]:
     number = 1
     for index, section in enumerate(paper.sections):
         sizes = [min(GROUP, section.count - k) for k in range(0, section.count, GROUP)]
-        per_row = _columns(section.options)
+        # As many lines as the width forces, then the blocks shared evenly between them
+        # (8 blocks that fit 7 to a line go 4 + 4, not 7 + 1).
+        lines = -(-len(sizes) // _columns(section.options))
+        per_row = -(-len(sizes) // lines)
         first_of_section = number
         for k in range(0, len(sizes), per_row):
             chunk = tuple(sizes[k : k + per_row])
-            rows.append(_BlockRow(index, first_of_section, number, chunk))
+            rows.append(_BlockRow(index, first_of_section, number, chunk, per_row))
             number += sum(chunk)
     return rows
 
@@ -466,12 +470,13 @@ def _place_row(
 ) -> list[QuestionLayout]:
     section = paper.sections[row.section_index]
     labels = _option_labels(section)
-    column_pitch = (CONTENT_X1 - CONTENT_X0) / _columns(section.options)
+    column_pitch = (CONTENT_X1 - CONTENT_X0) / row.columns
     width = _block_width(section.options)
     out: list[QuestionLayout] = []
     number = row.first_number
     for col, size in enumerate(row.block_sizes):
-        x0 = CONTENT_X0 + col * column_pitch
+        # Centre each block in its column so the spare width is shared out evenly.
+        x0 = CONTENT_X0 + col * column_pitch + (column_pitch - width) / 2
         blocks.append(Rect(x0, top, width, _block_height(size)))
         for r in range(size):
             cy = top + (r + 0.5) * ROW_PITCH
