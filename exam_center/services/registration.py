@@ -178,7 +178,7 @@ class CandidateRow:
     prior_honours: tuple[tuple[str, int], ...]
 
 
-def _facts(c: Candidate) -> EligibilityFacts:
+def facts_of(c: Candidate) -> EligibilityFacts:
     return EligibilityFacts(
         star_titles=c.star_titles,
         weekly_points=c.weekly_points,
@@ -214,7 +214,7 @@ def list_candidates(
         query = query.where(col(Candidate.name).like(like) | col(Candidate.id_number).like(like))
     rows = []
     for c, team_name in session.exec(query):
-        verdict = check_eligibility(_facts(c))
+        verdict = check_eligibility(facts_of(c))
         if eligible is not None and verdict.eligible != eligible:
             continue
         assert c.id is not None
