@@ -78,3 +78,12 @@ class FileFormatError(ExamCenterError):
 
 class NotAllowed(ExamCenterError):
     """An action refused in the exam's current state, with the reason."""
+
+
+class PlanInfeasible(ExamCenterError):
+    """Seating or invigilation cannot be done with these inputs; diagnostics say why."""
+
+    def __init__(self, what: str, diagnostics: list[dict[str, object]]) -> None:
+        self.diagnostics = diagnostics
+        lines = "".join(f"\n  [{d['code']}] {d['message']}" for d in diagnostics)
+        super().__init__(f"{what} is not possible with these inputs:{lines}")

@@ -119,3 +119,65 @@ class AuditEntry(SQLModel, table=True):
     detail: dict[str, Any] = _json_dict()
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class SeatPlanRecord(SQLModel, table=True):
+    """Every seating plan ever made; the `active` one is in force. The seed and the
+    inputs' fingerprint let anyone reproduce it with the same solver version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    seed: int
+    fingerprint: str = Field(max_length=128)
+    algorithm: str = Field(max_length=32)
+    neighbourhood: int
+    plan: dict[str, Any] = _json_dict()
+    created_at: datetime
+    created_by: str
+    reason: str = ""
+    active: bool = True
+
+
+class Seat(SQLModel, table=True):
+    """A candidate's seat in the active plan, and so their admission number (准考证号)."""
+
+    __table_args__ = (
+        UniqueConstraint("exam_id", "admission_no"),
+        UniqueConstraint("exam_id", "candidate_id"),
+        UniqueConstraint("room_id", "seat"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    plan_id: int = Field(foreign_key="seatplanrecord.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id")
+    room_id: int = Field(foreign_key="room.id")
+    seat: int
+    row: int
+    col: int
+    admission_no: str = Field(max_length=24, index=True)
+
+
+class InvigilatorDuty(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("exam_id", "invigilator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    plan_id: int = Field(foreign_key="seatplanrecord.id", index=True)
+    room_id: int = Field(foreign_key="room.id")
+    invigilator_id: int = Field(foreign_key="invigilator.id")
+    chief: bool = False
+
+
+class PrintRun(SQLModel, table=True):
+    """A printing of answer sheets (or spares, or room documents) for a seating plan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    kind: str = Field(max_length=16)  # sheets | spares | rooms
+    plan_id: int | None = Field(default=None, foreign_key="seatplanrecord.id")
+    layout_hash: str = ""
+    path: str
+    pages: int
+    first_spare_serial: int | None = None
+    count: int = 0
+    created_at: datetime
+    created_by: str

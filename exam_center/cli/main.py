@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
 from exam_center.cli.common import err_console
 from exam_center.cli.demo import demo
+from exam_center.cli.seating import print_app, seat
 from exam_center.errors import ExamCenterError
 from exam_center.services.workspace import open_workspace
 from exam_center.settings import load_settings
@@ -51,6 +53,8 @@ app.add_typer(registration.candidates_app, name="candidates")
 app.add_typer(registration.rooms_app, name="rooms")
 app.add_typer(registration.invigilators_app, name="invigilators")
 app.add_typer(audit_app, name="audit")
+app.command()(seat)
+app.add_typer(print_app, name="print")
 app.command()(demo)
 
 
@@ -66,5 +70,5 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except ExamCenterError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)

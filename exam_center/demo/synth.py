@@ -39,6 +39,7 @@ REGION = {
 }  # fmt: skip
 CITIES = list(REGION)[:13]
 UNRANKED = "省厅本级"
+EXAM_STAFF_UNITS = ("江苏省人事考试中心", "南京市人事考试中心", "江苏省人社厅机关服务中心")
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,9 @@ def write_invigilators(path: Path, rooms: int, rng: random.Random) -> None:
         w = csv.writer(f)
         w.writerow(["工号", "姓名", "设区市", "单位", "手机"])
         for i in range(1, needed + 1):
-            team = rng.choice([*CITIES, "", ""])
-            unit = f"{team}市人力资源和社会保障局" if team else "江苏省人事考试中心"
+            # Mostly the examination centre's own staff, who have no city at stake.
+            team = rng.choice(CITIES) if rng.random() < 0.15 else ""
+            unit = f"{team}市人力资源和社会保障局" if team else rng.choice(EXAM_STAFF_UNITS)
             phone = f"139{rng.randrange(10**8):08d}"
             w.writerow([f"JK{i:04d}", chinese_name(rng), team, unit, phone])
 

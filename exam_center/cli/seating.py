@@ -1,0 +1,85 @@
+"""seat, print rooms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.errors import NotAllowed
+from exam_center.services import documents, seating
+
+print_app = typer.Typer(help="Print answer sheets and room documents.", no_args_is_help=True)
+
+
+def seat(
+    ctx: typer.Context,
+    seed: int | None = typer.Option(None, "--seed", help="reproduce a plan (default: a new seed)"),
+    as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
+    force: bool = typer.Option(False, "--force", help="re-seat even though sheets were printed"),
+    reason: str = typer.Option("", "--reason", help="why (required with --force)"),
+    show: bool = typer.Option(False, "--show", help="show the plan in force; change nothing"),
+) -> None:
+    """Assign seats, admission numbers and invigilators (no two of one city side by side)."""
+    ws = workspace(ctx)
+    if show:
+        with ws.session() as s:
+            view = seating.seating_view(session=s)
+        if view is None:
+            raise NotAllowed("nobody is seated yet: run `exam-center seat`")
+        if as_json:
+            print_json(seating.seating_json(view))
+        else:
+            _room_table(view)
+        return
+    with ws.session() as s:
+        outcome = seating.seat_exam(
+            session=s, operator=ws.operator, seed=seed, force=force, reason=reason
+        )
+    with ws.session() as s:
+        view = seating.seating_view(session=s)
+    assert view is not None
+    if as_json:
+        print_json(seating.seating_json(view))
+        return
+    console.print(
+        f"Seated {outcome.seated} candidates in {outcome.rooms_used} rooms "
+        f"(seed {outcome.seed}); {outcome.invigilators} invigilators on duty."
+    )
+    for line in outcome.fallbacks:
+        console.print(f"[yellow]fallback:[/] {line}")
+    if outcome.not_seated:
+        console.print(f"Not seated (not eligible): {'、'.join(outcome.not_seated)}")
+    if outcome.reprint_needed:
+        console.print("[bold red]The answer sheets must be printed again for the new plan.[/]")
+    _room_table(view)
+
+
+def _room_table(view: seating.SeatingView) -> None:
+    table(
+        f"考场 (seed {view.seed})",
+        ["考场", "人数", "主监考", "监考"],
+        [
+            [
+                r.code,
+                len(r.seats),
+                "、".join(p.name for p in r.invigilators if p.chief),
+                "、".join(p.name for p in r.invigilators if not p.chief),
+            ]
+            for r in view.rooms
+        ],
+    )
+
+
+@print_app.command("rooms")
+def print_rooms(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="folder for the PDFs"),
+) -> None:
+    """Door lists, sign-in sheets, seat labels, invigilator roster and room plans (PDF)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        docs = documents.print_room_documents(out, session=s, operator=ws.operator)
+    for path in docs.all():
+        console.print(f"wrote {path}")

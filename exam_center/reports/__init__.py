@@ -1,0 +1,1 @@
+"""Printed documents and exports (PDF, XLSX) built from services' read models."""

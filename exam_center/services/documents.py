@@ -1,0 +1,39 @@
+"""Printing the room documents of the active plan (recorded as a print run)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from exam_center.errors import NotAllowed
+from exam_center.models import PrintRun
+from exam_center.reports.room_documents import RoomDocuments, write_room_documents
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.seating import active_plan, seating_view
+
+
+def print_room_documents(out: Path, *, session: Session, operator: str) -> RoomDocuments:
+    view = seating_view(session=session)
+    plan = active_plan(session)
+    if view is None or plan is None:
+        raise NotAllowed("nobody is seated yet: run `exam-center seat` first")
+    docs = write_room_documents(out, current_exam(session).title, view)
+    session.add(
+        PrintRun(
+            exam_id=current_exam_id(session),
+            kind="rooms",
+            plan_id=plan.id,
+            path=str(out),
+            pages=len(view.rooms),
+            count=sum(len(r.seats) for r in view.rooms),
+            created_at=datetime.now(UTC),
+            created_by=operator,
+        )
+    )
+    audit.record(
+        session, operator=operator, action="print.rooms", out=str(out), plan=plan.fingerprint
+    )
+    return docs
