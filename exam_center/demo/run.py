@@ -9,7 +9,7 @@ from pathlib import Path
 
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
-from exam_center.services import exams, registration, venues
+from exam_center.services import documents, exams, registration, seating, venues
 from exam_center.services.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
@@ -44,9 +44,25 @@ def _register(run: DemoRun) -> str:
     )
 
 
+def _seat(run: DemoRun) -> str:
+    ws = run.workspace
+    with ws.session() as s:
+        outcome = seating.seat_exam(session=s, operator=ws.operator, seed=run.seed)
+    with ws.session() as s:
+        docs = documents.print_room_documents(
+            ws.folder("print") / "rooms", session=s, operator=ws.operator
+        )
+    fallbacks = f"; fallbacks: {len(outcome.fallbacks)}" if outcome.fallbacks else ""
+    return (
+        f"{outcome.seated} seated in {outcome.rooms_used} rooms, no two of one city side by "
+        f"side{fallbacks}; {outcome.invigilators} invigilators; {len(outcome.not_seated)} "
+        f"not eligible, not seated; room documents in {docs.door_lists.parent}"
+    )
+
+
 def available_stages() -> dict[str, Stage]:
     """The stages that exist in this build, in order; later issues add theirs."""
-    stages: dict[str, Stage] = {"register": _register}
+    stages: dict[str, Stage] = {"register": _register, "seat": _seat}
     return stages
 
 

@@ -60,3 +60,27 @@ def test_errors_are_one_clear_message(tmp_path: Path) -> None:
     out = cli(ws, "init", str(bad))
     assert out.returncode == 1 and "paper.sections[0].count" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_seat_json_contract(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    out = subprocess.run(
+        [sys.executable, "-m", "exam_center", "demo", "--dir", str(ws), "--until", "register"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(cli(ws, "seat", "--seed", "9", "--json").stdout)
+    assert plan["seed"] == 9
+    seats = [s for r in plan["rooms"] for s in r["seats"]]
+    assert len(seats) == 147
+    room = plan["rooms"][0]
+    assert {"code", "rows", "cols", "seats", "invigilators"} <= room.keys()
+    assert {"seat", "row", "col", "admission_no", "candidate_id", "team"} <= room["seats"][0].keys()
+    assert room["seats"][0]["seat"] == 1 and (room["seats"][0]["row"], room["seats"][0]["col"]) == (
+        1,
+        1,
+    )
+    assert {"id", "name", "team", "chief"} <= room["invigilators"][0].keys()
+    shown = json.loads(cli(ws, "seat", "--show", "--json").stdout)
+    assert shown == plan

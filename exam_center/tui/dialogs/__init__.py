@@ -1,0 +1,1 @@
+"""Modal dialogs, typed by what they return through `dismiss`."""

@@ -1,0 +1,84 @@
+"""What every main screen shares: the app context handed down, service calls run in
+thread workers (the UI never waits on the database), role checks for actions, and
+the commands a screen offers to the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar, TypeVar
+
+from sqlmodel import Session
+from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
+
+from exam_center.errors import ExamCenterError
+from exam_center.tui.context import AppContext, Permission, refusal
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """A screen action offered in the command palette (only while it is enabled)."""
+
+    title: str
+    help: str
+    action: str
+
+
+class ExamScreen(Screen[None]):
+    PALETTE: ClassVar[tuple[PaletteCommand, ...]] = ()
+    # action name -> the permission it needs; the footer greys out what the role lacks.
+    REQUIRES: ClassVar[dict[str, Permission]] = {}
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        permission = self.REQUIRES.get(action)
+        if permission is not None and not self.context.can(permission):
+            return None  # shown greyed out, with the reason in the binding's tooltip
+        return True
+
+    def allowed(self, permission: Permission) -> bool:
+        """Guard inside an action too: the palette or a test may call it directly."""
+        if self.context.can(permission):
+            return True
+        self.notify(refusal(permission), title="无权限 Not allowed", severity="warning")
+        return False
+
+    def run_service(
+        self,
+        call: Callable[[Session], T],
+        then: Callable[[T], None],
+        *,
+        group: str = "load",
+        exclusive: bool = True,
+    ) -> Worker[None]:
+        """Run `call(session)` in a thread worker and hand its result to `then` on the UI
+        thread. A newer call in the same exclusive group makes an older result stale."""
+        return self.run_worker(
+            partial(self._in_thread, call, then),
+            name=group,
+            group=group,
+            thread=True,
+            exclusive=exclusive,
+        )
+
+    def _in_thread(self, call: Callable[[Session], T], then: Callable[[T], None]) -> None:
+        worker = get_current_worker()
+        try:
+            with self.context.workspace.session() as session:
+                result = call(session)
+        except ExamCenterError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.report_error, exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(then, result)
+
+    def report_error(self, exc: ExamCenterError) -> None:
+        self.notify(str(exc), title="错误 Error", severity="error", timeout=10)
