@@ -22,9 +22,9 @@ CARDS = (
     ("rooms", "考场 Rooms"),
     ("invigilators", "监考 Invigilators"),
     ("seated", "已编座 Seated"),
-    ("sheets", "答题卡 Sheets printed"),
-    ("pages", "已扫描 Pages scanned"),
-    ("review", "待复核 Review open"),
+    ("sheets", "答题卡 Sheets"),
+    ("pages", "已扫描 Scanned"),
+    ("review", "待复核 Review"),
     ("scores", "成绩 Scores"),
     ("finalised", "定稿 Finalised"),
 )
@@ -36,7 +36,7 @@ def _state(done: bool, attention: bool = False) -> CardState:
 
 class DashboardScreen(ExamScreen):
     TITLE = "总览 Dashboard"
-    BINDINGS = [Binding("ctrl+r", "refresh", "刷新 Refresh")]
+    BINDINGS = [Binding("ctrl+r", "refresh", "刷新", tooltip="Refresh")]
     PALETTE = (PaletteCommand("刷新总览 Refresh dashboard", "Reload the pipeline", "refresh"),)
 
     def compose(self) -> ComposeResult:
@@ -46,11 +46,12 @@ class DashboardScreen(ExamScreen):
             with Grid(id="stat-grid"):
                 for key, label in CARDS:
                     yield StatCard(label, id=f"card-{key}")
-            yield Static("扫描进度 Scanning", classes="section-title")
-            yield ProgressBar(id="scan-progress", show_eta=False)
+            with Vertical(id="scan-section"):
+                yield Static("扫描进度 Scanning", classes="section-title")
+                yield ProgressBar(id="scan-progress", show_eta=False)
             yield Static("", id="next-action")
             yield Static("", id="notes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_SECONDS, self._refresh_if_shown)
@@ -99,10 +100,11 @@ class DashboardScreen(ExamScreen):
         self.card("finalised").show(
             "已定稿 finalised" if st.finalised else "未定稿 open", _state(st.finalised)
         )
-        bar = self.query_one("#scan-progress", ProgressBar)
         # No total yet would make an indeterminate (animated) bar: hide it until sheets exist.
-        bar.display = st.pages_expected > 0
-        bar.update(total=max(st.pages_expected, 1), progress=st.pages_read)
+        self.query_one("#scan-section").display = st.pages_expected > 0
+        self.query_one("#scan-progress", ProgressBar).update(
+            total=max(st.pages_expected, 1), progress=st.pages_read
+        )
         self.query_one("#next-action", Static).update(
             Content.from_markup("[b]下一步 Next:[/b] $a", a=st.next_action or "—")
         )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Center, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
@@ -44,7 +44,7 @@ class StartScreen(Screen[Operator | None]):
                     yield RadioButton(r.label, value=r is role, id=f"role-{r.value}")
             yield Static("", id="start-error")
             yield Button("进入 Sign in", variant="primary", id="sign-in")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#operator-name", Input).focus()

@@ -9,7 +9,11 @@ from exam_center.services.registration import CandidateRow
 
 
 def describe_candidate(row: CandidateRow) -> Content:
-    verdict = "[b $success]✓ 符合参赛条件 eligible[/]" if row.eligible else "[b $error]✗ 不符合参赛条件 not eligible[/]"
+    verdict = (
+        "[b $success]✓ 符合参赛条件 eligible[/]"
+        if row.eligible
+        else "[b $error]✗ 不符合参赛条件 not eligible[/]"
+    )
     lines = [
         Content.from_markup("[b]$name[/b]  $gender", name=row.name, gender=row.gender),
         Content(f"身份证号  {row.id_number}"),
@@ -19,7 +23,9 @@ def describe_candidate(row: CandidateRow) -> Content:
         Content.from_markup(verdict),
     ]
     for failure in row.failures:
-        lines.append(Content.from_markup("  • $m [dim]($r)[/dim]", m=failure.message, r=failure.rule))
+        lines.append(
+            Content.from_markup("  • $m [dim]($r)[/dim]", m=failure.message, r=failure.rule)
+        )
     if row.prior_honours:
         lines += [Content(""), Content("既往荣誉 Prior honours")]
         lines += [Content(f"  • {honour} {year}") for honour, year in row.prior_honours]

@@ -1,0 +1,93 @@
+"""The app: one mode per registered screen, the start screen first, navigation keys
+from the registry, and the operator's sign-in. `make_app` is the one factory the CLI
+and the tests use."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from exam_center.errors import ExamCenterError
+from exam_center.services import audit
+from exam_center.services.workspace import Workspace
+from exam_center.tui.commands import ExamCommands
+from exam_center.tui.context import AppContext, Operator, refusal
+from exam_center.tui.registry import HOME, SCREENS, entry
+from exam_center.tui.screens.start import StartScreen
+
+NAVIGATION: list[BindingType] = [
+    Binding(e.key, f"goto('{e.name}')", e.title.split()[0], tooltip=e.help) for e in SCREENS
+]
+
+
+class ExamCenterApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "考务系统 exam-center"
+    COMMANDS = App.COMMANDS | {ExamCommands}
+    BINDINGS = [
+        *NAVIGATION,
+        Binding(
+            "ctrl+o", "switch_operator", "换人", tooltip="Switch operator: sign in as someone else"
+        ),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.context = AppContext(workspace)
+
+    def on_mount(self) -> None:
+        for e in SCREENS:
+            self.add_mode(e.name, partial(e.make, self.context))
+        self.push_screen(StartScreen(self.context), self.signed_in)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "goto":
+            if self.context.operator is None:
+                return False
+            target = entry(str(parameters[0]))
+            if target.permission is not None and not self.context.can(target.permission):
+                return None
+            return True
+        if action == "switch_operator":
+            return self.context.operator is not None
+        return True
+
+    def goto(self, name: str) -> None:
+        target = entry(name)
+        if target.permission is not None and not self.context.can(target.permission):
+            self.notify(refusal(target.permission), title="无权限 Not allowed", severity="warning")
+            return
+        self.switch_mode(name)
+
+    def action_goto(self, name: str) -> None:
+        self.goto(name)
+
+    def action_switch_operator(self) -> None:
+        self.push_screen(StartScreen(self.context), self.signed_in)
+
+    def signed_in(self, operator: Operator | None) -> None:
+        if operator is None:
+            return
+        self.context.sign_in(operator)
+        self.sub_title = f"{operator.name} · {operator.role.label}"
+        self.record_sign_in(operator)
+        # Always land on the dashboard: the new role may not open the screen that was shown.
+        self.switch_mode(HOME)
+        self.refresh_bindings()
+
+    @work(thread=True, group="sign-in")
+    def record_sign_in(self, operator: Operator) -> None:
+        try:
+            with self.context.workspace.session() as s:
+                audit.record(
+                    s, operator=operator.name, action="operator.sign_in", role=operator.role.value
+                )
+        except ExamCenterError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+
+
+def make_app(workspace: Workspace) -> ExamCenterApp:
+    return ExamCenterApp(workspace)

@@ -1,0 +1,79 @@
+"""Deterministic input files and workspaces for the TUI tests, the snapshot tests and
+the screenshots in docs/. Everything comes from a fixed seed; paths handed to the
+services are relative to the current folder, so the audit log reads the same on any
+machine."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from exam_center.demo.synth import (
+    ROSTER_HEADERS,
+    roster_rows,
+    write_invigilators,
+    write_rooms,
+)
+from exam_center.services import exams, registration, venues
+from exam_center.services.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_TOML = ROOT / "examples" / "jiangsu-2022" / "exam.toml"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    definition: Path
+    roster: Path
+    bad_roster: Path
+    rooms: Path
+    invigilators: Path
+    candidates: int
+
+
+def write_table(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
+    # CSV, not XLSX: an XLSX file embeds its creation time, so its hash in the audit
+    # log would change from run to run.
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def write_inputs(folder: Path, candidates: int = 60, seed: int = 7) -> Inputs:
+    """A roster (with the synth's few ineligible candidates), a roster with three
+    errors, rooms and invigilators, all in `folder`."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    definition = folder / "exam.toml"
+    definition.write_text(EXAMPLE_TOML.read_text(encoding="utf-8"), encoding="utf-8")
+    rows = roster_rows(candidates, rng)
+    roster = write_table(folder / "roster.csv", ROSTER_HEADERS, rows)
+    bad = [list(r) for r in rows[:10]]
+    bad[1][1] = "12345"  # a resident ID too short
+    bad[4][2] = "南景"  # not a team
+    bad[7][7] = "很多"  # not a number
+    bad_roster = write_table(folder / "roster-with-errors.csv", ROSTER_HEADERS, bad)
+    rooms = folder / "rooms.csv"
+    write_rooms(rooms, candidates, rng)
+    with rooms.open(encoding="utf-8") as f:
+        room_count = sum(1 for _ in f) - 1
+    invigilators = folder / "invigilators.csv"
+    write_invigilators(invigilators, room_count, rng)
+    return Inputs(definition, roster, bad_roster, rooms, invigilators, len(rows))
+
+
+def create_exam(workspace: Workspace, inputs: Inputs) -> None:
+    with workspace.session() as s:
+        exams.init_exam(inputs.definition, session=s, operator=workspace.operator)
+
+
+def register_everyone(workspace: Workspace, inputs: Inputs) -> None:
+    """Candidates, rooms and invigilators, through the same services as the CLI."""
+    with workspace.session() as s:
+        registration.import_candidates(inputs.roster, session=s, operator=workspace.operator)
+        venues.import_rooms(inputs.rooms, session=s, operator=workspace.operator)
+        venues.import_invigilators(inputs.invigilators, session=s, operator=workspace.operator)
