@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,10 +31,11 @@ import qrcode
 import qrcode.constants
 from fpdf import FPDF
 from PIL import Image
+from qrcode.exceptions import DataOverflowError
 
 from scans.fonts import FontFile, find_cjk_font
 from scans.layout import SheetLayout
-from scans.payload import make_payload
+from scans.payload import MalformedPayload, make_payload, parse_payload
 from scans.render_canvas import MM_PER_INCH, PdfCanvas, RasterCanvas, blit_qr
 from scans.render_sheet import SheetHeader, draw_candidate, draw_room_cover, draw_static
 
@@ -41,6 +43,7 @@ __all__ = [
     "PrintedPdf",
     "QRTooLarge",
     "SheetHeader",
+    "SheetMismatch",
     "SheetToPrint",
     "qr_matrix",
     "render_page",
@@ -66,6 +69,14 @@ class PrintedPdf:
     sheets: int
     pages: int  # including room cover pages
     rooms: tuple[str, ...]
+
+
+class SheetMismatch(ValueError):
+    """A sheet's QR payloads disagree with its printed header or with the layout."""
+
+    def __init__(self, message: str, *, who: str | None = None) -> None:
+        super().__init__(message)
+        self.who = who
 
 
 class QRTooLarge(ValueError):
@@ -104,7 +115,7 @@ def qr_matrix(payload_text: str) -> npt.NDArray[np.bool_]:
     code.add_data(payload_text)
     try:
         code.make(fit=False)
-    except qrcode.exceptions.DataOverflowError as exc:
+    except DataOverflowError as exc:
         raise QRTooLarge(f"payload of {len(payload_text)} characters does not fit") from exc
     return np.array(code.get_matrix(), dtype=bool)
 
@@ -121,7 +132,11 @@ def render_page(
     *,
     font_path: str | os.PathLike[str] | None = None,
 ) -> npt.NDArray[np.uint8]:
-    """Page `page_no` (1-based) of a clean sheet as a uint8 grayscale array, A4 at `dpi`."""
+    """Page `page_no` (1-based) of a clean sheet as a uint8 grayscale array, A4 at `dpi`.
+
+    The QR code holds `payload_text` as given, unchecked, so a test can print a
+    deliberately wrong one; `write_sheets_pdf` and `write_sheet_pngs` do check.
+    """
     if dpi < 50:
         raise ValueError(f"dpi {dpi} is too low to print a sheet")
     font = find_cjk_font(font_path)
@@ -166,7 +181,8 @@ def write_sheet_pngs(
 
 
 _STATIC_CACHE: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
-_STATIC_CACHE_SIZE = 12
+_STATIC_CACHE_SIZE = 8  # 4 MB a page at 200 dpi
+_STATIC_LOCK = threading.Lock()
 
 
 def _static_raster(
@@ -187,17 +203,19 @@ def _static_raster(
         exam_date,
         font,
     )
-    cached = _STATIC_CACHE.get(key)
-    if cached is not None:
-        _STATIC_CACHE.move_to_end(key)
-        return cached
+    with _STATIC_LOCK:
+        cached = _STATIC_CACHE.get(key)
+        if cached is not None:
+            _STATIC_CACHE.move_to_end(key)
+            return cached
     w_mm, h_mm = layout.page_size_mm
     size = (round(w_mm * dpi / MM_PER_INCH), round(h_mm * dpi / MM_PER_INCH))
     image = Image.new("L", size, 255)
     draw_static(RasterCanvas(image, dpi, font), layout, layout.page(page_no), title, exam_date)
-    _STATIC_CACHE[key] = image
-    if len(_STATIC_CACHE) > _STATIC_CACHE_SIZE:
-        _STATIC_CACHE.popitem(last=False)
+    with _STATIC_LOCK:
+        _STATIC_CACHE[key] = image
+        if len(_STATIC_CACHE) > _STATIC_CACHE_SIZE:
+            _STATIC_CACHE.popitem(last=False)
     return image
 
 
@@ -217,8 +235,9 @@ def write_sheets_pdf(
         (s for s in sheets),
         key=lambda s: (s.header.room is None, _natural(s.header.room), _natural(s.header.seat)),
     )
-    for sheet in ordered:
-        _check_sheet(layout, sheet)
+    exams = {_check_sheet(layout, sheet) for sheet in ordered}
+    if len(exams) > 1:
+        raise SheetMismatch(f"sheets of several exams in one print: {', '.join(sorted(exams))}")
     pdf = FPDF(unit="mm", format=(layout.page_size_mm[0], layout.page_size_mm[1]))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
@@ -258,10 +277,40 @@ def _new_pdf_page(pdf: FPDF, canvas: PdfCanvas) -> None:
     canvas.reset()
 
 
-def _check_sheet(layout: SheetLayout, sheet: SheetToPrint) -> None:
-    if len(sheet.payloads) != len(layout.pages):
-        who = sheet.header.admission_no or f"spare {sheet.header.spare_serial}"
-        raise ValueError(f"{who}: {len(sheet.payloads)} QR payloads for {len(layout.pages)} pages")
+def _check_sheet(layout: SheetLayout, sheet: SheetToPrint) -> str:
+    """The sheet's exam code, once its QR payloads are known to match its header and layout.
+
+    A QR that names someone other than the printed name would attribute the answers to
+    the wrong candidate; refuse to print it rather than find out at scanning time.
+    """
+    h = sheet.header
+    who = f"spare {h.spare_serial}" if layout.spare else (h.admission_no or "?")
+    pages = len(layout.pages)
+    if len(sheet.payloads) != pages:
+        raise SheetMismatch(f"{who}: {len(sheet.payloads)} QR payloads for {pages} pages", who=who)
+    exams: set[str] = set()
+    for number, text in enumerate(sheet.payloads, start=1):
+        try:
+            p = parse_payload(text)
+        except MalformedPayload as exc:
+            raise SheetMismatch(f"{who}, page {number}: {exc}", who=who) from exc
+        wrong = [
+            what
+            for what, ok in (
+                ("page number", (p.page, p.pages) == (number, pages)),
+                ("layout hash", p.layout_hash == layout.layout_hash),
+                ("spare serial", not layout.spare or p.spare_serial == h.spare_serial),
+                ("admission number", layout.spare or p.admission_no == h.admission_no),
+            )
+            if not ok
+        ]
+        if wrong:
+            raise SheetMismatch(
+                f"{who}, page {number}: the QR code's {', '.join(wrong)} differ from the sheet",
+                who=who,
+            )
+        exams.add(p.exam_code)
+    return exams.pop()
 
 
 def _natural(value: str | None) -> tuple[tuple[int, int | str], ...]:

@@ -20,6 +20,7 @@ from scans.layout import Bubble, PaperSpec, Rect, SectionSpec, SheetLayout, buil
 from scans.payload import make_payload, verify_payload
 from scans.render import (
     SheetHeader,
+    SheetMismatch,
     SheetToPrint,
     render_page,
     sheet_to_print,
@@ -206,6 +207,9 @@ def test_pdf_holds_every_candidate_in_room_and_seat_order(
     doc = pdfium.PdfDocument(out.path)
     texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     assert len(texts) == 7
+    for i in range(len(doc)):
+        w_pt, h_pt = doc[i].get_size()
+        assert (round(w_pt * 25.4 / 72), round(h_pt * 25.4 / 72)) == (210, 297)
     cover9, s3, s4, cover10, s1, s2, s10 = texts
     assert "第 9 考场" in cover9 and "2 人" in cover9 and "202207003 – 202207004" in cover9
     assert "第 10 考场" in cover10 and "3 人" in cover10 and "202207001 – 202207010" in cover10
@@ -265,8 +269,34 @@ def test_png_files_are_named_by_admission_number_and_page(tmp_path: Path) -> Non
 
 def test_payload_count_must_match_the_pages(tmp_path: Path, layout: SheetLayout) -> None:
     bad = SheetToPrint(header(), ())
-    with pytest.raises(ValueError, match="0 QR payloads for 1 pages"):
+    with pytest.raises(SheetMismatch, match="0 QR payloads for 1 pages"):
         write_sheets_pdf(tmp_path / "x.pdf", layout, [bad])
+
+
+def test_a_qr_naming_someone_else_is_never_printed(tmp_path: Path, layout: SheetLayout) -> None:
+    one = sheet_to_print(layout, header(1), exam_code=EXAM, secret=SECRET)
+    two = sheet_to_print(layout, header(2), exam_code=EXAM, secret=SECRET)
+    swapped = SheetToPrint(one.header, two.payloads)
+    with pytest.raises(SheetMismatch, match="admission number") as err:
+        write_sheets_pdf(tmp_path / "x.pdf", layout, [swapped])
+    assert err.value.who == "202207001"
+    with pytest.raises(SheetMismatch, match="admission number"):
+        write_sheet_pngs(tmp_path, layout, [swapped])
+    assert not list(tmp_path.iterdir())
+
+
+def test_sheets_of_another_layout_or_exam_are_refused(tmp_path: Path, layout: SheetLayout) -> None:
+    other_layout = build_layout(LONG)
+    stale = sheet_to_print(other_layout, header(3), exam_code=EXAM, secret=SECRET)
+    with pytest.raises(SheetMismatch, match="payloads for 1 pages"):
+        write_sheets_pdf(tmp_path / "x.pdf", layout, [stale])
+    mine = sheet_to_print(layout, header(4), exam_code=EXAM, secret=SECRET)
+    theirs = sheet_to_print(layout, header(5), exam_code="ZJ2022", secret=SECRET)
+    with pytest.raises(SheetMismatch, match="several exams"):
+        write_sheets_pdf(tmp_path / "x.pdf", layout, [mine, theirs])
+    garbage = SheetToPrint(header(6), ("hello",))
+    with pytest.raises(SheetMismatch, match="not an answer-sheet QR code"):
+        write_sheets_pdf(tmp_path / "x.pdf", layout, [garbage])
 
 
 def test_missing_font_says_how_to_install_one(
