@@ -8,7 +8,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.errors import NotAllowed
-from exam_center.services import documents, seating
+from exam_center.services import documents, seating, sheets
 
 print_app = typer.Typer(help="Print answer sheets and room documents.", no_args_is_help=True)
 
@@ -83,3 +83,48 @@ def print_rooms(
         docs = documents.print_room_documents(out, session=s, operator=ws.operator)
     for path in docs.all():
         console.print(f"wrote {path}")
+
+
+@print_app.command("sheets")
+def print_sheets(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(None, "--out", help="one print-ready PDF"),
+    png_dir: Path | None = typer.Option(None, "--png-dir", help="one PNG per page instead"),
+    dpi: int = typer.Option(200, "--dpi", min=72, max=1200, help="PNG resolution"),
+) -> None:
+    """Every seated candidate's answer sheet, in room and seat order, with its signed QR code."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = sheets.print_sheets(
+            session=s, operator=ws.operator, out_pdf=out, png_dir=png_dir, dpi=dpi
+        )
+    console.print(
+        f"wrote {done.path}: {done.sheets} sheets, {done.pages} pages (layout {done.layout_hash})"
+    )
+
+
+@print_app.command("spares")
+def print_spares(
+    ctx: typer.Context,
+    count: int = typer.Option(..., "--count", min=1, help="how many spare sheets"),
+    out: Path = typer.Option(..., "--out", help="the PDF"),
+) -> None:
+    """Numbered spare sheets: the candidate fills the admission-number grid."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = sheets.print_spares(session=s, operator=ws.operator, count=count, out_pdf=out)
+    first = done.first_spare_serial or 0
+    console.print(f"wrote {done.path}: spare sheets {first}–{first + count - 1}")
+
+
+def layout(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Where every mark is on every page, in millimetres from the page's top-left corner."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        doc = sheets.layout_json(session=s)
+    if as_json:
+        print_json(doc)
+        return
+    pages = doc["pages"]
+    questions = sum(len(p["questions"]) for p in pages)
+    console.print(f"layout {doc['layout_hash']}: {len(pages)} page(s), {questions} questions")

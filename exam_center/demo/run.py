@@ -9,7 +9,7 @@ from pathlib import Path
 
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
-from exam_center.services import documents, exams, registration, seating, venues
+from exam_center.services import documents, exams, registration, seating, sheets, venues
 from exam_center.services.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
@@ -60,9 +60,23 @@ def _seat(run: DemoRun) -> str:
     )
 
 
+def _print(run: DemoRun) -> str:
+    ws = run.workspace
+    out = ws.folder("print")
+    with ws.session() as s:
+        done = sheets.print_sheets(session=s, operator=ws.operator, out_pdf=out / "sheets.pdf")
+        spares = sheets.print_spares(
+            session=s, operator=ws.operator, count=10, out_pdf=out / "spares.pdf"
+        )
+    return (
+        f"{done.sheets} answer sheets ({done.pages} pages with room covers) in {done.path}; "
+        f"{spares.sheets} spare sheets in {spares.path}"
+    )
+
+
 def available_stages() -> dict[str, Stage]:
     """The stages that exist in this build, in order; later issues add theirs."""
-    stages: dict[str, Stage] = {"register": _register, "seat": _seat}
+    stages: dict[str, Stage] = {"register": _register, "seat": _seat, "print": _print}
     return stages
 
 
