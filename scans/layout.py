@@ -349,7 +349,7 @@ def build_layout(
     pages: list[PageLayout] = []
     page_no = 0
     i = 0
-    while i < len(rows) or page_no == 0:
+    while True:  # a paper has at least one question, so at least one page
         page_no += 1
         with_grid = spare and page_no == 1
         header, grid, top = _header(spare=spare, with_grid=with_grid, digits=admission_digits)
