@@ -181,3 +181,83 @@ class PrintRun(SQLModel, table=True):
     count: int = 0
     created_at: datetime
     created_by: str
+
+
+class ScanBatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    operator: str
+    paths: list[str] = _json_list()
+    workers: int = 1
+    counts: dict[str, int] = _json_dict()
+
+
+class ScannedPage(SQLModel, table=True):
+    """One scanned image of one sheet page: what was read, or why it was not.
+
+    `sha256` identifies the image, so scanning the same file again records nothing
+    twice. `current` marks the scan that counts for its candidate and page; a later,
+    different scan of the same page is a `conflict` until a reviewer picks one.
+    The per-bubble measures and thresholds are kept in `marks`/`thresholds`, so the
+    marks can be decided again without rescanning.
+    """
+
+    __table_args__ = (UniqueConstraint("exam_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    batch_id: int | None = Field(default=None, foreign_key="scanbatch.id")
+    sha256: str = Field(max_length=64)
+    file: str
+    page_index: int = 0
+    status: str = Field(max_length=16, index=True)  # read | rejected | conflict
+    reason: str = ""
+    reject_kind: str = ""
+    admission_no: str | None = Field(default=None, max_length=24, index=True)
+    candidate_id: int | None = Field(default=None, foreign_key="candidate.id", index=True)
+    spare_serial: int | None = None
+    page_no: int | None = None
+    pages: int | None = None
+    layout_hash: str = ""
+    reader_version: str = ""
+    residual_mm: float | None = None
+    rotation: int | None = None
+    thresholds: dict[str, Any] = _json_dict()
+    marks: list[dict[str, Any]] = _json_list()
+    admission_grid: dict[str, Any] = _json_dict()
+    overlay_path: str = ""
+    current: bool = False
+    read_at: datetime
+
+
+class ReviewItem(SQLModel, table=True):
+    """Something a person must decide: a doubtful question, a conflicting rescan, or a
+    spare sheet whose admission number could not be read or matched."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    page_id: int = Field(foreign_key="scannedpage.id", index=True)
+    kind: str = Field(max_length=16)  # question | conflict | admission
+    question: int | None = None
+    status: str = Field(max_length=16)  # the reader's verdict: multiple | ambiguous | …
+    reason: str = ""
+    read_marks: str = ""
+    doubt: float = 0.0  # 1 = most doubtful; orders the queue
+    open: bool = Field(default=True, index=True)
+
+
+class ReviewDecision(SQLModel, table=True):
+    """A person's decision, keyed by candidate and question (not by scan), so it
+    survives rescans and re-decisions. The newest decision for a key counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    candidate_id: int | None = Field(default=None, foreign_key="candidate.id", index=True)
+    page_id: int | None = Field(default=None, foreign_key="scannedpage.id")
+    kind: str = Field(max_length=16)  # question | conflict | admission
+    question: int | None = None
+    marks: str = ""
+    decided_by: str
+    reason: str
+    decided_at: datetime

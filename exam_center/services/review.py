@@ -1,0 +1,299 @@
+"""The review queue: doubtful questions, conflicting rescans and unmatched spare sheets,
+most doubtful first; decisions recorded with who, when and why, keyed by candidate and
+question so they survive rescans and re-decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from exam_center.errors import NotAllowed
+from exam_center.models import Candidate, ReviewDecision, ReviewItem, ScannedPage, Seat
+from exam_center.services import audit
+from exam_center.services.exams import current_exam_id
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    item_id: int
+    page_id: int
+    kind: str
+    question: int | None
+    status: str
+    reason: str
+    read_marks: str
+    doubt: float
+    admission_no: str | None
+    candidate_name: str | None
+    file: str
+    overlay: str
+    labels: str  # the question's options, e.g. "ABCD"
+    measures: tuple[float, ...]
+
+
+def _guard(session: Session) -> None:
+    from exam_center.models import Exam
+
+    exam = session.exec(select(Exam)).first()
+    if exam is not None and exam.finalised_at is not None:
+        raise NotAllowed("results are finalised: reopen them (with a reason) to change a mark")
+
+
+def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -> list[ReviewRow]:
+    exam_id = current_exam_id(session)
+    query = (
+        select(ReviewItem, ScannedPage)
+        .join(ScannedPage, col(ScannedPage.id) == col(ReviewItem.page_id))
+        .where(ReviewItem.exam_id == exam_id, col(ReviewItem.open))
+        .order_by(col(ReviewItem.doubt).desc(), col(ReviewItem.id))
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    names = {
+        c.id: c.name for c in session.exec(select(Candidate).where(Candidate.exam_id == exam_id))
+    }
+    rows = []
+    for item, page in session.exec(query):
+        mark = next((m for m in page.marks if m["number"] == item.question), None)
+        assert item.id is not None and page.id is not None
+        rows.append(
+            ReviewRow(
+                item.id,
+                page.id,
+                item.kind,
+                item.question,
+                item.status,
+                item.reason,
+                item.read_marks,
+                item.doubt,
+                page.admission_no,
+                names.get(page.candidate_id) if page.candidate_id else None,
+                page.file,
+                page.overlay_path,
+                mark["labels"] if mark else "",
+                tuple(mark["measures"]) if mark else (),
+            )
+        )
+    return rows
+
+
+def _item(session: Session, page_id: int, kind: str, question: int | None) -> ReviewItem:
+    query = select(ReviewItem).where(
+        ReviewItem.exam_id == current_exam_id(session),
+        ReviewItem.page_id == page_id,
+        ReviewItem.kind == kind,
+    )
+    if question is not None:
+        query = query.where(ReviewItem.question == question)
+    item = session.exec(query.order_by(col(ReviewItem.id).desc())).first()
+    if item is None:
+        what = f"question {question}" if question is not None else kind
+        raise NotAllowed(f"page {page_id} has no review item for {what}")
+    return item
+
+
+def _require(by: str, reason: str) -> None:
+    if not by.strip() or not reason.strip():
+        raise NotAllowed("a review decision needs who decided (--by) and why (--reason)")
+
+
+def resolve_question(
+    page_id: int, question: int, marks: str, *, session: Session, by: str, reason: str
+) -> ReviewDecision:
+    """Set the marks of `question` for the candidate of `page_id`."""
+    _require(by, reason)
+    _guard(session)
+    page = session.get(ScannedPage, page_id)
+    if page is None:
+        raise NotAllowed(f"no scanned page {page_id}")
+    mark = next((m for m in page.marks if m["number"] == question), None)
+    if mark is None:
+        raise NotAllowed(f"page {page_id} has no question {question}")
+    marks = "".join(sorted(marks.strip().upper().replace("-", "")))
+    bad = [c for c in marks if c not in mark["labels"]]
+    if bad or len(set(marks)) != len(marks):
+        raise NotAllowed(f"marks {marks!r}: question {question} has options {mark['labels']}")
+    if page.candidate_id is None:
+        raise NotAllowed(f"page {page_id} has no candidate yet: resolve its admission number first")
+    decision = ReviewDecision(
+        exam_id=current_exam_id(session),
+        candidate_id=page.candidate_id,
+        page_id=page_id,
+        kind="question",
+        question=question,
+        marks=marks,
+        decided_by=by,
+        reason=reason,
+        decided_at=datetime.now(UTC),
+    )
+    session.add(decision)
+    for item in session.exec(
+        select(ReviewItem)
+        .join(ScannedPage, col(ScannedPage.id) == col(ReviewItem.page_id))
+        .where(
+            ScannedPage.candidate_id == page.candidate_id,
+            ReviewItem.question == question,
+            col(ReviewItem.open),
+        )
+    ):
+        item.open = False
+        session.add(item)
+    audit.record(
+        session,
+        operator=by,
+        action="review.question",
+        page=page_id,
+        question=question,
+        read=mark["marks"],
+        decided=marks,
+        reason=reason,
+        admission_no=page.admission_no,
+    )
+    return decision
+
+
+def resolve_conflict(page_id: int, *, keep: bool, session: Session, by: str, reason: str) -> None:
+    """For a conflicting rescan: keep=True makes it the scan that counts, else it is set aside."""
+    _require(by, reason)
+    _guard(session)
+    page = session.get(ScannedPage, page_id)
+    if page is None or page.status != "conflict":
+        raise NotAllowed(f"page {page_id} is not a conflicting scan")
+    current = session.exec(
+        select(ScannedPage).where(
+            ScannedPage.candidate_id == page.candidate_id,
+            ScannedPage.page_no == page.page_no,
+            col(ScannedPage.current),
+        )
+    ).first()
+    winner, loser = (page, current) if keep else (current, page)
+    if winner is not None:
+        winner.current, winner.status = True, "read"
+        session.add(winner)
+    if loser is not None:
+        loser.current, loser.status = False, "superseded"
+        session.add(loser)
+        for item in session.exec(select(ReviewItem).where(ReviewItem.page_id == loser.id)):
+            item.open = False
+            session.add(item)
+    _item(session, page_id, "conflict", None).open = False
+    session.add(
+        ReviewDecision(
+            exam_id=current_exam_id(session),
+            candidate_id=page.candidate_id,
+            page_id=page_id,
+            kind="conflict",
+            marks="keep" if keep else "discard",
+            decided_by=by,
+            reason=reason,
+            decided_at=datetime.now(UTC),
+        )
+    )
+    audit.record(
+        session,
+        operator=by,
+        action="review.conflict",
+        page=page_id,
+        keep=keep,
+        other=current.id if current else None,
+        reason=reason,
+    )
+
+
+def resolve_admission(
+    page_id: int, admission_no: str, *, session: Session, by: str, reason: str
+) -> None:
+    """Give a spare sheet whose admission grid was unreadable its candidate."""
+    _require(by, reason)
+    _guard(session)
+    exam_id = current_exam_id(session)
+    page = session.get(ScannedPage, page_id)
+    if page is None or page.candidate_id is not None:
+        raise NotAllowed(f"page {page_id} is not a spare sheet waiting for its candidate")
+    seat = session.exec(
+        select(Seat).where(Seat.exam_id == exam_id, Seat.admission_no == admission_no)
+    ).first()
+    if seat is None:
+        raise NotAllowed(f"admission number {admission_no} is not seated in this exam")
+    page.admission_no, page.candidate_id = admission_no, seat.candidate_id
+    current = session.exec(
+        select(ScannedPage).where(
+            ScannedPage.candidate_id == seat.candidate_id,
+            ScannedPage.page_no == page.page_no,
+            col(ScannedPage.current),
+        )
+    ).first()
+    if current is None:
+        page.current = True
+    else:
+        page.status = "conflict"
+        session.add(
+            ReviewItem(
+                exam_id=exam_id,
+                page_id=page_id,
+                kind="conflict",
+                status="conflict",
+                doubt=1.0,
+                reason=f"page {page.page_no} of {admission_no} was already read: {current.file}",
+            )
+        )
+    session.add(page)
+    _item(session, page_id, "admission", None).open = False
+    session.add(
+        ReviewDecision(
+            exam_id=exam_id,
+            candidate_id=seat.candidate_id,
+            page_id=page_id,
+            kind="admission",
+            marks=admission_no,
+            decided_by=by,
+            reason=reason,
+            decided_at=datetime.now(UTC),
+        )
+    )
+    audit.record(
+        session,
+        operator=by,
+        action="review.admission",
+        page=page_id,
+        admission_no=admission_no,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    admission_no: str | None
+    kind: str
+    question: int | None
+    marks: str
+    decided_by: str
+    reason: str
+    decided_at: datetime
+
+
+def decisions(*, session: Session) -> list[DecisionRow]:
+    exam_id = current_exam_id(session)
+    seats = {
+        s.candidate_id: s.admission_no
+        for s in session.exec(select(Seat).where(Seat.exam_id == exam_id))
+    }
+    return [
+        DecisionRow(
+            seats.get(d.candidate_id or -1),
+            d.kind,
+            d.question,
+            d.marks,
+            d.decided_by,
+            d.reason,
+            d.decided_at,
+        )
+        for d in session.exec(
+            select(ReviewDecision)
+            .where(ReviewDecision.exam_id == exam_id)
+            .order_by(col(ReviewDecision.id))
+        )
+    ]

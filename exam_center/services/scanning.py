@@ -1,0 +1,456 @@
+"""Scanning: pages read by the scans library in worker processes, recorded one
+transaction per page, idempotent by the image's sha256.
+
+A page is `read` (its candidate and marks recorded, doubtful questions queued for
+review), `rejected` (with the reason: unknown candidate, another exam, bad signature,
+unreadable, …), a `duplicate` (the same image again: nothing recorded twice) or a
+`conflict` (a different scan of a page already read: queued for a person to choose).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from exam_center.models import (
+    Candidate,
+    ReviewDecision,
+    ReviewItem,
+    ScanBatch,
+    ScannedPage,
+    Seat,
+)
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.sheets import exam_layouts, exam_secret
+from exam_center.services.workspace import Workspace
+from scans.layout import SheetLayout
+from scans.read_model import PageRead, QuestionRead, QuestionStatus, Thresholds
+
+FLAGGED = (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """What the readers need, loaded once per batch (plain, picklable values)."""
+
+    exam_code: str
+    secret: bytes
+    layouts: dict[str, SheetLayout]
+    seats: dict[str, int]  # admission number -> candidate id
+
+
+def scan_context(session: Session) -> ScanContext:
+    exam = current_exam(session)
+    seats = {
+        s.admission_no: s.candidate_id
+        for s in session.exec(select(Seat).where(Seat.exam_id == exam.id))
+    }
+    return ScanContext(exam.code, exam_secret(exam), exam_layouts(session).by_hash(), seats)
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """One line of `scan --json`."""
+
+    file: str
+    page_index: int
+    status: str  # read | rejected | duplicate | conflict
+    reason: str
+    admission_no: str | None
+    page: int | None
+    questions: tuple[dict[str, Any], ...] = ()
+    flagged: int = 0
+    overlay: str = ""
+    sha256: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "page_index": self.page_index,
+            "status": self.status,
+            "reason": self.reason,
+            "admission_no": self.admission_no,
+            "page": self.page,
+            "questions": list(self.questions),
+            "flagged": self.flagged,
+            "sha256": self.sha256,
+            "overlay": self.overlay,
+        }
+
+
+def _question_json(q: QuestionRead) -> dict[str, Any]:
+    return {"number": q.number, "marks": q.marks, "status": str(q.status)}
+
+
+def _stored_marks(q: QuestionRead) -> dict[str, Any]:
+    return {
+        "number": q.number,
+        "kind": q.kind,
+        "labels": q.labels,
+        "marks": q.marks,
+        "status": str(q.status),
+        "reason": q.reason,
+        "measures": [round(m, 4) for m in q.measures],
+    }
+
+
+def _doubt(q: QuestionRead, t: Thresholds | None) -> float:
+    """1 for a bubble right between blank and marked; lower the clearer it is."""
+    if t is None or not q.measures:
+        return 0.5
+    closest = min(abs(t.normalise(m) - 0.5) for m in q.measures)
+    return round(max(0.0, 1.0 - 2.0 * closest), 4)
+
+
+def record_page(
+    session: Session,
+    ctx: ScanContext,
+    *,
+    file: str,
+    page_index: int,
+    sha256: str,
+    read: PageRead | None,
+    reject_reason: str = "",
+    reject_kind: str = "",
+    overlay: str = "",
+    batch_id: int | None = None,
+) -> PageOutcome:
+    """Store one page in the caller's transaction; a known sha256 stores nothing."""
+    exam_id = current_exam_id(session)
+    known = session.exec(
+        select(ScannedPage).where(ScannedPage.exam_id == exam_id, ScannedPage.sha256 == sha256)
+    ).first()
+    if known is not None:
+        return PageOutcome(
+            file,
+            page_index,
+            "duplicate",
+            f"the same image was recorded before (page record {known.id}, {known.file})",
+            known.admission_no,
+            known.page_no,
+            tuple({k: m[k] for k in ("number", "marks", "status")} for m in known.marks),
+            sha256=sha256,
+        )
+    now = datetime.now(UTC)
+    page = ScannedPage(
+        exam_id=exam_id,
+        batch_id=batch_id,
+        sha256=sha256,
+        file=file,
+        page_index=page_index,
+        status="rejected",
+        read_at=now,
+        overlay_path=overlay,
+    )
+    if read is None or read.status != "read" or read.payload is None:
+        page.reason = reject_reason or (read.reason if read else "unreadable")
+        page.reject_kind = reject_kind or (
+            str(read.reject_kind) if read and read.reject_kind else ""
+        )
+        session.add(page)
+        return PageOutcome(file, page_index, "rejected", page.reason, None, None, sha256=sha256)
+
+    payload = read.payload
+    page.page_no, page.pages = payload.page, payload.pages
+    page.layout_hash = payload.layout_hash
+    page.reader_version = read.reader_version
+    page.residual_mm = read.residual_mm
+    page.rotation = read.rotation
+    page.thresholds = (
+        {
+            "blank_level": read.thresholds.blank_level,
+            "pencil_level": read.thresholds.pencil_level,
+            "blank_max": read.thresholds.blank_max,
+            "mark_min": read.thresholds.mark_min,
+        }
+        if read.thresholds
+        else {}
+    )
+    page.marks = [_stored_marks(q) for q in read.questions]
+    page.spare_serial = payload.spare_serial
+    review: list[ReviewItem] = []
+    if payload.admission_no is not None:
+        admission_no: str | None = payload.admission_no
+        if admission_no not in ctx.seats:
+            page.reason = f"admission number {admission_no} is not seated in this exam"
+            page.reject_kind = "unknown_candidate"
+            session.add(page)
+            return PageOutcome(
+                file, page_index, "rejected", page.reason, admission_no, payload.page, sha256=sha256
+            )
+    else:
+        grid = read.admission_grid
+        page.admission_grid = (
+            {"digits": grid.digits, "status": str(grid.status), "reason": grid.reason}
+            if grid
+            else {}
+        )
+        admission_no = grid.digits if grid and grid.status == "ok" else None
+        if admission_no is None or admission_no not in ctx.seats:
+            why = f"spare sheet {payload.spare_serial}: admission number " + (
+                f"{admission_no} is not seated in this exam"
+                if admission_no
+                else f"not read ({grid.reason if grid else 'no grid'})"
+            )
+            admission_no = None
+            review.append(
+                ReviewItem(
+                    exam_id=exam_id,
+                    page_id=0,
+                    kind="admission",
+                    status="unmatched",
+                    reason=why,
+                    doubt=1.0,
+                )
+            )
+    page.admission_no = admission_no
+    page.candidate_id = ctx.seats.get(admission_no) if admission_no else None
+    page.status = "read"
+    if page.candidate_id is not None:
+        current = session.exec(
+            select(ScannedPage).where(
+                ScannedPage.exam_id == exam_id,
+                ScannedPage.candidate_id == page.candidate_id,
+                ScannedPage.page_no == payload.page,
+                col(ScannedPage.current),
+            )
+        ).first()
+        if current is None:
+            page.current = True
+        else:
+            page.status = "conflict"
+            page.reason = (
+                f"page {payload.page} of {admission_no} was already read from {current.file} "
+                f"(record {current.id}); a person must choose which scan counts"
+            )
+            review.append(
+                ReviewItem(
+                    exam_id=exam_id,
+                    page_id=0,
+                    kind="conflict",
+                    status="conflict",
+                    reason=page.reason,
+                    doubt=1.0,
+                )
+            )
+    decided = _decided_questions(session, page.candidate_id)
+    for q in read.questions:
+        if q.status in FLAGGED:
+            review.append(
+                ReviewItem(
+                    exam_id=exam_id,
+                    page_id=0,
+                    kind="question",
+                    question=q.number,
+                    status=str(q.status),
+                    reason=q.reason,
+                    read_marks=q.marks,
+                    doubt=_doubt(q, read.thresholds),
+                    open=q.number not in decided,
+                )
+            )
+    session.add(page)
+    session.flush()
+    for item in review:
+        assert page.id is not None
+        item.page_id = page.id
+        session.add(item)
+    flagged = sum(1 for q in read.questions if q.status in FLAGGED)
+    return PageOutcome(
+        file,
+        page_index,
+        page.status,
+        page.reason,
+        admission_no,
+        payload.page,
+        tuple(_question_json(q) for q in read.questions),
+        flagged,
+        overlay,
+        sha256,
+    )
+
+
+def _decided_questions(session: Session, candidate_id: int | None) -> set[int]:
+    if candidate_id is None:
+        return set()
+    rows = session.exec(
+        select(ReviewDecision.question).where(
+            ReviewDecision.candidate_id == candidate_id, ReviewDecision.kind == "question"
+        )
+    )
+    return {q for q in rows if q is not None}
+
+
+@dataclass
+class ScanSummary:
+    batch_id: int
+    counts: Counter[str] = field(default_factory=Counter)
+    flagged_questions: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def pages(self) -> int:
+        return sum(self.counts.values())
+
+
+ProgressCallback = Callable[[PageOutcome, int, int | None], None]
+
+
+def scan_paths(
+    paths: Sequence[Path],
+    *,
+    workspace: Workspace,
+    operator: str,
+    workers: int,
+    on_page: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[PageOutcome]:
+    """Read every page under `paths` in worker processes; yield each page's outcome as it
+    is stored. Interrupted (even killed) and run again, it loses nothing and records
+    nothing twice."""
+    from scans.batch import read_batch
+    from scans.ingest import iter_sources
+
+    started = datetime.now(UTC)
+    with workspace.session() as s:
+        ctx = scan_context(s)
+        exam_id = current_exam_id(s)
+        batch = ScanBatch(
+            exam_id=exam_id,
+            started_at=started,
+            operator=operator,
+            paths=[str(p) for p in paths],
+            workers=workers,
+        )
+        s.add(batch)
+        s.flush()
+        batch_id = batch.id
+        assert batch_id is not None
+    counts: Counter[str] = Counter()
+    overlay_dir = workspace.folder("overlays")
+    results = read_batch(
+        iter_sources(paths),
+        exam_code=ctx.exam_code,
+        secret=ctx.secret,
+        layouts=ctx.layouts,
+        workers=workers,
+        overlay_dir=overlay_dir,
+        cancel=cancel,
+    )
+    done = 0
+    try:
+        for result in results:
+            outcome = _store(workspace, ctx, result, batch_id)
+            counts[outcome.status] += 1
+            done += 1
+            if on_page is not None:
+                on_page(outcome, done, None)
+            yield outcome
+    finally:
+        with workspace.session() as s:
+            stored = s.get(ScanBatch, batch_id)
+            assert stored is not None
+            stored.finished_at = datetime.now(UTC)
+            stored.counts = dict(counts)
+            s.add(stored)
+            audit.record(
+                s,
+                operator=operator,
+                action="scan.batch",
+                batch=batch_id,
+                paths=[str(p) for p in paths],
+                counts=dict(counts),
+                cancelled=bool(cancel and cancel.is_set()),
+            )
+
+
+def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
+    """One transaction per page; a concurrent terminal storing the same image first
+    makes this one a duplicate, not an error."""
+    kwargs = {
+        "file": str(result.file),
+        "page_index": result.page_index or 0,
+        "sha256": result.sha256 or "",
+        "read": result.read,
+        "reject_reason": result.reason or "",
+        "reject_kind": str(result.reject_kind or ""),
+        "overlay": str(result.overlay_path or ""),
+        "batch_id": batch_id,
+    }
+    if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
+        kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
+    for _attempt in range(2):
+        try:
+            with workspace.session() as s:
+                return record_page(s, ctx, **kwargs)
+        except IntegrityError:
+            continue
+    with workspace.session() as s:
+        return record_page(s, ctx, **kwargs)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    seated: int
+    complete: int
+    missing_pages: tuple[tuple[str, str, tuple[int, ...]], ...]  # admission, name, pages
+    absent: tuple[tuple[str, str], ...]  # admission, name: no page at all
+    spares_mapped: int
+    rejected: int
+    conflicts: int
+    review_open: int
+
+
+def completeness(*, session: Session) -> Completeness:
+    exam_id = current_exam_id(session)
+    pages_per_sheet = len(exam_layouts(session).candidate.pages)
+    seats = session.exec(
+        select(Seat, Candidate)
+        .join(Candidate, col(Candidate.id) == col(Seat.candidate_id))
+        .where(Seat.exam_id == exam_id)
+        .order_by(col(Seat.admission_no))
+    ).all()
+    have: dict[int, set[int]] = {}
+    spares = 0
+    rejected = conflicts = 0
+    for p in session.exec(select(ScannedPage).where(ScannedPage.exam_id == exam_id)):
+        if p.status == "rejected":
+            rejected += 1
+        elif p.status == "conflict":
+            conflicts += 1
+        if p.current and p.candidate_id is not None and p.page_no is not None:
+            have.setdefault(p.candidate_id, set()).add(p.page_no)
+            spares += p.spare_serial is not None
+    missing, absent = [], []
+    for seat, cand in seats:
+        got = have.get(seat.candidate_id, set())
+        if not got:
+            absent.append((seat.admission_no, cand.name))
+        elif len(got) < pages_per_sheet:
+            lacking = tuple(sorted(set(range(1, pages_per_sheet + 1)) - got))
+            missing.append((seat.admission_no, cand.name, lacking))
+    open_items = len(
+        session.exec(
+            select(ReviewItem.id).where(ReviewItem.exam_id == exam_id, col(ReviewItem.open))
+        ).all()
+    )
+    return Completeness(
+        seated=len(seats),
+        complete=len(seats) - len(missing) - len(absent),
+        missing_pages=tuple(missing),
+        absent=tuple(absent),
+        spares_mapped=spares,
+        rejected=rejected,
+        conflicts=conflicts,
+        review_open=open_items,
+    )
