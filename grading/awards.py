@@ -119,9 +119,10 @@ def prior_holders(
 
 
 def ranking_groups(ranking: Ranking) -> Iterator[tuple[int, list[str]]]:
-    """(rank, candidate ids) per tie group, best first."""
+    """(rank, candidate ids) per tie group, best first; ids sorted within a group so that
+    nothing downstream depends on row order."""
     for rank, rows in ranking.groups():
-        yield rank, [ranking.candidate_id(int(r)) for r in rows]
+        yield rank, sorted(ranking.candidate_id(int(r)) for r in rows)
 
 
 def note_for(*, nomination: bool, passed_down: bool, by_decision: bool) -> str:

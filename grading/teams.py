@@ -162,7 +162,9 @@ def team_results(
         else:
             team_total.append(Fraction(int(sums[i]), totals.scale))
 
-    ranked = sorted((i for i in range(n_teams) if not incomplete[i]), key=lambda i: -team_total[i])
+    ranked = sorted(
+        (i for i in range(n_teams) if not incomplete[i]), key=lambda i: (-team_total[i], names[i])
+    )
     rank_of: dict[int, int] = {}
     for pos, i in enumerate(ranked):
         prev = ranked[pos - 1] if pos else None
