@@ -12,11 +12,15 @@ from grading.scoring import score_objective
 
 PAPER = Paper((Section("单选", QuestionKind.SINGLE, 3),))
 KEY = AnswerKey.from_letters({1: "A", 2: "B", 3: "C"})
-R = np.array(
-    [[parse_answer(c) if c else 0 for c in row] for row in
-     [["A", "B", "C"], ["A", "B", "D"], ["A", "C", "C"], ["B", "B", "A"], ["B", "A", "D"], ["", "A", "D"]]],
-    dtype=np.uint8,
-)  # fmt: skip
+ROWS = [
+    ["A", "B", "C"],
+    ["A", "B", "D"],
+    ["A", "C", "C"],
+    ["B", "B", "A"],
+    ["B", "A", "D"],
+    ["", "A", "D"],
+]
+R = np.array([[parse_answer(c) if c else 0 for c in row] for row in ROWS], dtype=np.uint8)
 # item scores: q1 1,1,1,0,0,0  q2 1,1,0,1,0,0  q3 1,0,1,0,0,0; totals 3,2,2,1,0,0
 
 

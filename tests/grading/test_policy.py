@@ -51,11 +51,11 @@ def test_the_record_round_trips() -> None:
 
 
 def test_bad_records_and_values_are_refused_naming_the_field() -> None:
-    with pytest.raises(PolicyError, match="awards.prior_honour"):
+    with pytest.raises(PolicyError, match=r"awards\.prior_honour"):
         GradingPolicy.from_record({"awards": {"prior_honour": "sometimes"}})
-    with pytest.raises(PolicyError, match="teams.colour"):
+    with pytest.raises(PolicyError, match=r"teams\.colour"):
         GradingPolicy.from_record({"teams": {"colour": 1}})
-    with pytest.raises(PolicyError, match="national.selected"):
+    with pytest.raises(PolicyError, match=r"national\.selected"):
         GradingPolicy.from_record({"national": {"selected": "15"}})
     with pytest.raises(PolicyError):
         GradingPolicy.from_record({"nonsense": {}})
