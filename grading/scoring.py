@@ -229,6 +229,7 @@ def score_objective(
     per_section = np.empty((n, len(sections)), dtype=np.int64)
     blank_cols = ~st.voided
     all_cols = bool(blank_cols.all())
+    count_dtype = np.uint8 if q <= np.iinfo(np.uint8).max else np.int64
     block = max(1, _BLOCK_CELLS // max(q, 1))
     for lo in range(0, n, block):
         hi = min(lo + block, n)
@@ -237,15 +238,13 @@ def score_objective(
         idx += offsets
         out = ticks[lo:hi]
         np.take(flat, idx, out=out)
-        totals[lo:hi] = out.sum(axis=1, dtype=np.int64)
-        if len(sections) == 1:
-            per_section[lo:hi, 0] = totals[lo:hi]
-        else:
-            per_section[lo:hi] = np.add.reduceat(out, starts, axis=1, dtype=np.int64)
+        per_section[lo:hi] = np.add.reduceat(out, starts, axis=1, dtype=np.int64)
         is_blank = part == 0
         if not all_cols:
             is_blank &= blank_cols
-        blanks[lo:hi] = np.count_nonzero(is_blank, axis=1)
+        # A byte-wide sum is several times faster than count_nonzero along rows.
+        blanks[lo:hi] = is_blank.view(np.uint8).sum(axis=1, dtype=count_dtype)
+    totals[:] = per_section.sum(axis=1)
     if unresolved is None:
         unresolved_counts = np.zeros(n, dtype=np.int64)
     else:
