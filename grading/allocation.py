@@ -127,7 +127,13 @@ def allocate(
     end_of_awards = bounds[-1] if bounds else 0
     excluded = frozenset(excluded)
     decisions = tuple(decisions)
-    by_key = {(d.award, d.tied): d for d in decisions}
+    by_key: dict[tuple[str, frozenset[str]], TieDecision] = {}
+    for d in decisions:
+        other = by_key.setdefault((d.award, d.tied), d)
+        if other != d:
+            raise TieDecisionError(
+                f"{d.award} rank {d.rank}: two different decisions for the same tie"
+            )
     used: list[TieDecision] = []
     placements: list[Placement] = []
     pending: list[PendingTie] = []
@@ -173,14 +179,15 @@ def allocate(
                 place(pool, rank, t, decided, size)
                 break
             n = bounds[t] - p
-            d = by_key.get((tiers[t].award, frozenset(pool)))
-            if d is None or len(d.winners) != n:
+            decision = by_key.get((tiers[t].award, frozenset(pool)))
+            if decision is None or len(decision.winners) != n:
                 pending.append(PendingTie(tiers[t].award, rank, tuple(pool), n))
                 break
-            used.append(d)
+            used.append(decision)
             decided = True
-            place([c for c in pool if c in d.winners], rank, t, True, size)
-            pool, p, t = [c for c in pool if c not in d.winners], bounds[t], t + 1
+            place([c for c in pool if c in decision.winners], rank, t, True, size)
+            pool = [c for c in pool if c not in decision.winners]
+            p, t = bounds[t], t + 1
     used_set = set(used)
     return Allocation(
         placements=tuple(placements),

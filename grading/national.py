@@ -18,6 +18,7 @@ Contract:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -128,10 +129,11 @@ def record_ministry_draw(
     policy = policy or national.policy
     _drawable(national, policy)
     names = [str(c) for c in drawn]
-    dupes = sorted({c for c in names if names.count(c) > 1})
+    dupes = sorted(c for c, k in Counter(names).items() if k > 1)
     if dupes:
         raise NationalListError("the draw names a candidate twice", dupes)
-    outside = [c for c in names if c not in set(national.recommended)]
+    recommended = set(national.recommended)
+    outside = [c for c in names if c not in recommended]
     if outside:
         raise NationalListError("drawn candidates who are not on the recommended list", outside)
     if len(names) != policy.drawn:
@@ -191,14 +193,15 @@ class NationalHonours:
 
 def _check_results(results: Sequence[NationalResult], team: Collection[str] | None) -> None:
     ids = [r.candidate_id for r in results]
-    dupes = sorted({c for c in ids if ids.count(c) > 1})
+    dupes = sorted(c for c, k in Counter(ids).items() if k > 1)
     if dupes:
         raise NationalListError("national results list a candidate twice", dupes)
     bad = [r.candidate_id for r in results if r.national_rank < 1]
     if bad:
         raise NationalListError("national ranks start at 1", bad)
     if team is not None:
-        outside = [c for c in ids if c not in set(team)]
+        members = set(team)
+        outside = [c for c in ids if c not in members]
         if outside:
             raise NationalListError("results for candidates outside the delegation", outside)
 
@@ -229,7 +232,7 @@ def _criterion_grants(
 def national_honours(
     results: Sequence[NationalResult],
     *,
-    delegation: Collection[str] | None = None,
+    contestants: Collection[str] | None = None,
     prior_honours: Iterable[HonourRecord] = (),
     provincial: IndividualAwards | None = None,
     policy: NationalPolicy | None = None,
@@ -240,7 +243,7 @@ def national_honours(
     policy = policy or NationalPolicy()
     award_policy = award_policy or AwardPolicy()
     results = sorted(results, key=lambda r: (r.national_rank, r.candidate_id))
-    _check_results(results, delegation)
+    _check_results(results, contestants)
     prior = tuple(prior_honours)
     years = award_policy.prior_years
     exclusions: list[Exclusion] = []

@@ -197,6 +197,6 @@ def test_results_are_checked() -> None:
     with pytest.raises(NationalListError, match="twice"):
         national_honours([NationalResult("A", 1), NationalResult("A", 2)])
     with pytest.raises(NationalListError, match="outside the delegation"):
-        national_honours([NationalResult("A", 1)], delegation={"B"})
+        national_honours([NationalResult("A", 1)], contestants={"B"})
     with pytest.raises(NationalListError):
         national_honours([NationalResult("A", 0)])
