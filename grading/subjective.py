@@ -139,7 +139,7 @@ def resolve_subjective(
     m1 = _as_marks(m1_raw, shape, "first")
     m2 = _as_marks(second, shape, "second")
     m3 = np.full(shape, np.nan) if third is None else _as_marks(third, shape, "third")
-    skipped = np.zeros(n, dtype=bool) if skip is None else np.asarray(skip, dtype=bool)
+    skipped = np.zeros(n, dtype=bool) if skip is None else np.array(skip, dtype=bool)
     if skipped.shape != (n,):
         raise MarksError(f"skip must have shape ({n},), got {skipped.shape}")
     active = np.broadcast_to(~skipped[:, None], shape)
@@ -259,11 +259,15 @@ def _issues(
     def off_step(m: FloatArray) -> Callable[[int, int], str]:
         return lambda i, j: f"{m[i, j]:g} is not a multiple of {format_points(step)}"
 
-    for marker, c, m in ((1, c1, m1), (2, c2, m2), (3, c3, m3)):
-        if marker != 3:
-            add(c.missing, IssueReason.MISSING_MARK, marker, lambda i, j: "no score entered")
+    for marker, c, m in ((1, c1, m1), (2, c2, m2)):
+        add(c.missing, IssueReason.MISSING_MARK, marker, lambda i, j: "no score entered")
         add(c.out_of_range, IssueReason.OUT_OF_RANGE, marker, outside(m))
         add(c.off_step & ~c.out_of_range, IssueReason.OFF_STEP, marker, off_step(m))
+    # A bad third marking blocks only where a third marking is needed.
+    for where, blocking in ((needs_third, True), (~needs_third, False)):
+        add(c3.out_of_range & where, IssueReason.OUT_OF_RANGE, 3, outside(m3), blocking)
+        bad_step = c3.off_step & ~c3.out_of_range & where
+        add(bad_step, IssueReason.OFF_STEP, 3, off_step(m3), blocking)
 
     def gap(i: int, j: int) -> str:
         tol = format_points(policy.tolerance_for(questions[j].number))

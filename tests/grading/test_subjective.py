@@ -99,6 +99,16 @@ def test_an_unneeded_third_marking_is_noted_not_used() -> None:
     assert s.complete.tolist() == [True]
 
 
+def test_a_bad_third_marking_blocks_only_where_it_is_needed() -> None:
+    s = resolve([[7, 4]], [[8, 8]], [[11, 7.3]], final=FinalScoreRule.ARBITER)
+    by_question = {
+        i.question: i for i in s.issues if i.reason is not IssueReason.THIRD_MARKING_UNUSED
+    }
+    assert by_question[2].reason is IssueReason.OUT_OF_RANGE and not by_question[2].blocking
+    assert by_question[3].reason is IssueReason.OFF_STEP and by_question[3].blocking
+    assert s.final_score(0, 2) == Fraction(15, 2) and s.final_score(0, 3) is None
+
+
 def test_missing_out_of_range_and_off_step_scores_are_reported() -> None:
     s = resolve([[N, 10.5], [-1, 3]], [[5, 3.3], [2, 3.25]], [[N, N], [N, 11]])
     assert reasons(s, 0) == {
