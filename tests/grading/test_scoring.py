@@ -5,6 +5,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grading.errors import AnswerKeyError, ResponseError
 from grading.key import AnswerKey, parse_answer
@@ -157,3 +159,68 @@ def test_results_are_read_only() -> None:
     sm = score_objective(R, KEY, paper())
     with pytest.raises(ValueError):
         sm.totals[0] = 0
+
+
+def reference_score(q, accepted, r):  # type: ignore[no-untyped-def]
+    """Score one cell straight from the rule's wording, with Fractions."""
+    if r in accepted:
+        return q.points
+    best = Fraction(0)
+    if q.kind is QuestionKind.MULTI and r:
+        for a in accepted:
+            wrong_letter = r & ~a
+            if wrong_letter or r == a:
+                continue
+            if q.multi_rule is MultiRule.PARTIAL:
+                best = max(best, q.points * Fraction(r.bit_count(), a.bit_count()))
+            elif q.multi_rule is MultiRule.PARTIAL_FIXED:
+                best = max(best, q.points * q.partial_fraction)
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_vectorised_scores_equal_the_rule_applied_cell_by_cell(data) -> None:  # type: ignore[no-untyped-def]
+    sections = []
+    for i in range(data.draw(st.integers(1, 3))):
+        kind = data.draw(
+            st.sampled_from([QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.TRUEFALSE])
+        )
+        options = 2 if kind is QuestionKind.TRUEFALSE else data.draw(st.integers(2, 6))
+        rule = (
+            data.draw(st.sampled_from(list(MultiRule)))
+            if kind is QuestionKind.MULTI
+            else MultiRule.ALL_OR_NOTHING
+        )
+        sections.append(
+            Section(
+                f"s{i}", kind, data.draw(st.integers(1, 4)), options=options,
+                points=data.draw(st.sampled_from(["0.5", "1", "1.5", "2", "0.3"])),
+                multi_rule=rule, partial_fraction=data.draw(st.sampled_from(["0.5", "1/3"])),
+            )
+        )  # fmt: skip
+    p = Paper(tuple(sections))
+    answers = {}
+    for q in p.objective_questions:
+        if q.kind is QuestionKind.MULTI:
+            masks = st.integers(1, (1 << q.options) - 1).filter(lambda m: m.bit_count() >= 2)
+        else:
+            masks = st.sampled_from([1 << b for b in range(q.options)])
+        answers[q.number] = tuple(data.draw(st.lists(masks, min_size=1, max_size=2, unique=True)))
+    key = AnswerKey(answers)
+    n = data.draw(st.integers(1, 12))
+    resp = np.array(
+        [
+            [data.draw(st.integers(0, (1 << q.options) - 1)) for q in p.objective_questions]
+            for _ in range(n)
+        ],
+        dtype=np.uint8,
+    )
+    sm = score_objective(resp, key, p)
+    for i in range(n):
+        expected = [
+            reference_score(q, answers[q.number], int(resp[i, q.column]))
+            for q in p.objective_questions
+        ]
+        assert [sm.score(i, q.number) for q in p.objective_questions] == expected
+        assert sm.total(i) == sum(expected)
