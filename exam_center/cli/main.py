@@ -12,6 +12,7 @@ from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
 from exam_center.cli.common import err_console
 from exam_center.cli.demo import demo
+from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.errors import ExamCenterError
 from exam_center.services.workspace import open_workspace
@@ -56,6 +57,9 @@ app.add_typer(audit_app, name="audit")
 app.command()(seat)
 app.add_typer(print_app, name="print")
 app.command()(layout)
+app.command()(scan)
+app.command("scan-status")(status)
+app.add_typer(review_app, name="review")
 app.command()(demo)
 
 

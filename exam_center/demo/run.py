@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import csv
+import os
+import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from exam_center.demo.answers import answer_sheet, make_key, questions
+from exam_center.demo.scanner import SheetJob, make_scans
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
-from exam_center.services import documents, exams, registration, seating, sheets, venues
+from exam_center.services import (
+    documents,
+    exams,
+    registration,
+    review,
+    scanning,
+    seating,
+    sheets,
+    venues,
+)
 from exam_center.services.workspace import Workspace
+from scans.render import SheetHeader
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
 MARKER = ".exam-center-demo"
@@ -22,6 +37,10 @@ class DemoRun:
     workspace: Workspace
     inputs: DemoInputs
     seed: int
+    # What each candidate meant, by admission number: the demo's reviewer reads it
+    # "from the sheet image", and the scan stage checks the reader against it.
+    meant: dict[str, dict[int, str]] = field(default_factory=dict)
+    key: dict[int, str] = field(default_factory=dict)
 
 
 Stage = Callable[[DemoRun], str]
@@ -74,9 +93,126 @@ def _print(run: DemoRun) -> str:
     )
 
 
+DEMO_REVIEWER = "演示复核员"
+
+
+def _scan(run: DemoRun) -> str:
+    ws = run.workspace
+    rng = random.Random(run.seed)
+    with ws.session() as s:
+        exam = exams.current_exam(s)
+        view = seating.seating_view(session=s)
+        layouts = sheets.exam_layouts(s)
+        qs = questions(exams.exam_definition(s))
+    assert view is not None
+    run.key = make_key(qs, rng)
+    with (run.inputs.roster.parent / "key.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["题号", "答案"])
+        w.writerows(sorted(run.key.items()))
+    seats = [(room.code, seat) for room in view.rooms for seat in room.seats]
+    absent = {seat.admission_no for _, seat in rng.sample(seats, 2)}
+    spare_user = rng.choice([st for _, st in seats if st.admission_no not in absent]).admission_no
+    folder = ws.folder("scans") / "incoming"
+    jobs: list[SheetJob] = []
+    title, date = exam.title, f"{exam.exam_date:%Y年%m月%d日}"
+    for room, seat in seats:
+        if seat.admission_no in absent:
+            continue
+        answers = answer_sheet(qs, run.key, rng.betavariate(6, 2.5), rng)
+        spare = seat.admission_no == spare_user
+        header = (
+            SheetHeader(title=title, exam_date=date, spare_serial=1)
+            if spare
+            else SheetHeader(
+                title=title,
+                name=seat.name,
+                admission_no=seat.admission_no,
+                room=room,
+                seat=str(seat.seat),
+                exam_date=date,
+            )
+        )
+        jobs.append(
+            SheetJob(
+                layouts.spare if spare else layouts.candidate,
+                header,
+                exam.code,
+                sheets.exam_secret(exam),
+                answers,
+                rng.randrange(10**9),
+                folder / (f"spare-{seat.admission_no}" if spare else seat.admission_no),
+                fill_grid=seat.admission_no if spare else None,
+            )
+        )
+    truth = make_scans(jobs, folder, seed=run.seed)
+    for name, items in truth.items():
+        run.meant[name.removeprefix("spare-")] = {n: meant for n, meant, _ in items}
+    outcomes = list(
+        scanning.scan_paths(
+            [folder], workspace=ws, operator=ws.operator, workers=os.cpu_count() or 1
+        )
+    )
+    silent = sum(
+        1
+        for o in outcomes
+        if o.status == "read" and o.admission_no
+        for q in o.questions
+        if q["status"] in ("ok", "blank") and q["marks"] != run.meant[o.admission_no][q["number"]]
+    )
+    counts = {k: sum(o.status == k for o in outcomes) for k in ("read", "rejected", "duplicate")}
+    flagged = sum(o.flagged for o in outcomes)
+    settled = _settle_review(run)
+    return (
+        f"{len(jobs)} sheets filled and scanned ({len(absent)} absent, 1 on a spare sheet); "
+        f"{counts['read']} read, {counts['rejected']} rejected (a stray page), "
+        f"{counts['duplicate']} duplicate (fed twice); {flagged} questions flagged, "
+        f"{settled} review decisions recorded by {DEMO_REVIEWER}; silent errors against "
+        f"what candidates meant: {silent}"
+    )
+
+
+def _settle_review(run: DemoRun) -> int:
+    """The demo's reviewer looks at each flagged item's image; here, at what was meant."""
+    ws = run.workspace
+    done = 0
+    with ws.session() as s:
+        items = review.open_items(session=s)
+    for item in items:
+        with ws.session() as s:
+            if item.kind == "question" and item.admission_no and item.question is not None:
+                marks = run.meant[item.admission_no][item.question]
+                review.resolve_question(
+                    item.page_id,
+                    item.question,
+                    marks,
+                    session=s,
+                    by=DEMO_REVIEWER,
+                    reason="demo: read from the sheet image",
+                )
+            elif item.kind == "admission":
+                continue
+            elif item.kind == "conflict":
+                review.resolve_conflict(
+                    item.page_id,
+                    keep=False,
+                    session=s,
+                    by=DEMO_REVIEWER,
+                    reason="demo: the first scan is the better image",
+                )
+        done += 1
+    return done
+
+
 def available_stages() -> dict[str, Stage]:
     """The stages that exist in this build, in order; later issues add theirs."""
     stages: dict[str, Stage] = {"register": _register, "seat": _seat, "print": _print}
+    try:
+        import scans.batch  # noqa: F401  (the reader's batch module)
+
+        stages["scan"] = _scan
+    except ImportError:
+        pass
     return stages
 
 

@@ -1,0 +1,160 @@
+"""scan, review."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.services import review, scanning
+
+review_app = typer.Typer(
+    help="Doubtful marks, conflicting rescans, unmatched spares.", no_args_is_help=True
+)
+
+
+def scan(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="files or folders: png, jpeg, tiff, pdf"),
+    workers: int = typer.Option(0, "--workers", help="worker processes (default: all cores)"),
+    as_json: bool = typer.Option(False, "--json", help="one JSON object per page on stdout"),
+) -> None:
+    """Read filled answer sheets: every mark certain, or sent to review with its reason."""
+    ws = workspace(ctx)
+    n = workers or os.cpu_count() or 1
+    counts: Counter[str] = Counter()
+    flagged = 0
+    started = time.perf_counter()
+    outcomes = scanning.scan_paths(paths, workspace=ws, operator=ws.operator, workers=n)
+    if as_json:
+        for outcome in outcomes:
+            typer.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+        return
+    rejected: list[tuple[str, str]] = []
+    with Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("scan", total=None, rate="")
+        for outcome in outcomes:
+            counts[outcome.status] += 1
+            flagged += outcome.flagged
+            if outcome.status in ("rejected", "conflict"):
+                rejected.append((f"{outcome.file}#{outcome.page_index}", outcome.reason))
+            elapsed = time.perf_counter() - started
+            progress.update(task, advance=1, rate=f"{sum(counts.values()) / elapsed:.1f} pages/s")
+    elapsed = time.perf_counter() - started
+    pages = sum(counts.values())
+    table(
+        f"{pages} pages in {elapsed:.1f} s ({pages / max(elapsed, 1e-9):.1f} pages/s, {n} workers)",
+        ["read", "rejected", "duplicate", "conflict", "questions flagged"],
+        [[counts["read"], counts["rejected"], counts["duplicate"], counts["conflict"], flagged]],
+    )
+    if rejected:
+        table("rejected / conflicts", ["page", "reason"], [list(r) for r in rejected[:50]])
+
+
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Completeness: missing pages, absentees, spares mapped, open review items."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = scanning.completeness(session=s)
+    if as_json:
+        print_json(asdict(report))
+        return
+    console.print(
+        f"{report.complete}/{report.seated} candidates complete; {len(report.absent)} with no "
+        f"sheet; {len(report.missing_pages)} missing pages; {report.spares_mapped} spare sheets "
+        f"mapped; {report.rejected} rejected; {report.conflicts} conflicts; "
+        f"{report.review_open} review items open."
+    )
+    if report.absent:
+        table("no sheet scanned (absent?)", ["准考证号", "姓名"], [list(a) for a in report.absent])
+
+
+@review_app.command("list")
+def review_list(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json"),
+    limit: int = typer.Option(200, help="at most this many, most doubtful first"),
+) -> None:
+    """The open review items, most doubtful first."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        rows = review.open_items(session=s, limit=limit)
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    table(
+        f"{len(rows)} open review items",
+        ["page", "kind", "question", "read", "status", "reason", "准考证号"],
+        [
+            [
+                r.page_id,
+                r.kind,
+                r.question or "",
+                r.read_marks,
+                r.status,
+                r.reason,
+                r.admission_no or "",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@review_app.command("resolve")
+def review_resolve(
+    ctx: typer.Context,
+    page: int = typer.Argument(..., help="the page record (see review list)"),
+    question: int = typer.Argument(..., help="the question number"),
+    marks: str = typer.Option(..., "--marks", help='the marks, e.g. "AC"; "-" for none'),
+    by: str = typer.Option(..., "--by", help="who decides"),
+    reason: str = typer.Option(..., "--reason", help="why"),
+) -> None:
+    """Set the marks of a doubtful question (recorded with who, when and why)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        d = review.resolve_question(page, question, marks, session=s, by=by, reason=reason)
+    console.print(f"question {question}: {d.marks or '(blank)'}, decided by {by}.")
+
+
+@review_app.command("conflict")
+def review_conflict(
+    ctx: typer.Context,
+    page: int = typer.Argument(..., help="the conflicting page record"),
+    keep: bool = typer.Option(..., "--keep/--discard", help="count this scan, or set it aside"),
+    by: str = typer.Option(..., "--by"),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Choose which of two different scans of one page counts."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        review.resolve_conflict(page, keep=keep, session=s, by=by, reason=reason)
+    console.print(f"page {page}: {'kept' if keep else 'set aside'}.")
+
+
+@review_app.command("admission")
+def review_admission(
+    ctx: typer.Context,
+    page: int = typer.Argument(..., help="the spare sheet's page record"),
+    admission_no: str = typer.Argument(..., help="the candidate's admission number"),
+    by: str = typer.Option(..., "--by"),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Give a spare sheet its candidate when the admission grid could not be read."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        review.resolve_admission(page, admission_no, session=s, by=by, reason=reason)
+    console.print(f"page {page} belongs to {admission_no}.")
