@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping
 from enum import Enum
 from fractions import Fraction
@@ -33,6 +34,8 @@ from grading.teams import TeamResults
 from grading.totals import Standing
 
 DOCUMENT_VERSION = 1
+CANDIDATE_COLUMNS = ("id", "standing", "objective", "subjective", "total", "rank")
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _plain(value: Any) -> Any:
@@ -73,15 +76,57 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot digest a {type(value).__name__}")
 
 
-def canonical_json(value: Any) -> bytes:
+def _dumps(plain: Any) -> bytes:
     return json.dumps(
-        _plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
+
+
+def canonical_json(value: Any) -> bytes:
+    return _dumps(_plain(value))
 
 
 def digest(value: Any) -> str:
     """sha256 hex digest of `canonical_json(value)`."""
     return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def _summary(
+    ranking: Ranking,
+    policy: GradingPolicy | None,
+    individual: IndividualAwards | None,
+    teams: TeamResults | None,
+    national: NationalList | None,
+    draw: NationalDraw | None,
+    honours: NationalHonours | None,
+) -> dict[str, Any]:
+    """Everything of the document but the per-candidate rows, as plain values."""
+    return {
+        "version": DOCUMENT_VERSION,
+        "policy": None if policy is None else policy.to_record(),
+        "tie_chain": [str(k) for k in ranking.chain],
+        "scale": ranking.totals.scale,
+        "candidate_columns": list(CANDIDATE_COLUMNS),
+        "individual": _plain(individual),
+        "teams": _plain(teams),
+        "national": _plain(national),
+        "draw": _plain(draw),
+        "national_honours": _plain(honours),
+    }
+
+
+_Columns = tuple[list[str], list[int], list[str], list[int], list[int], list[int], list[int | None]]
+
+
+def _candidate_columns(ranking: Ranking) -> _Columns:
+    """ids, the order sorting them, then one list per column after "id"."""
+    t = ranking.totals
+    ids = [str(i) for i in range(t.n_candidates)] if t.ids is None else list(t.ids)
+    order = sorted(range(len(ids)), key=ids.__getitem__)  # row order must not matter
+    rank = [r or None for r in ranking.rank.tolist()]
+    labels = [s.label for s in Standing]
+    standing = [labels[s] for s in t.standing.tolist()]
+    return ids, order, standing, t.objective.tolist(), t.subjective.tolist(), t.total.tolist(), rank
 
 
 def results_document(
@@ -95,29 +140,28 @@ def results_document(
     honours: NationalHonours | None = None,
 ) -> dict[str, Any]:
     """The canonical content of a result set (plain JSON-ready values)."""
-    t = ranking.totals
-    ids = [t.candidate_id(i) for i in range(t.n_candidates)]
-    labels = [s.label for s in Standing]
-    standing = [labels[s] for s in t.standing.tolist()]
-    obj, sub, tot = t.objective.tolist(), t.subjective.tolist(), t.total.tolist()
-    rank = ranking.rank.tolist()
-    rows = [
-        [ids[i], standing[i], obj[i], sub[i], tot[i], rank[i] or None]
-        for i in sorted(range(len(ids)), key=ids.__getitem__)
-    ]
-    return {
-        "version": DOCUMENT_VERSION,
-        "policy": None if policy is None else policy.to_record(),
-        "tie_chain": [str(k) for k in ranking.chain],
-        "scale": t.scale,
-        "candidate_columns": ["id", "standing", "objective", "subjective", "total", "rank"],
-        "candidates": rows,
-        "individual": _plain(individual),
-        "teams": _plain(teams),
-        "national": _plain(national),
-        "draw": _plain(draw),
-        "national_honours": _plain(honours),
-    }
+    doc = _summary(ranking, policy, individual, teams, national, draw, honours)
+    ids, order, standing, obj, sub, tot, rank = _candidate_columns(ranking)
+    doc["candidates"] = [[ids[i], standing[i], obj[i], sub[i], tot[i], rank[i]] for i in order]
+    return doc
+
+
+def _candidates_json(ranking: Ranking) -> str:
+    """`_dumps` of the candidate rows, written directly: a million rows as Python lists
+    would take seconds to build and encode."""
+    ids, order, standing, obj, sub, tot, rank = _candidate_columns(ranking)
+    # json.dumps(ensure_ascii=False) escapes only quotes, backslashes and control characters.
+    if _NEEDS_ESCAPE.search("".join(ids)):
+        quoted = [json.dumps(i, ensure_ascii=False) for i in ids]
+    else:
+        quoted = [f'"{i}"' for i in ids]
+    label = {s.label: json.dumps(s.label) for s in Standing}
+    rows = ",".join(
+        f"[{quoted[i]},{label[standing[i]]},{obj[i]},{sub[i]},{tot[i]},"
+        f"{'null' if rank[i] is None else rank[i]}]"
+        for i in order
+    )
+    return f"[{rows}]"
 
 
 def results_digest(
@@ -130,15 +174,11 @@ def results_digest(
     draw: NationalDraw | None = None,
     honours: NationalHonours | None = None,
 ) -> str:
-    """sha256 of `results_document(...)`."""
-    return digest(
-        results_document(
-            ranking,
-            policy=policy,
-            individual=individual,
-            teams=teams,
-            national=national,
-            draw=draw,
-            honours=honours,
-        )
-    )
+    """sha256 of `canonical_json(results_document(...))`, computed without building the rows."""
+    parts = {
+        k: _dumps(v).decode("utf-8")
+        for k, v in _summary(ranking, policy, individual, teams, national, draw, honours).items()
+    }
+    parts["candidates"] = _candidates_json(ranking)
+    text = "{" + ",".join(f"{json.dumps(k)}:{parts[k]}" for k in sorted(parts)) + "}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -77,3 +77,13 @@ def test_the_document_lists_candidates_sorted_by_id_with_ticks_and_scale() -> No
     assert doc["scale"] == 4
     assert doc["candidates"] == [["a", "absent", 41, 0, 41, None], ["z", "ranked", 40, 0, 40, 1]]
     assert totals_from([1]).scale == 4
+
+
+@pytest.mark.parametrize("ids", [["b", "a", "c"], ['q"uote', "back\\slash", "新\n行"]])
+def test_the_fast_digest_is_the_sha256_of_the_canonical_document(ids: list[str]) -> None:
+    r = ranking_from(
+        [3, 2, 2], ids=ids, standing=[Standing.RANKED, Standing.RANKED, Standing.ABSENT]
+    )
+    individual = award_individuals(r)
+    doc = results_document(r, policy=GradingPolicy(), individual=individual)
+    assert results_digest(r, policy=GradingPolicy(), individual=individual) == digest(doc)
