@@ -167,9 +167,10 @@ class ScoreMatrix:
         return format_points(self.max_points)
 
 
-def _check_responses(
-    responses: npt.NDArray[Any], paper: Paper, unresolved: npt.NDArray[Any] | None
+def check_responses(
+    responses: npt.NDArray[Any], paper: Paper, unresolved: npt.NDArray[Any] | None = None
 ) -> None:
+    """Refuse a response matrix that does not fit the paper (dtype, shape, letters)."""
     if not isinstance(responses, np.ndarray) or responses.dtype not in (np.uint8, np.uint16):
         got = getattr(responses, "dtype", type(responses).__name__)
         raise ResponseError(f"responses must be a uint8 or uint16 numpy array, got {got}")
@@ -214,7 +215,7 @@ def score_objective(
 ) -> ScoreMatrix:
     """Score every candidate's objective answers; see the module contract."""
     policy = policy or ScoringPolicy()
-    _check_responses(responses, paper, unresolved)
+    check_responses(responses, paper, unresolved)
     st = build_score_table(paper, key, policy)
     n, q = responses.shape
     width = st.table.shape[1]

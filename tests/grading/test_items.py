@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from grading.errors import ResponseError
 from grading.items import ItemFlagReason, analyse_items
 from grading.key import AnswerKey, parse_answer
 from grading.paper import Paper, QuestionKind, Section
@@ -87,3 +88,11 @@ def test_excluded_rows_are_not_analysed() -> None:
     assert s.difficulty[0] == pytest.approx(3 / 4)
     empty = analyse(include=np.zeros(6, dtype=bool))
     assert empty.n == 0 and math.isnan(empty.kr20)
+
+
+def test_scores_from_another_key_or_other_responses_are_refused() -> None:
+    other = AnswerKey.from_letters({1: "B", 2: "B", 3: "C"})
+    with pytest.raises(ResponseError, match="not computed from"):
+        analyse_items(R, score_objective(R, KEY, PAPER), other, PAPER)
+    with pytest.raises(ResponseError):
+        analyse_items(R[:3], score_objective(R, KEY, PAPER), KEY, PAPER)
