@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec
+
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from exam_center.tui.context import Role
+
+P = ParamSpec("P")
+
+
+def drive(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
+    """Run an async Pilot test in its own event loop (no pytest async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -6,9 +6,15 @@ machine."""
 from __future__ import annotations
 
 import csv
+import os
 import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from exam_center.demo.synth import (
     ROSTER_HEADERS,
@@ -16,11 +22,39 @@ from exam_center.demo.synth import (
     write_invigilators,
     write_rooms,
 )
-from exam_center.services import exams, registration, venues
+from exam_center.services import audit, exams, registration, venues
 from exam_center.services.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_TOML = ROOT / "examples" / "jiangsu-2022" / "exam.toml"
+
+
+FROZEN_AT = datetime(2022, 7, 10, 0, 30, tzinfo=UTC)
+
+
+class FrozenClock(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> Any:
+        return FROZEN_AT.astimezone(tz) if tz else FROZEN_AT.replace(tzinfo=None)
+
+
+@contextmanager
+def frozen_audit_clock() -> Iterator[None]:
+    """Every audit entry written at one instant, shown in one time zone (UTC+8, in
+    POSIX form so no tzdata is needed): the audit screen reads the same on any day."""
+    clock, zone = audit.datetime, os.environ.get("TZ")  # type: ignore[attr-defined]
+    audit.datetime = FrozenClock  # type: ignore[attr-defined]
+    os.environ["TZ"] = "CST-8"
+    time.tzset()
+    try:
+        yield
+    finally:
+        audit.datetime = clock  # type: ignore[attr-defined]
+        if zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = zone
+        time.tzset()
 
 
 @dataclass(frozen=True)
@@ -44,15 +78,16 @@ def write_table(path: Path, headers: list[str], rows: list[list[object]]) -> Pat
 
 
 def write_inputs(folder: Path, candidates: int = 60, seed: int = 7) -> Inputs:
-    """A roster (with the synth's few ineligible candidates), a roster with three
-    errors, rooms and invigilators, all in `folder`."""
+    """A roster (with the synth's few ineligible candidates), another roster with
+    three errors, rooms and invigilators, all in `folder`."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     definition = folder / "exam.toml"
     definition.write_text(EXAMPLE_TOML.read_text(encoding="utf-8"), encoding="utf-8")
     rows = roster_rows(candidates, rng)
     roster = write_table(folder / "roster.csv", ROSTER_HEADERS, rows)
-    bad = [list(r) for r in rows[:10]]
+    # People of their own (another seed), so the only errors are the three made here.
+    bad = roster_rows(13, random.Random(seed + 1))
     bad[1][1] = "12345"  # a resident ID too short
     bad[4][2] = "南景"  # not a team
     bad[7][7] = "很多"  # not a number
