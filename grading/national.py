@@ -287,21 +287,20 @@ def national_honours(
         rule=PriorHonourRule.PASS_DOWN,
         decisions=decisions,
     )
-    stars = [
-        AwardGrant(
-            NATIONAL_STAR,
-            p.candidate_id,
-            p.rank,
-            passed_down=any(rank <= p.rank for _, rank in alloc.skipped),
-            by_decision=p.by_decision,
-            note=note_for(
-                nomination=False,
-                passed_down=any(rank <= p.rank for _, rank in alloc.skipped),
+    stars: list[AwardGrant] = []
+    for p in alloc.placements:
+        passed = any(rank <= p.rank for _, rank in alloc.skipped)
+        note = note_for(nomination=False, passed_down=passed, by_decision=p.by_decision)
+        stars.append(
+            AwardGrant(
+                NATIONAL_STAR,
+                p.candidate_id,
+                p.rank,
+                passed_down=passed,
                 by_decision=p.by_decision,
-            ),
+                note=note,
+            )
         )
-        for p in alloc.placements
-    ]
     for c, rank in alloc.skipped:
         if c in already_expert:
             exclusions.append(
