@@ -10,11 +10,11 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from exam_center.errors import ExamCenterError
 from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui.commands import ExamCommands
 from exam_center.tui.context import AppContext, Operator, refusal
+from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.registry import HOME, SCREENS, entry
 from exam_center.tui.screens.start import StartScreen
 
@@ -85,8 +85,8 @@ class ExamCenterApp(App[None]):
                 audit.record(
                     s, operator=operator.name, action="operator.sign_in", role=operator.role.value
                 )
-        except ExamCenterError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error")
+        except RECOVERABLE as exc:
+            self.call_from_thread(self.notify, describe_error(exc), severity="error")
 
 
 def make_app(workspace: Workspace) -> ExamCenterApp:

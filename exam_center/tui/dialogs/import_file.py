@@ -19,7 +19,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
-from exam_center.errors import ExamCenterError, ImportRejected
+from exam_center.errors import ImportRejected
+from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.widgets.path_suggester import PathSuggester
 from exam_center.tui.widgets.problem_table import ProblemTable
 
@@ -28,7 +29,8 @@ from exam_center.tui.widgets.problem_table import ProblemTable
 class ImportSpec:
     title: str
     hint: str
-    # (path, dry_run) -> a one-line summary; raises ImportRejected or another ExamCenterError.
+    # (path, dry_run) -> a one-line summary; raises ImportRejected or another error the
+    # UI survives (see error_text).
     run: Callable[[Path, bool], str]
 
 
@@ -119,8 +121,8 @@ class ImportDialog(ModalScreen[str | None]):
             summary = self.spec.run(path, dry_run)
         except ImportRejected as rejected:
             self.app.call_from_thread(self._rejected, rejected)
-        except ExamCenterError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+        except RECOVERABLE as exc:
+            self.app.call_from_thread(self._failed, describe_error(exc))
         else:
             done = self._checked if dry_run else self._imported
             self.app.call_from_thread(done, path, summary)

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from exam_center.errors import ExamCenterError
 from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.error_text import RECOVERABLE, describe_error
 
 T = TypeVar("T")
 
@@ -73,12 +73,12 @@ class ExamScreen(Screen[None]):
         try:
             with self.context.workspace.session() as session:
                 result = call(session)
-        except ExamCenterError as exc:
+        except RECOVERABLE as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.report_error, exc)
+                self.app.call_from_thread(self.report_error, describe_error(exc))
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(then, result)
 
-    def report_error(self, exc: ExamCenterError) -> None:
-        self.notify(str(exc), title="错误 Error", severity="error", timeout=10)
+    def report_error(self, message: str) -> None:
+        self.notify(message, title="错误 Error", severity="error", timeout=10)

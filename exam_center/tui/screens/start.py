@@ -11,10 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
-from exam_center.errors import ExamCenterError
 from exam_center.services import exams
 from exam_center.services.exams import ExamSummary
 from exam_center.tui.context import AppContext, Operator, Role
+from exam_center.tui.error_text import RECOVERABLE, describe_error
 
 
 class StartScreen(Screen[Operator | None]):
@@ -59,14 +59,14 @@ class StartScreen(Screen[Operator | None]):
     def load_exam(self) -> None:
         try:
             with self.context.workspace.session() as session:
-                summary: ExamSummary | ExamCenterError = exams.exam_summary(session=session)
-        except ExamCenterError as exc:
-            summary = exc
+                summary: ExamSummary | str = exams.exam_summary(session=session)
+        except RECOVERABLE as exc:
+            summary = describe_error(exc)
         self.app.call_from_thread(self._show_exam, summary)
 
-    def _show_exam(self, summary: ExamSummary | ExamCenterError) -> None:
+    def _show_exam(self, summary: ExamSummary | str) -> None:
         where = str(self.context.workspace.path)
-        if isinstance(summary, ExamCenterError):
+        if isinstance(summary, str):
             text = Content(f"{summary}\n工作区 Workspace: {where}")
         else:
             text = Content.from_markup(
