@@ -108,7 +108,7 @@ def _doubt(q: QuestionRead, t: Thresholds | None) -> float:
     if t is None or not q.measures:
         return 0.5
     closest = min(abs(t.normalise(m) - 0.5) for m in q.measures)
-    return round(max(0.0, 1.0 - 2.0 * closest), 4)
+    return float(round(max(0.0, 1.0 - 2.0 * float(closest)), 4))
 
 
 def record_page(
