@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,8 @@ def _doubt(q: QuestionRead, t: Thresholds | None) -> float:
     """1 for a bubble right between blank and marked; lower the clearer it is."""
     if t is None or not q.measures:
         return 0.5
-    closest = min(abs(t.normalise(m) - 0.5) for m in q.measures)
+    span = (t.pencil_level - t.blank_level) or 1.0
+    closest = min(abs((m - t.blank_level) / span - 0.5) for m in q.measures)
     return float(round(max(0.0, 1.0 - 2.0 * float(closest)), 4))
 
 
@@ -165,16 +166,7 @@ def record_page(
     page.reader_version = read.reader_version
     page.residual_mm = read.residual_mm
     page.rotation = read.rotation
-    page.thresholds = (
-        {
-            "blank_level": read.thresholds.blank_level,
-            "pencil_level": read.thresholds.pencil_level,
-            "blank_max": read.thresholds.blank_max,
-            "mark_min": read.thresholds.mark_min,
-        }
-        if read.thresholds
-        else {}
-    )
+    page.thresholds = asdict(read.thresholds) if read.thresholds else {}
     page.marks = [_stored_marks(q) for q in read.questions]
     page.spare_serial = payload.spare_serial
     review: list[ReviewItem] = []
