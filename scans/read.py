@@ -1,0 +1,409 @@
+"""Read one scanned answer-sheet page: locate, verify, measure, decide — or reject, saying why.
+
+Contract: ``read_page(image, secret=..., exam_code=..., layouts=...)`` never raises for a
+bad page; it returns a :class:`PageRead` whose ``status`` is ``read`` (every question
+``ok``, ``blank``, ``multiple`` or ``ambiguous`` with a reason) or ``rejected`` (with a
+:class:`RejectKind` and a reason for a human). A question is never guessed: anything the
+reader is not sure of is flagged. ``redecide(page_read, params)`` decides a page again
+from its stored measures, without the image.
+
+Steps: fiducials on a downscaled copy → page transform (homography, mm → px) refined at
+full resolution → QR from its expected region (zxing-cpp), the whole page as a fallback
+→ payload verified with the exam's secret → the QR's corners check the transform
+(residual, in mm) → every bubble sampled through the transform → the sheet's own blank
+and pencil levels → per-question decisions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from scans.layout import Bubble, PageLayout, Rect, SheetLayout
+from scans.payload import (
+    BadSignature,
+    MalformedPayload,
+    PayloadError,
+    SheetPayload,
+    UnknownLayout,
+    WrongExam,
+    verify_payload,
+)
+from scans.read_decide import (
+    QuestionMeasures,
+    decide,
+    decide_grid,
+    decide_question,
+    estimate_thresholds,
+)
+from scans.read_geometry import PageFit, PageNotFound, find_page, project, work_image
+from scans.read_marks import ink_darkness, measure_bubbles
+from scans.read_model import (
+    READER_VERSION,
+    AdmissionGridRead,
+    GridStatus,
+    PageRead,
+    PageStatus,
+    QuestionRead,
+    QuestionStatus,
+    ReadParams,
+    RejectKind,
+    Thresholds,
+    bubble_key,
+)
+from scans.read_overlay import draw_overlay
+from scans.read_qr import QrHit, decode_qr
+
+__all__ = [
+    "READER_VERSION",
+    "AdmissionGridRead",
+    "GridStatus",
+    "PageRead",
+    "PageStatus",
+    "QuestionMeasures",
+    "QuestionRead",
+    "QuestionStatus",
+    "ReadParams",
+    "RejectKind",
+    "Thresholds",
+    "decide",
+    "decide_grid",
+    "decide_question",
+    "estimate_thresholds",
+    "read_page",
+    "redecide",
+]
+
+_PAYLOAD_KINDS: tuple[tuple[type[PayloadError], RejectKind], ...] = (
+    (WrongExam, RejectKind.WRONG_EXAM),
+    (BadSignature, RejectKind.BAD_SIGNATURE),
+    (UnknownLayout, RejectKind.UNKNOWN_LAYOUT),
+    (MalformedPayload, RejectKind.MALFORMED_PAYLOAD),
+)
+_MIN_SIDE_PX = 200
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round((now - self.last) * 1000.0, 3)
+        self.last = now
+
+    def done(self) -> dict[str, float]:
+        self.laps["total"] = round((time.perf_counter() - self.start) * 1000.0, 3)
+        return self.laps
+
+
+def _rejected(
+    kind: RejectKind,
+    reason: str,
+    clock: _Clock,
+    *,
+    fit: PageFit | None = None,
+    payload: SheetPayload | None = None,
+    qr_text: str | None = None,
+    residual_mm: float | None = None,
+) -> PageRead:
+    return PageRead(
+        status=PageStatus.REJECTED,
+        reason=reason,
+        reject_kind=kind,
+        payload=payload,
+        qr_text=qr_text,
+        residual_mm=residual_mm,
+        rotation=fit.rotation if fit else None,
+        skew_deg=round(fit.skew_deg, 3) if fit else None,
+        px_per_mm=round(fit.px_per_mm, 4) if fit else None,
+        questions=(),
+        admission_grid=None,
+        thresholds=None,
+        reader_version=READER_VERSION,
+        timings_ms=clock.done(),
+    )
+
+
+def _as_gray(image: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8] | None:
+    import cv2
+
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] in (3, 4):
+        array = cv2.cvtColor(array[:, :, :3].astype(np.uint8), cv2.COLOR_BGR2GRAY)
+    if array.ndim != 2 or min(array.shape) < _MIN_SIDE_PX:
+        return None
+    if array.dtype != np.uint8:
+        if array.dtype == np.uint16:
+            array = (array >> 8).astype(np.uint8)
+        elif np.issubdtype(array.dtype, np.floating) and array.max() <= 1.0:
+            array = (array * 255.0).round().astype(np.uint8)
+        else:
+            array = np.clip(array, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(array, dtype=np.uint8)
+
+
+def _patterns(layouts: Mapping[str, SheetLayout]) -> list[tuple[tuple[Rect, ...], Rect]]:
+    """The distinct (fiducials, QR area) designs among the layouts' pages (usually one)."""
+    seen: list[tuple[tuple[Rect, ...], Rect]] = []
+    for layout in layouts.values():
+        for page in layout.pages:
+            key = (page.fiducials, page.qr)
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+def _verify(
+    hits: tuple[QrHit, ...], secret: bytes, exam_code: str, layouts: Mapping[str, SheetLayout]
+) -> tuple[QrHit, SheetPayload | None, PayloadError | None]:
+    """The first hit that verifies; else the most telling error (a sheet's over another QR's)."""
+    first_error: tuple[QrHit, PayloadError] | None = None
+    for hit in hits:
+        try:
+            payload = verify_payload(
+                hit.text, secret=secret, exam_code=exam_code, layout_hashes=layouts.keys()
+            )
+        except PayloadError as error:
+            if first_error is None or (
+                isinstance(first_error[1], MalformedPayload)
+                and not isinstance(error, MalformedPayload)
+            ):
+                first_error = (hit, error)
+            continue
+        return hit, payload, None
+    assert first_error is not None
+    return first_error[0], None, first_error[1]
+
+
+def _residual_mm(fit: PageFit, qr: Rect, hit: QrHit) -> float:
+    """RMS misfit (mm) of the transform on points it was not fitted to: the fiducials'
+    corners and, when the decoder located them, the QR symbol's corners."""
+    squares = fit.corner_residual_mm**2 * fit.corner_count
+    count = fit.corner_count
+    if hit.corners_px is not None:
+        expected = project(
+            fit.homography,
+            np.array(
+                [
+                    [qr.x_mm, qr.y_mm],
+                    [qr.right, qr.y_mm],
+                    [qr.right, qr.bottom],
+                    [qr.x_mm, qr.bottom],
+                ]
+            ),
+        )
+        errors = np.linalg.norm(expected - hit.corners_px, axis=1) / fit.px_per_mm
+        squares += float((errors**2).sum())
+        count += len(errors)
+    return float(np.sqrt(squares / count)) if count else 0.0
+
+
+def _page_bubbles(page: PageLayout) -> tuple[list[Bubble], list[str]]:
+    """Every bubble of the page (questions, then the grid) with its printed-label key."""
+    bubbles = [b for q in page.questions for b in q.options]
+    keys = [bubble_key(q.kind, b.label) for q in page.questions for b in q.options]
+    if page.admission_grid is not None:
+        for column in page.admission_grid.bubbles:
+            bubbles.extend(column)
+            keys.extend(bubble_key("grid", b.label) for b in column)
+    return bubbles, keys
+
+
+def _stored_measures(page: PageRead) -> tuple[list[float], list[str]]:
+    measures = [m for q in page.questions for m in q.measures]
+    keys = [bubble_key(q.kind, label) for q in page.questions for label in q.labels]
+    if page.admission_grid is not None:
+        for column in page.admission_grid.measures:
+            measures.extend(column)
+            keys.extend(bubble_key("grid", str(d)) for d in range(len(column)))
+    return measures, keys
+
+
+def read_page(
+    image: npt.NDArray[np.generic],
+    *,
+    secret: bytes,
+    exam_code: str,
+    layouts: Mapping[str, SheetLayout],
+    params: ReadParams = ReadParams(),
+    overlay: bool = False,
+) -> PageRead:
+    """Read one page image (grayscale preferred; BGR accepted). Never raises for a bad page."""
+    clock = _Clock()
+    gray = _as_gray(image)
+    if gray is None:
+        shape = "×".join(map(str, np.shape(image)))
+        return _rejected(RejectKind.IMAGE_UNUSABLE, f"image unusable ({shape})", clock)
+    if not layouts:
+        raise ValueError("read_page needs at least one layout")
+    work = work_image(gray)
+    clock.lap("downscale")
+
+    fit: PageFit | None = None
+    qr_rect: Rect | None = None
+    matched: tuple[Rect, ...] = ()
+    failure = "page not found"
+    for fiducials, qr in _patterns(layouts):
+        try:
+            fit = find_page(gray, fiducials, work)
+        except PageNotFound as error:
+            failure = error.reason
+            continue
+        qr_rect, matched = qr, fiducials
+        break
+    clock.lap("fiducials")
+    if fit is None or qr_rect is None:
+        hits = decode_qr(gray, None, _patterns(layouts)[0][1], 0.0)
+        clock.lap("qr")
+        if hits:
+            failure += f" (a QR code is present: {hits[0].text[:40]!r})"
+        return _rejected(RejectKind.PAGE_NOT_FOUND, failure, clock)
+
+    hits = decode_qr(gray, fit.homography, qr_rect, params.qr_margin_mm)
+    clock.lap("qr")
+    if not hits:
+        return _rejected(RejectKind.QR_MISSING, "QR code missing or unreadable", clock, fit=fit)
+    hit, payload, problem = _verify(hits, secret, exam_code, layouts)
+    clock.lap("verify")
+    if payload is None:
+        assert problem is not None
+        kind = next(k for cls, k in _PAYLOAD_KINDS if isinstance(problem, cls))
+        return _rejected(kind, str(problem), clock, fit=fit, qr_text=hit.text)
+
+    layout = layouts[payload.layout_hash]
+    if payload.pages != len(layout.pages) or not 1 <= payload.page <= len(layout.pages):
+        return _rejected(
+            RejectKind.PAGE_OUT_OF_RANGE,
+            f"QR says page {payload.page} of {payload.pages}; "
+            f"layout {payload.layout_hash} has {len(layout.pages)} page(s)",
+            clock,
+            fit=fit,
+            payload=payload,
+            qr_text=hit.text,
+        )
+    page = layout.page(payload.page)
+    if page.fiducials != matched:
+        # Layouts with different fiducial designs: fit again with this page's own.
+        try:
+            fit = find_page(gray, page.fiducials, work)
+        except PageNotFound as error:
+            return _rejected(RejectKind.PAGE_NOT_FOUND, error.reason, clock, payload=payload)
+    residual = _residual_mm(fit, page.qr, hit)
+    if residual > params.max_residual_mm:
+        where = "in its expected place" if hit.from_region else "elsewhere on the page"
+        return _rejected(
+            RejectKind.POOR_FIT,
+            f"the QR code ({where}) is {residual:.2f} mm from where the fiducials put it "
+            f"(limit {params.max_residual_mm} mm): the page transform is not trusted",
+            clock,
+            fit=fit,
+            payload=payload,
+            qr_text=hit.text,
+            residual_mm=round(residual, 3),
+        )
+    clock.lap("check")
+
+    bubbles, keys = _page_bubbles(page)
+    ink = ink_darkness(gray, fit.homography, page.fiducials, work)
+    measured = measure_bubbles(
+        gray,
+        fit.homography,
+        bubbles,
+        work,
+        ink=ink,
+        inner_scale=params.inner_scale,
+        samples=(params.samples_x, params.samples_y),
+    )
+    clock.lap("measure")
+    thresholds = estimate_thresholds(measured.values.tolist(), keys, params)
+    solid = np.array([thresholds.baseline(k) for k in keys]) + (
+        thresholds.solid_level * thresholds.contrast
+    )
+    means = np.round(measured.values, 4).tolist()
+    covers = np.round(measured.coverage(solid), 4).tolist()
+    questions_in: list[QuestionMeasures] = []
+    cursor = 0
+    for question in page.questions:
+        n = len(question.options)
+        readable = bool(measured.inside[cursor : cursor + n].all())
+        labels = "".join(b.label for b in question.options)
+        questions_in.append(
+            QuestionMeasures(
+                question.number,
+                question.kind,
+                labels,
+                tuple(means[cursor : cursor + n]),
+                tuple(covers[cursor : cursor + n]),
+                readable,
+            )
+        )
+        cursor += n
+    questions = decide(questions_in, thresholds, params)
+    grid_read: AdmissionGridRead | None = None
+    if page.admission_grid is not None:
+        columns, column_covers = [], []
+        for column in page.admission_grid.bubbles:
+            columns.append(means[cursor : cursor + len(column)])
+            column_covers.append(covers[cursor : cursor + len(column)])
+            cursor += len(column)
+        grid_read = decide_grid(columns, column_covers, thresholds, params)
+    clock.lap("decide")
+
+    picture = None
+    if overlay:
+        flagged = sum(
+            q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS) for q in questions
+        )
+        who = payload.admission_no or f"spare {payload.spare_serial}"
+        title = (
+            f"{payload.exam_code} {who} p{payload.page}/{payload.pages}  rot {fit.rotation}  "
+            f"skew {fit.skew_deg:+.1f}  fit {residual:.2f}mm  flagged {flagged}/{len(questions)}"
+        )
+        picture = draw_overlay(
+            gray, fit.homography, page, questions, grid_read, thresholds, params, title
+        )
+        clock.lap("overlay")
+
+    return PageRead(
+        status=PageStatus.READ,
+        reason="",
+        reject_kind=None,
+        payload=payload,
+        qr_text=hit.text,
+        residual_mm=round(residual, 3),
+        rotation=fit.rotation,
+        skew_deg=round(fit.skew_deg, 3),
+        px_per_mm=round(fit.px_per_mm, 4),
+        questions=questions,
+        admission_grid=grid_read,
+        thresholds=thresholds,
+        reader_version=READER_VERSION,
+        timings_ms=clock.done(),
+        overlay=picture,
+    )
+
+
+def redecide(page: PageRead, params: ReadParams = ReadParams()) -> PageRead:
+    """Decide a read page again from its stored measures (new parameters, no image)."""
+    if page.status is not PageStatus.READ:
+        return page
+    measures, keys = _stored_measures(page)
+    thresholds = estimate_thresholds(measures, keys, params)
+    grid = (
+        decide_grid(page.admission_grid.measures, page.admission_grid.coverage, thresholds, params)
+        if page.admission_grid is not None
+        else None
+    )
+    return replace(
+        page,
+        questions=decide(page.questions, thresholds, params),
+        admission_grid=grid,
+        thresholds=thresholds,
+        overlay=None,
+    )

@@ -1,0 +1,230 @@
+"""Decide marks from measures: per-sheet thresholds, then per-question statuses.
+
+Contract: ``estimate_thresholds(measures, keys, params)`` finds the sheet's own levels
+from all its bubbles (the empty level of each printed label, the candidate's pencil
+level); ``decide(questions, thresholds, params)`` turns each question's measures into
+``ok``/``blank``/``multiple``/``ambiguous`` with a reason. Both are pure functions of
+stored numbers, so a page can be decided again (new parameters, a newer reader) without
+its image. A question is ``ok`` or ``blank`` only when every one of its bubbles is
+clearly marked or clearly empty — or when the only unclear bubble is plainly the remains
+of an erasure beside a firm mark on a single-answer item.
+
+A bubble is *marked* when its fill reaches ``mark_min``, or when it is more than empty
+and at least ``solid_cover`` of its area is as dark as the candidate's pencil (a
+scribble, a half fill); *empty* at or below ``blank_max``; otherwise *doubtful*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from scans.read_model import (
+    AdmissionGridRead,
+    GridStatus,
+    QuestionRead,
+    QuestionStatus,
+    ReadParams,
+    Thresholds,
+    bubble_key,
+)
+
+__all__ = [
+    "QuestionMeasures",
+    "decide",
+    "decide_grid",
+    "decide_question",
+    "estimate_thresholds",
+]
+
+_SINGLE_KINDS = frozenset({"single", "truefalse"})
+_OUTSIDE = "part of the question lies outside the image"
+_MIN_GROUP = 6  # bubbles of one label needed to trust that label's own empty level
+_MAX_GLYPH = 0.10  # the most a printed glyph may darken an empty bubble (measure)
+
+
+@dataclass(frozen=True)
+class QuestionMeasures:
+    number: int
+    kind: str
+    labels: str
+    measures: tuple[float, ...]
+    coverage: tuple[float, ...]
+    readable: bool = True  # False: part of the question lies outside the image
+
+
+def estimate_thresholds(
+    measures: Sequence[float], keys: Sequence[str], params: ReadParams
+) -> Thresholds:
+    """This sheet's empty level per printed label and its pencil level."""
+    values = np.asarray(measures, dtype=np.float64)
+    labels = np.asarray(keys)
+    if values.size == 0:
+        blank = 0.0
+        baselines: dict[str, float] = {}
+        contrast = params.default_contrast
+    else:
+        # Most bubbles of a sheet are empty: a low quantile is the empty level.
+        blank = float(np.percentile(values, 25))
+        baselines = {}
+        for key in sorted(set(labels.tolist())):
+            group = values[labels == key]
+            if group.size >= _MIN_GROUP:
+                # Capped: a label marked on most of its questions must not lift its own
+                # empty level up to a mark.
+                baselines[key] = min(float(np.percentile(group, 20)), blank + _MAX_GLYPH)
+        base = np.array([baselines.get(k, blank) for k in labels.tolist()])
+        above = values - base
+        marked = above[above >= max(params.min_contrast, 0.5 * params.default_contrast)]
+        # The upper part of what stands clearly above empty is the candidate's pencil.
+        contrast = float(np.percentile(marked, 60)) if marked.size >= 3 else params.default_contrast
+        contrast = max(contrast, params.min_contrast)
+    return Thresholds(
+        blank_level=blank,
+        pencil_level=blank + contrast,
+        baselines=tuple(sorted(baselines.items())),
+        blank_max=params.blank_max,
+        mark_min=params.mark_min,
+        solid_level=params.solid_level,
+    )
+
+
+def _fmt(labels: str, indices: Iterable[int]) -> str:
+    return "".join(labels[i] for i in sorted(indices))
+
+
+def _classify(
+    fills: np.ndarray, cover: np.ndarray, params: ReadParams
+) -> tuple[list[int], list[int]]:
+    """Indices of the marked and of the doubtful bubbles."""
+    # A bubble whose mean is only middling but half of whose area is as dark as the
+    # candidate's marks (a scribble, a half fill) is a mark; an erasure or a smudge is
+    # grey all over, and a dot or a tick is too small, so they stay doubtful.
+    above_blank = fills > params.blank_max
+    is_marked = (fills >= params.mark_min) | (above_blank & (cover >= params.solid_cover))
+    return (
+        [int(i) for i in np.flatnonzero(is_marked)],
+        [int(i) for i in np.flatnonzero(above_blank & ~is_marked)],
+    )
+
+
+def decide_question(
+    question: QuestionMeasures, thresholds: Thresholds, params: ReadParams
+) -> QuestionRead:
+    """One question's marks and status from its measures."""
+    labels = question.labels
+    fills = np.array(
+        [
+            thresholds.fill(m, bubble_key(question.kind, label))
+            for m, label in zip(question.measures, labels, strict=True)
+        ]
+    )
+    cover = np.asarray(question.coverage, dtype=np.float64)
+    marked, doubtful = _classify(fills, cover, params)
+    marks = _fmt(labels, marked)
+
+    def read(status: QuestionStatus, reason: str = "") -> QuestionRead:
+        return QuestionRead(
+            question.number,
+            question.kind,
+            labels,
+            marks,
+            status,
+            reason,
+            question.measures,
+            question.coverage,
+        )
+
+    if not question.readable:
+        return read(QuestionStatus.AMBIGUOUS, _OUTSIDE)
+    single = question.kind in _SINGLE_KINDS
+    if single and len(marked) >= 2:
+        return read(QuestionStatus.MULTIPLE, f"{len(marked)} marks on a single-answer item")
+    if doubtful:
+        mark = min((float(fills[i]) for i in marked), default=0.0)
+        doubt = max(float(fills[i]) for i in doubtful)
+        doubt_cover = max(float(cover[i]) for i in doubtful)
+        # Beside a firm mark, a bubble much fainter than it and grey all over (nothing in
+        # it as dark as a pencil stroke) is what an eraser left, or a smudge: a careful
+        # human reads past it, and so do we. Only on single-answer items: there a second
+        # intended mark would be the candidate's error anyway, while on a multiple-answer
+        # item a faint bubble may be a real, lightly made answer — that needs a human.
+        erased = (
+            single
+            and len(marked) == 1
+            and mark >= params.firm_min
+            and doubt <= params.residue_max
+            and doubt <= params.residue_ratio * mark
+            and doubt_cover <= params.residue_cover
+        )
+        if erased:
+            return read(
+                QuestionStatus.OK,
+                f"faint mark on {_fmt(labels, doubtful)} taken as erased "
+                f"({doubt:.2f} beside {mark:.2f})",
+            )
+        detail = ", ".join(f"{labels[i]} {fills[i]:.2f}" for i in doubtful)
+        return read(QuestionStatus.AMBIGUOUS, f"unclear mark: {detail}")
+    if not marked:
+        return read(QuestionStatus.BLANK)
+    return read(QuestionStatus.OK)
+
+
+def decide(
+    questions: Sequence[QuestionMeasures] | Sequence[QuestionRead],
+    thresholds: Thresholds,
+    params: ReadParams = ReadParams(),
+) -> tuple[QuestionRead, ...]:
+    """Decide every question again from its stored measures (no image needed)."""
+    out: list[QuestionRead] = []
+    for q in questions:
+        if isinstance(q, QuestionRead):
+            readable = q.reason != _OUTSIDE
+            q = QuestionMeasures(q.number, q.kind, q.labels, q.measures, q.coverage, readable)
+        out.append(decide_question(q, thresholds, params))
+    return tuple(out)
+
+
+def decide_grid(
+    columns: Sequence[Sequence[float]],
+    coverage: Sequence[Sequence[float]],
+    thresholds: Thresholds,
+    params: ReadParams = ReadParams(),
+) -> AdmissionGridRead:
+    """The spare sheet's admission number: one digit per column, or a reason why not."""
+    digits: list[str] = []
+    problems: list[str] = []
+    empty = multiple = doubtful = 0
+    for index, (column, cover) in enumerate(zip(columns, coverage, strict=True)):
+        fills = np.array(
+            [thresholds.fill(m, bubble_key("grid", str(d))) for d, m in enumerate(column)]
+        )
+        marked, unclear = _classify(fills, np.asarray(cover, dtype=np.float64), params)
+        if len(marked) == 1 and not unclear:
+            digits.append(str(marked[0]))
+            continue
+        digits.append("?")
+        if len(marked) >= 2:
+            multiple += 1
+            problems.append(f"column {index + 1}: digits {', '.join(map(str, marked))}")
+        elif unclear:
+            doubtful += 1
+            problems.append(f"column {index + 1}: unclear {', '.join(map(str, unclear))}")
+        else:
+            empty += 1
+            problems.append(f"column {index + 1}: empty")
+    measures = tuple(tuple(float(v) for v in column) for column in columns)
+    covers = tuple(tuple(float(v) for v in column) for column in coverage)
+    if not problems:
+        status = GridStatus.OK
+    elif multiple:
+        status = GridStatus.MULTIPLE
+    elif doubtful:
+        status = GridStatus.AMBIGUOUS
+    elif empty == len(columns):
+        status = GridStatus.BLANK
+    else:
+        status = GridStatus.INCOMPLETE
+    return AdmissionGridRead("".join(digits), status, "; ".join(problems), measures, covers)

@@ -1,0 +1,298 @@
+"""Find the printed page in an image: fiducials to a page transform (mm → pixels).
+
+Contract: ``find_page(image, fiducials, params)`` returns a :class:`PageFit` whose
+``homography`` maps page millimetres (x right, y down from the page's top-left corner)
+to image pixels, whatever the page's orientation (0/90/180/270), skew (±10° and more),
+mild perspective and scale (150–600 dpi) — or raises :class:`PageNotFound` saying why.
+
+The search runs on a downscaled copy; each fiducial found there is then re-measured at
+full resolution, so the transform's precision is the full image's. The fiducial pattern
+alone tells the orientation: the layout's fiducials differ in size (one is larger) and
+their rectangle is not square, so only one assignment fits positions and sizes at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from scans.layout import Rect
+
+__all__ = ["Illumination", "PageFit", "PageNotFound", "find_page", "project", "work_image"]
+
+FloatArray = npt.NDArray[np.float64]
+GrayImage = npt.NDArray[np.uint8]
+
+_WORK_LONG_SIDE = 1000
+_DARK_RATIO = 0.55  # ink is well under half the paper's brightness; most pencil is not
+_MIN_SOLIDITY = 0.80
+_MAX_ASPECT = 1.45
+
+
+class PageNotFound(Exception):
+    """No sheet found in the image: ``reason`` says what was missing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Illumination:
+    """The image downscaled for searching, and the paper's brightness at each point of it."""
+
+    small: GrayImage
+    paper: npt.NDArray[np.float32]
+    scale: float  # small = image * scale
+
+
+@dataclass(frozen=True)
+class PageFit:
+    homography: FloatArray  # 3×3, page mm → image px
+    rotation: int  # 0/90/180/270: how far the page is turned clockwise in the image
+    skew_deg: float  # the remaining tilt after rotation
+    px_per_mm: float
+    fiducials_px: FloatArray  # (n, 2) measured centres, in layout order
+    corner_residual_mm: float  # RMS misfit of the fiducials' measured corners
+    corner_count: int  # how many corners that RMS is over
+
+
+def project(homography: FloatArray, points_mm: FloatArray) -> FloatArray:
+    """Map (..., 2) page-mm points to image pixels."""
+    flat = points_mm.reshape(-1, 2)
+    ones = np.ones((flat.shape[0], 1))
+    mapped = np.hstack([flat, ones]) @ homography.T
+    return (mapped[:, :2] / mapped[:, 2:3]).reshape(points_mm.shape)
+
+
+def work_image(image: GrayImage) -> Illumination:
+    """Downscale for the search and estimate the paper's brightness (uneven light, grey paper)."""
+    height, width = image.shape
+    # An integer factor keeps INTER_AREA on its fast path (4× faster than a fractional one).
+    factor = max(1, math.ceil(max(height, width) / _WORK_LONG_SIDE))
+    scale = 1.0 / factor
+    small = (
+        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if factor > 1
+        else image.copy()
+    )
+    scale = small.shape[1] / width
+    # Paper brightness: the local maximum over a window wider than any printed mark or
+    # pencil fill, computed on a further-reduced copy, then smoothed. Dividing by it
+    # cancels grey paper, uneven lighting and phone-photo vignetting alike.
+    tiny = cv2.resize(small, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    window = max(3, round(max(tiny.shape) / 297 * 11) | 1)  # ~11 mm of page
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (window, window))
+    paper_tiny = cv2.blur(cv2.dilate(tiny, kernel), (window, window))
+    stretched = cv2.resize(
+        paper_tiny.astype(np.float32),
+        (small.shape[1], small.shape[0]),
+        interpolation=cv2.INTER_LINEAR,
+    )
+    paper = np.maximum(np.asarray(stretched, dtype=np.float32), np.float32(1.0))
+    return Illumination(np.asarray(small, dtype=np.uint8), paper, scale)
+
+
+@dataclass(frozen=True)
+class _Blob:
+    x: float
+    y: float
+    size: float  # side of a square of the same area
+
+
+def _square_blobs(work: Illumination) -> list[_Blob]:
+    dark = (work.small < work.paper * _DARK_RATIO).view(np.uint8)
+    # CCOMP, not EXTERNAL: a dark scanner lid around the page would otherwise enclose
+    # the page and hide every fiducial as a mere hole's content.
+    contours, hierarchy = cv2.findContours(dark, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    outer = hierarchy[0][:, 3] == -1
+    contours = [c for c, keep in zip(contours, outer, strict=True) if keep]
+    long_side = max(work.small.shape)
+    # A fiducial is 6-8 mm on a page that fills 35-100 % of the image's long side.
+    min_side = long_side / 297 * 5.0 * 0.35
+    max_side = long_side / 297 * 12.0
+    blobs: list[_Blob] = []
+    for contour in contours:
+        _, _, w, h = cv2.boundingRect(contour)
+        if not (min_side * 0.8 <= max(w, h) and min(w, h) <= max_side * 1.5):
+            continue
+        if max(w, h) > 1.8 * min(w, h):
+            continue
+        moments = cv2.moments(contour)
+        area = moments["m00"]
+        if not (min_side * min_side <= area <= max_side * max_side):
+            continue
+        (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+        if rw <= 0 or rh <= 0:
+            continue
+        if max(rw, rh) > _MAX_ASPECT * min(rw, rh) or area < _MIN_SOLIDITY * rw * rh:
+            continue
+        blobs.append(_Blob(moments["m10"] / area, moments["m01"] / area, math.sqrt(area)))
+    return blobs
+
+
+def _match_pattern(blobs: list[_Blob], centres_mm: FloatArray, sizes_mm: FloatArray) -> list[int]:
+    """Indices of the blobs playing each layout fiducial.
+
+    Every pair of blobs, taken as every pair of layout fiducials, proposes a similarity
+    transform; the hypothesis whose predictions land on blobs of the right sizes wins.
+    Vectorised over all hypotheses at once.
+    """
+    n = len(centres_mm)
+    if len(blobs) < n:
+        raise PageNotFound(
+            f"page not found: {len(blobs)} fiducial-like marks in the image, {n} needed"
+        )
+    z_blob = np.array([complex(b.x, b.y) for b in blobs])
+    size_blob = np.array([b.size for b in blobs])
+    z_mm = centres_mm[:, 0] + 1j * centres_mm[:, 1]
+    count = len(blobs)
+    layout_a, layout_b = np.array(list(itertools.combinations(range(n), 2))).T
+    blob_i, blob_j = np.array([(i, j) for i in range(count) for j in range(count) if i != j]).T
+    la = np.repeat(layout_a, blob_i.size)
+    lb = np.repeat(layout_b, blob_i.size)
+    bi = np.tile(blob_i, layout_a.size)
+    bj = np.tile(blob_j, layout_a.size)
+    rot = (z_blob[bj] - z_blob[bi]) / (z_mm[lb] - z_mm[la])  # (P,)
+    shift = z_blob[bi] - rot * z_mm[la]
+    px_per_mm = np.abs(rot)
+    predicted = rot[:, None] * z_mm[None, :] + shift[:, None]  # (P, n)
+    distances = np.abs(predicted[:, :, None] - z_blob[None, None, :])  # (P, n, C)
+    nearest = distances.argmin(axis=2)  # (P, n)
+    nearest_distance = np.take_along_axis(distances, nearest[:, :, None], axis=2)[:, :, 0]
+    page_span_mm = float(np.abs(z_mm[:, None] - z_mm[None, :]).max())
+    tolerance = 0.07 * page_span_mm * px_per_mm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size_error = np.abs(np.log(size_blob[nearest] / (sizes_mm[None, :] * px_per_mm[:, None])))
+    size_error[~np.isfinite(size_error)] = np.inf
+    distinct = np.array([len(set(row)) == n for row in nearest])
+    valid = (
+        (nearest_distance <= tolerance[:, None]).all(axis=1)
+        & (size_error <= 0.45).all(axis=1)
+        & distinct
+    )
+    if not valid.any():
+        raise PageNotFound(
+            f"page not found: no {n} marks in the image match the sheet's fiducial pattern"
+        )
+    cost = np.full(valid.shape, np.inf)
+    cost[valid] = size_error[valid].sum(axis=1) + (
+        nearest_distance[valid] / tolerance[valid, None]
+    ).sum(axis=1)
+    best = int(np.argmin(cost))
+    return [int(k) for k in nearest[best]]
+
+
+def _refine_centre(
+    image: GrayImage, centre: FloatArray, side_px: float
+) -> tuple[FloatArray, FloatArray] | None:
+    """The fiducial's centroid and its four corners, measured at full resolution."""
+    half = max(4, round(side_px * 1.1))
+    x0, y0 = round(centre[0]) - half, round(centre[1]) - half
+    h, w = image.shape
+    if x0 < 0 or y0 < 0 or x0 + 2 * half >= w or y0 + 2 * half >= h:
+        return None
+    patch = image[y0 : y0 + 2 * half, x0 : x0 + 2 * half]
+    _, binary = cv2.threshold(patch, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if count < 2:
+        return None
+    distances = np.hypot(centroids[1:, 0] - half, centroids[1:, 1] - half)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    candidates = np.where(areas > 0.3 * side_px * side_px)[0]
+    if candidates.size == 0:
+        return None
+    index = int(candidates[np.argmin(distances[candidates])]) + 1
+    # An intensity-weighted centroid is less sensitive to the threshold than a binary one.
+    mask = labels == index
+    mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    weights = (255.0 - patch.astype(np.float64)) * mask
+    total = weights.sum()
+    if total <= 0:
+        return None
+    ys, xs = np.indices(patch.shape)
+    centroid = np.array([x0 + (weights * xs).sum() / total, y0 + (weights * ys).sum() / total])
+    contours, _ = cv2.findContours(
+        (labels == index).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE
+    )
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(max(contours, key=cv2.contourArea))
+    # Contour points are the centres of the boundary pixels: the edge is half a pixel out.
+    corners = cv2.boxPoints(((cx, cy), (rw + 1.0, rh + 1.0), angle)).astype(np.float64)
+    return centroid, corners + np.array([x0, y0], dtype=np.float64)
+
+
+def find_page(image: GrayImage, fiducials: tuple[Rect, ...], work: Illumination) -> PageFit:
+    """Fit the page transform from the layout's fiducials; raise PageNotFound if absent."""
+    centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
+    sizes_mm = np.array([math.sqrt(r.w_mm * r.h_mm) for r in fiducials], dtype=np.float64)
+    blobs = _square_blobs(work)
+    chosen = _match_pattern(blobs, centres_mm, sizes_mm)
+    found_small = np.array([[blobs[i].x, blobs[i].y] for i in chosen])
+    found = (found_small + 0.5) / work.scale - 0.5
+    rough, _ = cv2.findHomography(centres_mm, found, 0)
+    if rough is None:
+        raise PageNotFound("page not found: the fiducials are degenerate")
+    px_per_mm = _px_per_mm(np.asarray(rough, dtype=np.float64), centres_mm)
+    refined = found.copy()
+    measured_corners: dict[int, FloatArray] = {}
+    for k in range(len(found)):
+        better = _refine_centre(image, found[k], sizes_mm[k] * px_per_mm)
+        if better is not None and np.hypot(*(better[0] - found[k])) < sizes_mm[k] * px_per_mm:
+            refined[k] = better[0]
+            measured_corners[k] = better[1]
+    fitted, _ = cv2.findHomography(centres_mm, refined, 0)
+    if fitted is None:
+        raise PageNotFound("page not found: the fiducials are degenerate")
+    homography = np.asarray(fitted, dtype=np.float64)
+    px_per_mm = _px_per_mm(homography, centres_mm)
+    angle = _page_angle(homography)
+    rotation = round(angle / 90.0) % 4 * 90
+    skew = (angle - rotation + 180.0) % 360.0 - 180.0
+    residual, count = _corner_residual(homography, fiducials, measured_corners, px_per_mm)
+    return PageFit(homography, rotation, skew, px_per_mm, refined, residual, count)
+
+
+def _corner_residual(
+    homography: FloatArray,
+    fiducials: tuple[Rect, ...],
+    measured: dict[int, FloatArray],
+    px_per_mm: float,
+) -> tuple[float, int]:
+    """RMS distance (mm) between measured fiducial corners and where the fit puts them.
+
+    The fit uses the fiducials' centres only, so their corners are independent checks.
+    """
+    errors: list[float] = []
+    for k, corners in measured.items():
+        r = fiducials[k]
+        layout = np.array(
+            [[r.x_mm, r.y_mm], [r.right, r.y_mm], [r.right, r.bottom], [r.x_mm, r.bottom]]
+        )
+        expected = project(homography, layout)
+        distances = np.linalg.norm(corners[:, None, :] - expected[None, :, :], axis=-1)
+        errors.extend((distances.min(axis=1) / px_per_mm).tolist())
+    if not errors:
+        return 0.0, 0
+    return float(np.sqrt(np.mean(np.square(errors)))), len(errors)
+
+
+def _px_per_mm(homography: FloatArray, centres_mm: FloatArray) -> float:
+    mapped = project(homography, centres_mm)
+    span_px = np.linalg.norm(mapped[:, None, :] - mapped[None, :, :], axis=-1)
+    span_mm = np.linalg.norm(centres_mm[:, None, :] - centres_mm[None, :, :], axis=-1)
+    mask = span_mm > 0
+    return float((span_px[mask] / span_mm[mask]).mean())
+
+
+def _page_angle(homography: FloatArray) -> float:
+    """Clockwise angle, in degrees, of the page's x axis in the image (y points down)."""
+    centre = np.array([[105.0, 148.5], [115.0, 148.5]])
+    a, b = project(homography, centre)
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0])) % 360.0

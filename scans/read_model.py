@@ -1,0 +1,180 @@
+"""The reader's plain data: parameters in, a page's reading out (all frozen, all picklable).
+
+Units: a bubble's *measure* is its darkness relative to the paper around it, scaled so
+printed ink black is 1 and clean paper 0 (the illumination-normalised mean over the
+bubble's inner area). ``Thresholds`` places the sheet's own blank and pencil levels on
+that scale; the decision thresholds of ``ReadParams`` are fractions of the way from the
+sheet's blank level to its pencil level, so they adapt to paper, pencil and scanner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from scans.payload import SheetPayload
+
+__all__ = [
+    "READER_VERSION",
+    "AdmissionGridRead",
+    "GridStatus",
+    "PageRead",
+    "PageStatus",
+    "QuestionRead",
+    "QuestionStatus",
+    "ReadParams",
+    "RejectKind",
+    "Thresholds",
+    "bubble_key",
+]
+
+READER_VERSION = "1.0.0"
+
+
+class QuestionStatus(StrEnum):
+    OK = "ok"  # certain: the marks read are the candidate's answer
+    BLANK = "blank"  # certain: nothing marked
+    MULTIPLE = "multiple"  # two or more clear marks on a single-answer item
+    AMBIGUOUS = "ambiguous"  # a doubtful bubble or too small a gap: a human decides
+
+
+class GridStatus(StrEnum):
+    OK = "ok"
+    BLANK = "blank"  # no digit filled at all
+    INCOMPLETE = "incomplete"  # some columns empty
+    MULTIPLE = "multiple"  # a column with two or more digits
+    AMBIGUOUS = "ambiguous"  # a doubtful bubble
+
+
+class PageStatus(StrEnum):
+    READ = "read"
+    REJECTED = "rejected"
+
+
+class RejectKind(StrEnum):
+    """Why a page was not read; ``PageRead.reason`` adds the detail."""
+
+    PAGE_NOT_FOUND = "page_not_found"  # no fiducial pattern: not a sheet, or badly cropped
+    QR_MISSING = "qr_missing"  # the sheet is there, its QR could not be decoded
+    MALFORMED_PAYLOAD = "malformed_payload"  # a QR that is not a sheet payload
+    WRONG_EXAM = "wrong_exam"
+    BAD_SIGNATURE = "bad_signature"
+    UNKNOWN_LAYOUT = "unknown_layout"
+    PAGE_OUT_OF_RANGE = "page_out_of_range"  # payload page not in its layout
+    POOR_FIT = "poor_fit"  # the page transform does not hold across the sheet
+    IMAGE_UNUSABLE = "image_unusable"  # empty, too small, not 2-D
+
+
+@dataclass(frozen=True)
+class ReadParams:
+    """Tunable parameters of reading and deciding. Defaults are the tested ones."""
+
+    inner_scale: float = 0.66  # the measured part of a bubble, as a fraction of its size
+    samples_x: int = 13  # sample grid over the inner area (points outside it are dropped)
+    samples_y: int = 9
+    blank_max: float = 0.08  # normalised fill at or below which a bubble is blank
+    mark_min: float = 0.45  # at or above which it is marked; between: doubtful
+    firm_min: float = 0.60  # a firm mark: lets a faint bubble beside it count as erased
+    residue_max: float = 0.33  # the most an erasure may leave beside a firm mark ...
+    residue_ratio: float = 0.40  # ... at most this fraction of the firm mark ...
+    residue_cover: float = 0.10  # ... with at most this much of it solid
+    solid_level: float = 0.5  # a sample this far from blank to pencil level is solid ...
+    solid_cover: float = 0.45  # ... and a doubtful bubble this much solid is a mark
+    min_contrast: float = 0.14  # pencil black sits at least this far above blank (measure)
+    default_contrast: float = 0.45  # pencil level assumed when a sheet has too few marks
+    max_residual_mm: float = 1.0  # worse: the transform is not trusted, the page rejected
+    qr_margin_mm: float = 6.0
+    overlay_px_per_mm: float = 4.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """One sheet's own levels (measures) and the decision thresholds (fills) applied.
+
+    A bubble's *fill* is ``(measure - baseline) / (pencil_level - blank_level)``: 0 for an
+    empty bubble of its printed label, 1 for this candidate's typical mark. Each printed
+    label (``"A"``, ``"tf:A"`` for 对, ``"grid:7"``) has its own empty level, since the
+    light glyph inside a bubble adds a little darkness of its own.
+    """
+
+    blank_level: float  # typical measure of an empty bubble on this sheet
+    pencil_level: float  # typical measure of a filled bubble on this sheet
+    baselines: tuple[tuple[str, float], ...]  # the empty level of each printed label
+    blank_max: float  # fill at or below: blank
+    mark_min: float  # fill at or above: marked
+    solid_level: float  # fill at which a sample point counts as solid pencil
+
+    @property
+    def contrast(self) -> float:
+        return self.pencil_level - self.blank_level
+
+    def baseline(self, key: str) -> float:
+        for name, level in self.baselines:
+            if name == key:
+                return level
+        return self.blank_level
+
+    def fill(self, measure: float, key: str) -> float:
+        """0 at the empty level of this label, 1 at this candidate's pencil level."""
+        return (measure - self.baseline(key)) / self.contrast
+
+
+def bubble_key(kind: str, label: str) -> str:
+    """What is printed inside a bubble, as a key for its own empty level."""
+    if kind == "truefalse":
+        return f"tf:{label}"
+    if kind == "grid":
+        return f"grid:{label}"
+    return label
+
+
+@dataclass(frozen=True)
+class QuestionRead:
+    number: int
+    kind: str  # single | multi | truefalse
+    labels: str  # the option labels in order, e.g. "ABCD"
+    marks: str  # the options read as marked, e.g. "AC" ("" when none)
+    status: QuestionStatus
+    reason: str  # why flagged, or a short note ("" when plainly ok/blank)
+    measures: tuple[float, ...]  # mean darkness, one per option, in label order
+    coverage: tuple[float, ...]  # solid fraction of each option's inner area
+
+
+@dataclass(frozen=True)
+class AdmissionGridRead:
+    digits: str  # one character per column: the digit, or "?" when not certain
+    status: GridStatus
+    reason: str
+    measures: tuple[tuple[float, ...], ...]  # [column][digit]
+    coverage: tuple[tuple[float, ...], ...]  # [column][digit]
+
+
+@dataclass(frozen=True)
+class PageRead:
+    status: PageStatus
+    reason: str  # "" when read; else what went wrong, for a human
+    reject_kind: RejectKind | None
+    payload: SheetPayload | None
+    qr_text: str | None
+    residual_mm: float | None  # RMS misfit of the page transform on its check points
+    rotation: int | None  # 0/90/180/270: how far the page was turned clockwise
+    skew_deg: float | None
+    px_per_mm: float | None
+    questions: tuple[QuestionRead, ...]
+    admission_grid: AdmissionGridRead | None
+    thresholds: Thresholds | None
+    reader_version: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    overlay: npt.NDArray[np.uint8] | None = field(default=None, compare=False)
+
+    @property
+    def flagged(self) -> tuple[QuestionRead, ...]:
+        """Questions a human must look at."""
+        return tuple(
+            q
+            for q in self.questions
+            if q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+        )

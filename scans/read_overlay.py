@@ -1,0 +1,118 @@
+"""The evidence image: the page as the reader saw it, upright, with what it read drawn on.
+
+Colours (BGR): green — a mark read on a certain question; blue — a question read blank;
+red — a flagged question (multiple or ambiguous), with its doubtful bubbles in orange;
+magenta — the fiducials and the QR as located. A status line sits at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from scans.layout import Bubble, PageLayout
+from scans.read_geometry import FloatArray, GrayImage
+from scans.read_model import (
+    AdmissionGridRead,
+    GridStatus,
+    QuestionRead,
+    QuestionStatus,
+    ReadParams,
+    Thresholds,
+    bubble_key,
+)
+
+__all__ = ["draw_overlay"]
+
+GREEN = (40, 170, 40)
+BLUE = (220, 120, 20)
+RED = (30, 30, 230)
+ORANGE = (0, 150, 255)
+MAGENTA = (200, 40, 200)
+
+
+def _ellipse(
+    canvas: npt.NDArray[np.uint8], bubble: Bubble, s: float, colour: tuple[int, int, int], t: int
+) -> None:
+    centre = (round(bubble.x_mm * s), round(bubble.y_mm * s))
+    axes = (round(bubble.w_mm / 2 * s) + 2, round(bubble.h_mm / 2 * s) + 2)
+    cv2.ellipse(canvas, centre, axes, 0, 0, 360, colour, t, cv2.LINE_AA)
+
+
+def draw_overlay(
+    image: GrayImage,
+    homography: FloatArray,
+    page: PageLayout,
+    questions: Sequence[QuestionRead],
+    grid: AdmissionGridRead | None,
+    thresholds: Thresholds,
+    params: ReadParams,
+    title: str,
+) -> npt.NDArray[np.uint8]:
+    """An upright BGR image of the page at ``params.overlay_px_per_mm``, annotated."""
+    s = params.overlay_px_per_mm
+    width, height = round(210 * s), round(297 * s)
+    to_image = homography @ np.diag([1 / s, 1 / s, 1.0])
+    upright = cv2.warpPerspective(
+        image,
+        to_image,
+        (width, height),
+        flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=128,
+    )
+    # Wash the scan out a little so the annotations stand out.
+    washed = (np.asarray(upright, dtype=np.float32) * 0.75 + 60).astype(np.uint8)
+    canvas = np.asarray(cv2.cvtColor(washed, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+    for rect in page.fiducials:
+        cv2.rectangle(
+            canvas,
+            (round(rect.x_mm * s) - 2, round(rect.y_mm * s) - 2),
+            (round(rect.right * s) + 2, round(rect.bottom * s) + 2),
+            MAGENTA,
+            1,
+        )
+    qr = page.qr
+    cv2.rectangle(
+        canvas,
+        (round(qr.x_mm * s) - 2, round(qr.y_mm * s) - 2),
+        (round(qr.right * s) + 2, round(qr.bottom * s) + 2),
+        MAGENTA,
+        1,
+    )
+    layout_by_number = {q.number: q for q in page.questions}
+    for question in questions:
+        layout = layout_by_number[question.number]
+        flagged = question.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+        for bubble, measure in zip(layout.options, question.measures, strict=True):
+            if bubble.label in question.marks:
+                _ellipse(canvas, bubble, s, RED if flagged else GREEN, 2)
+            elif flagged and thresholds.fill(measure, bubble_key(question.kind, bubble.label)) > (
+                params.blank_max
+            ):
+                _ellipse(canvas, bubble, s, ORANGE, 2)
+        first, last = layout.options[0], layout.options[-1]
+        x0 = round((first.x_mm - first.w_mm / 2) * s) - 4
+        x1 = round((last.x_mm + last.w_mm / 2) * s) + 4
+        y0 = round((first.y_mm - first.h_mm / 2) * s) - 3
+        y1 = round((first.y_mm + first.h_mm / 2) * s) + 3
+        if flagged:
+            cv2.rectangle(canvas, (x0, y0), (x1, y1), RED, 1)
+        elif question.status is QuestionStatus.BLANK:
+            cv2.rectangle(canvas, (x0, y0), (x1, y1), BLUE, 1)
+    if grid is not None and page.admission_grid is not None:
+        ok = grid.status is GridStatus.OK
+        for digit_read, column, values in zip(
+            grid.digits, page.admission_grid.bubbles, grid.measures, strict=True
+        ):
+            for bubble, measure in zip(column, values, strict=True):
+                if bubble.label == digit_read:
+                    _ellipse(canvas, bubble, s, GREEN if ok else RED, 2)
+                elif thresholds.fill(measure, bubble_key("grid", bubble.label)) > params.blank_max:
+                    _ellipse(canvas, bubble, s, ORANGE if not ok else GREEN, 2)
+    band = np.full((22, width, 3), 255, np.uint8)
+    cv2.putText(band, title, (6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+    return np.vstack([band, canvas])
