@@ -261,3 +261,114 @@ class ReviewDecision(SQLModel, table=True):
     decided_by: str
     reason: str
     decided_at: datetime
+
+
+class AnswerKeyVersion(SQLModel, table=True):
+    """Every version of the answer key; the newest counts. A correction after scoring
+    re-scores everyone (results are computed from the newest key) and is audited."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    version: int
+    answers: dict[str, str] = _json_dict()  # question number -> "A", "AC" or "A|B"
+    voided: list[int] = _json_list()
+    source: str = ""
+    created_at: datetime
+    created_by: str
+    reason: str = ""
+
+
+class SubjectiveMark(SQLModel, table=True):
+    """One marker's score for one case-analysis question of one candidate (round 1, 2
+    or 3, the third being the arbitration)."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "candidate_id", "question", "round"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    question: int
+    round: int
+    marker: str
+    score: float
+    entered_at: datetime
+    entered_by: str
+    source: str = ""
+
+
+class Absence(SQLModel, table=True):
+    """A seated candidate confirmed absent (缺考), by whom and why."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "candidate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id")
+    recorded_by: str
+    reason: str
+    recorded_at: datetime
+
+
+class TieDecisionRecord(SQLModel, table=True):
+    """An officer's decision on a tie at an award boundary (individual, team, national)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    scope: str = Field(max_length=16)  # individual | team | national | honours
+    award: str
+    rank: int
+    tied: list[str] = _json_list()
+    winners: list[str] = _json_list()
+    decided_by: str
+    reason: str
+    decided_at: datetime
+
+
+class ResultsLock(SQLModel, table=True):
+    """Finalising (with the results' digest and a snapshot) and every re-opening."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    action: str = Field(max_length=16)  # finalise | reopen
+    digest: str = ""
+    snapshot: dict[str, Any] = _json_dict()
+    at: datetime
+    by: str
+    reason: str = ""
+
+
+class NationalDrawRecord(SQLModel, table=True):
+    """The ministry's draw of 35 from the recommended 100 (imported), or a rehearsal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    kind: str = Field(max_length=16)  # ministry | simulation
+    drawn: list[str] = _json_list()  # candidate ids
+    seed: int | None = None
+    source: str = ""
+    at: datetime
+    by: str
+
+
+class NationalResultRecord(SQLModel, table=True):
+    """A Jiangsu contestant's result in the national online test, as the ministry sent it."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "candidate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id")
+    national_rank: int
+    knowledge_title: bool | None = None
+    at: datetime
+    by: str
+
+
+class OrganisationAward(SQLModel, table=True):
+    """岗位练兵优秀组织奖: decided by the officers from organisation records, not computed."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "team"),)
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    team: str
+    decided_by: str
+    reason: str
+    at: datetime

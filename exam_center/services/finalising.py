@@ -1,0 +1,153 @@
+"""Finalising locks the results with their digest; it is refused while anything is
+missing, unread, unresolved or undecided, and the refusal names each. Re-opening is
+recorded with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from exam_center.errors import NotAllowed
+from exam_center.models import ResultsLock
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.results import Computation, compute
+from exam_center.services.review import open_items
+from exam_center.services.standings import (
+    awards_json,
+    national_json,
+    pending_ties,
+    results_json,
+    teams_json,
+)
+
+
+class FinaliseRefused(NotAllowed):
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(
+            f"finalising refused: {len(reasons)} thing(s) to settle first\n"
+            + "\n".join(f"  - {r}" for r in reasons)
+        )
+
+
+def blockers(c: Computation, session: Session) -> list[str]:
+    """Every reason the results cannot be final yet, each naming who or what."""
+    out = list(c.problems)
+    r = c.roster
+    for row, cand in enumerate(r.candidates):
+        adm = r.admission.get(cand.id or -1)
+        if r.no_sheet[row]:
+            out.append(
+                f"{adm} {cand.name}: no answer sheet scanned (scan it, or record the absence)"
+            )
+    for item in open_items(session=session):
+        who = (
+            f"{item.admission_no} {item.candidate_name}"
+            if item.admission_no
+            else f"page {item.page_id}"
+        )
+        what = f"question {item.question}" if item.question else item.kind
+        out.append(f"{who}: review of {what} open ({item.reason or item.status})")
+    if c.marks is not None:
+        for issue in c.marks.blocking_issues:
+            cand = r.candidates[issue.row]
+            marker = f" (marker {issue.marker})" if issue.marker else ""
+            out.append(
+                f"{r.admission.get(cand.id or -1)} {cand.name}: question {issue.question} "
+                f"{issue.reason}{marker} {issue.detail}".rstrip()
+            )
+    for p in pending_ties(c):
+        out.append(
+            f"tie at {p.scope} {p.award} rank {p.rank}: "
+            f"{p.slots} of {', '.join(p.tied)} — decide it"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Finalised:
+    digest: str
+    at: datetime
+
+
+def finalise(*, session: Session, operator: str) -> Finalised:
+    exam = current_exam(session)
+    if exam.finalised_at is not None:
+        raise NotAllowed(
+            f"already finalised on {exam.finalised_at:%Y-%m-%d %H:%M} "
+            f"(digest {exam.results_digest})"
+        )
+    c = compute(session)
+    reasons = blockers(c, session)
+    if reasons:
+        raise FinaliseRefused(reasons)
+    digest = c.digest()
+    now = datetime.now(UTC)
+    snapshot = {
+        "results": results_json(c, session),
+        "awards": awards_json(c),
+        "teams": teams_json(c),
+        "national": national_json(c),
+    }
+    session.add(
+        ResultsLock(
+            exam_id=current_exam_id(session),
+            action="finalise",
+            digest=digest,
+            snapshot=snapshot,
+            at=now,
+            by=operator,
+        )
+    )
+    exam.finalised_at, exam.results_digest = now, digest
+    session.add(exam)
+    audit.record(
+        session,
+        operator=operator,
+        action="results.finalise",
+        digest=digest,
+        key_version=c.key_version,
+    )
+    return Finalised(digest, now)
+
+
+def reopen(*, session: Session, operator: str, reason: str) -> None:
+    exam = current_exam(session)
+    if exam.finalised_at is None:
+        raise NotAllowed("the results are not finalised")
+    if not reason.strip():
+        raise NotAllowed("re-opening needs --reason")
+    session.add(
+        ResultsLock(
+            exam_id=current_exam_id(session),
+            action="reopen",
+            digest=exam.results_digest or "",
+            at=datetime.now(UTC),
+            by=operator,
+            reason=reason,
+        )
+    )
+    audit.record(
+        session,
+        operator=operator,
+        action="results.reopen",
+        digest=exam.results_digest,
+        reason=reason,
+    )
+    exam.finalised_at = None
+    session.add(exam)
+
+
+def finalised_snapshot(*, session: Session) -> ResultsLock | None:
+    """The results as locked, while the exam is finalised."""
+    exam = current_exam(session)
+    if exam.finalised_at is None:
+        return None
+    return session.exec(
+        select(ResultsLock)
+        .where(ResultsLock.exam_id == exam.id, ResultsLock.action == "finalise")
+        .order_by(col(ResultsLock.id).desc())
+    ).first()

@@ -1,0 +1,169 @@
+"""The national online test: the ministry's draw of 35 (imported) or a labelled
+rehearsal draw, and the national results, from which the national and provincial
+honours follow (RULES-2022 §national)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+import grading
+from exam_center.errors import ImportRejected, NotAllowed, RowProblem
+from exam_center.models import NationalDrawRecord, NationalResultRecord, OrganisationAward, Seat
+from exam_center.services import audit
+from exam_center.services.exams import current_exam_id, exam_definition
+from exam_center.services.results import compute
+from exam_center.tables import Column, parse_bool, parse_id_text, parse_int, parse_rows, read_table
+
+
+def _seats(session: Session) -> dict[str, int]:
+    return {
+        s.admission_no: s.candidate_id
+        for s in session.exec(select(Seat).where(Seat.exam_id == current_exam_id(session)))
+    }
+
+
+def import_draw(path: Path, *, session: Session, operator: str) -> int:
+    """The ministry's 35, one admission number per row (准考证号)."""
+    seats = _seats(session)
+    table = read_table(path)
+    problems: list[RowProblem] = []
+    drawn: list[str] = []
+    for row_no, rec, row_problems in parse_rows(
+        table, (Column("admission_no", ("准考证号",), parse=parse_id_text),)
+    ):
+        problems.extend(row_problems)
+        if rec["admission_no"] and rec["admission_no"] not in seats:
+            problems.append(
+                RowProblem(
+                    row_no, "准考证号", f"{rec['admission_no']} is not a candidate of this exam"
+                )
+            )
+        elif rec["admission_no"]:
+            drawn.append(str(seats[rec["admission_no"]]))
+    if problems:
+        raise ImportRejected(str(path), problems)
+    c = compute(session)
+    if c.national is None or not c.national.decided:
+        raise NotAllowed("the national list is not settled yet (results or boundary ties)")
+    try:
+        grading.record_ministry_draw(c.national, drawn, policy=c.policy.national)
+    except grading.GradingError as exc:
+        raise NotAllowed(f"{path}: {exc}") from exc
+    session.add(
+        NationalDrawRecord(
+            exam_id=current_exam_id(session),
+            kind="ministry",
+            drawn=drawn,
+            source=str(path),
+            at=datetime.now(UTC),
+            by=operator,
+        )
+    )
+    audit.record(
+        session,
+        operator=operator,
+        action="national.draw",
+        kind="ministry",
+        source=str(path),
+        count=len(drawn),
+    )
+    return len(drawn)
+
+
+def rehearse_draw(seed: int, *, session: Session, operator: str) -> int:
+    """A seeded, reproducible draw for rehearsal, labelled as a simulation everywhere."""
+    c = compute(session)
+    if c.national is None or not c.national.decided:
+        raise NotAllowed("the national list is not settled yet (results or boundary ties)")
+    draw = grading.simulate_draw(c.national, seed, policy=c.policy.national)
+    session.add(
+        NationalDrawRecord(
+            exam_id=current_exam_id(session),
+            kind="simulation",
+            drawn=list(draw.drawn),
+            seed=seed,
+            at=datetime.now(UTC),
+            by=operator,
+        )
+    )
+    audit.record(session, operator=operator, action="national.draw", kind="simulation", seed=seed)
+    return len(draw.drawn)
+
+
+NATIONAL_COLUMNS = (
+    Column("admission_no", ("准考证号",), parse=parse_id_text),
+    Column("national_rank", ("全国排名", "名次"), parse=parse_int),
+    Column("knowledge_title", ("全国人社知识通",), required=False, parse=parse_bool, default=None),
+)
+
+
+@dataclass(frozen=True)
+class NationalImport:
+    rows: int
+
+
+def import_national_results(path: Path, *, session: Session, operator: str) -> NationalImport:
+    """The ministry's national ranks of Jiangsu's contestants."""
+    seats = _seats(session)
+    exam_id = current_exam_id(session)
+    table = read_table(path)
+    problems: list[RowProblem] = []
+    rows: list[NationalResultRecord] = []
+    now = datetime.now(UTC)
+    for row_no, rec, row_problems in parse_rows(table, NATIONAL_COLUMNS):
+        problems.extend(row_problems)
+        if rec["admission_no"] not in seats:
+            problems.append(
+                RowProblem(
+                    row_no, "准考证号", f"{rec['admission_no']} is not a candidate of this exam"
+                )
+            )
+            continue
+        if rec["national_rank"] is not None and rec["national_rank"] < 1:
+            problems.append(RowProblem(row_no, "全国排名", "must be 1 or more"))
+        rows.append(
+            NationalResultRecord(
+                exam_id=exam_id,
+                candidate_id=seats[rec["admission_no"]],
+                national_rank=rec["national_rank"] or 0,
+                knowledge_title=rec["knowledge_title"],
+                at=now,
+                by=operator,
+            )
+        )
+    if problems:
+        raise ImportRejected(str(path), problems)
+    for old in session.exec(
+        select(NationalResultRecord).where(NationalResultRecord.exam_id == exam_id)
+    ):
+        session.delete(old)
+    session.flush()
+    session.add_all(rows)
+    audit.record(
+        session, operator=operator, action="national.results", source=str(path), rows=len(rows)
+    )
+    return NationalImport(len(rows))
+
+
+def record_organisation_award(team: str, *, session: Session, operator: str, reason: str) -> None:
+    """岗位练兵优秀组织奖: the officers' decision from organisation records."""
+    if team not in exam_definition(session).teams.ranked:
+        raise NotAllowed(f"{team} is not a ranked team")
+    if not reason.strip():
+        raise NotAllowed("record the basis of the decision with --reason")
+    session.add(
+        OrganisationAward(
+            exam_id=current_exam_id(session),
+            team=team,
+            decided_by=operator,
+            reason=reason,
+            at=datetime.now(UTC),
+        )
+    )
+    audit.record(
+        session, operator=operator, action="team.organisation_award", team=team, reason=reason
+    )

@@ -1,0 +1,340 @@
+"""Results: scores, ranking, awards, teams and the national list, computed by the
+grading library from what the database holds (newest key, review decisions, marks,
+absences, tie decisions). Nothing here is stored until finalising, so a key correction
+or a review decision re-scores everyone at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+from sqlmodel import Session, col, select
+
+import grading
+from exam_center.eligibility import check_eligibility
+from exam_center.models import (
+    Absence,
+    Candidate,
+    NationalDrawRecord,
+    NationalResultRecord,
+    OrganisationAward,
+    ReviewDecision,
+    ReviewItem,
+    ScannedPage,
+    Seat,
+    SubjectiveMark,
+    Team,
+    TieDecisionRecord,
+)
+from exam_center.services.exams import current_exam_id, exam_definition
+from exam_center.services.grading_model import grading_paper, grading_policy
+from exam_center.services.marking import latest_key
+from exam_center.services.registration import facts_of
+
+LETTER_BITS = {c: 1 << i for i, c in enumerate("ABCDEFGH")}
+
+
+def _mask(letters: str) -> int:
+    m = 0
+    for c in letters:
+        m |= LETTER_BITS[c]
+    return m
+
+
+@dataclass
+class Roster:
+    """Everyone registered, in a fixed order (by candidate id): the rows of every array."""
+
+    candidates: list[Candidate]
+    teams: dict[int, Team]
+    admission: dict[int, str]  # candidate id -> admission number (seated only)
+    eligible: npt.NDArray[np.bool_]
+    absent: npt.NDArray[np.bool_]  # confirmed absent
+    no_sheet: npt.NDArray[np.bool_]  # seated, not confirmed absent, nothing scanned
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(c.id) for c in self.candidates]
+
+    def row_of(self, candidate_id: int) -> int:
+        return self._rows[candidate_id]
+
+    def __post_init__(self) -> None:
+        self._rows = {c.id: i for i, c in enumerate(self.candidates) if c.id is not None}
+
+
+@dataclass
+class Computation:
+    roster: Roster
+    paper: grading.Paper
+    policy: grading.GradingPolicy
+    key: grading.AnswerKey | None
+    key_version: int | None
+    responses: npt.NDArray[np.uint8]
+    unresolved: npt.NDArray[np.bool_]
+    scores: grading.ScoreMatrix | None
+    marks: grading.SubjectiveScores | None
+    totals: grading.Totals | None
+    ranking: grading.Ranking | None
+    individual: grading.IndividualAwards | None
+    teams: grading.TeamResults | None
+    national: grading.NationalList | None
+    draw: grading.NationalDraw
+    honours: grading.NationalHonours | None
+    problems: list[str]
+
+    def digest(self) -> str:
+        assert self.ranking is not None
+        return grading.results_digest(
+            self.ranking,
+            policy=self.policy,
+            individual=self.individual,
+            teams=self.teams,
+            national=self.national,
+            draw=self.draw,
+            honours=self.honours,
+        )
+
+
+def load_roster(session: Session) -> Roster:
+    exam_id = current_exam_id(session)
+    candidates = list(
+        session.exec(
+            select(Candidate).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
+        )
+    )
+    teams = {
+        t.id: t
+        for t in session.exec(select(Team).where(Team.exam_id == exam_id))
+        if t.id is not None
+    }
+    admission = {
+        s.candidate_id: s.admission_no
+        for s in session.exec(select(Seat).where(Seat.exam_id == exam_id))
+    }
+    absent_ids = set(session.exec(select(Absence.candidate_id).where(Absence.exam_id == exam_id)))
+    scanned = set(
+        session.exec(
+            select(ScannedPage.candidate_id).where(
+                ScannedPage.exam_id == exam_id, col(ScannedPage.current)
+            )
+        )
+    )
+    eligible = np.array([check_eligibility(facts_of(c)).eligible for c in candidates], dtype=bool)
+    absent = np.array([c.id in absent_ids for c in candidates], dtype=bool)
+    no_sheet = np.array(
+        [c.id in admission and c.id not in absent_ids and c.id not in scanned for c in candidates],
+        dtype=bool,
+    )
+    return Roster(candidates, teams, admission, eligible, absent, no_sheet)
+
+
+def _responses(
+    session: Session, roster: Roster, paper: grading.Paper
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """Each candidate's marks: the current scans, with review decisions on top. A
+    question still flagged and undecided leaves the candidate unresolved."""
+    exam_id = current_exam_id(session)
+    n, q = len(roster.candidates), paper.objective_count
+    responses = np.zeros((n, q), dtype=np.uint8)
+    flagged = np.zeros((n, q), dtype=bool)
+    for page in session.exec(
+        select(ScannedPage).where(ScannedPage.exam_id == exam_id, col(ScannedPage.current))
+    ):
+        if page.candidate_id is None:
+            continue
+        row = roster.row_of(page.candidate_id)
+        for m in page.marks:
+            col_ = m["number"] - 1
+            responses[row, col_] = _mask(m["marks"])
+            flagged[row, col_] = m["status"] in ("multiple", "ambiguous")
+    for d in session.exec(
+        select(ReviewDecision)
+        .where(ReviewDecision.exam_id == exam_id, ReviewDecision.kind == "question")
+        .order_by(col(ReviewDecision.id))
+    ):
+        if d.candidate_id is None or d.question is None:
+            continue
+        row = roster.row_of(d.candidate_id)
+        responses[row, d.question - 1] = _mask(d.marks)
+        flagged[row, d.question - 1] = False
+    # A candidate waiting for a conflict or an admission decision is not final either.
+    waiting = set(
+        session.exec(
+            select(ScannedPage.candidate_id)
+            .join(ReviewItem, col(ReviewItem.page_id) == col(ScannedPage.id))
+            .where(
+                ReviewItem.exam_id == exam_id, col(ReviewItem.open), ReviewItem.kind != "question"
+            )
+        )
+    )
+    unresolved = flagged.any(axis=1) | roster.no_sheet
+    for cid in waiting:
+        if cid is not None:
+            unresolved[roster.row_of(cid)] = True
+    return responses, unresolved
+
+
+def _subjective(
+    session: Session, roster: Roster, paper: grading.Paper
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    n, s = len(roster.candidates), paper.subjective_count
+    rounds = np.full((3, n, s), np.nan)
+    column = {qq.number: i for i, qq in enumerate(paper.subjective_questions)}
+    for m in session.exec(
+        select(SubjectiveMark).where(SubjectiveMark.exam_id == current_exam_id(session))
+    ):
+        rounds[m.round - 1, roster.row_of(m.candidate_id), column[m.question]] = m.score
+    return rounds[0], rounds[1], rounds[2]
+
+
+def _decisions(session: Session, scope: str) -> list[grading.TieDecision]:
+    return [
+        grading.TieDecision(d.award, d.rank, frozenset(d.tied), frozenset(d.winners))
+        for d in session.exec(
+            select(TieDecisionRecord)
+            .where(
+                TieDecisionRecord.exam_id == current_exam_id(session),
+                TieDecisionRecord.scope == scope,
+            )
+            .order_by(col(TieDecisionRecord.id))
+        )
+    ]
+
+
+def compute(session: Session) -> Computation:
+    """Everything from scores to the national honours, as the database stands now."""
+    exam_id = current_exam_id(session)
+    definition = exam_definition(session)
+    roster = load_roster(session)
+    paper = grading_paper(session)
+    policy = grading_policy(session)
+    stored_key = latest_key(session)
+    responses, unresolved = _responses(session, roster, paper)
+    problems: list[str] = []
+    empty = Computation(
+        roster,
+        paper,
+        policy,
+        None,
+        None,
+        responses,
+        unresolved,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        grading.NO_DRAW,
+        None,
+        problems,
+    )
+    if stored_key is None:
+        problems.append("no answer key yet: exam-center key import FILE")
+        return empty
+    key = grading.AnswerKey.from_letters(
+        {int(q): a for q, a in stored_key.answers.items()}, voided=stored_key.voided
+    )
+    skip = roster.absent | ~roster.eligible
+    responses[skip] = 0
+    scores = grading.score_objective(responses, key, paper, policy.scoring, unresolved & ~skip)
+    first, second, third = _subjective(session, roster, paper)
+    marks = grading.resolve_subjective(
+        paper, first, second, third, policy=policy.subjective, skip=skip
+    )
+    totals = grading.combine_totals(
+        scores, marks, candidate_ids=roster.ids, absent=roster.absent, ineligible=~roster.eligible
+    )
+    ranking = grading.rank_candidates(totals, policy.ranking)
+    honours = [
+        grading.HonourRecord(str(c.id), str(h["honour"]), int(h["year"]))
+        for c in roster.candidates
+        for h in c.prior_honours
+    ]
+    individual = grading.award_individuals(
+        ranking,
+        prior_honours=honours,
+        policy=policy.awards,
+        decisions=_decisions(session, "individual"),
+    )
+    team_names = [roster.teams[c.team_id].name for c in roster.candidates]
+    org = [
+        a.team
+        for a in session.exec(select(OrganisationAward).where(OrganisationAward.exam_id == exam_id))
+    ]
+    teams = grading.team_results(
+        totals,
+        team_names,
+        ranked_teams=definition.teams.ranked,
+        non_teams=definition.teams.unranked,
+        policy=policy.teams,
+        decisions=_decisions(session, "team"),
+        organisation_awards=org,
+    )
+    ineligible = [
+        str(c.id) for c, ok in zip(roster.candidates, roster.eligible, strict=True) if not ok
+    ]
+    national = grading.national_list(
+        ranking,
+        policy=policy.national,
+        ineligible=ineligible,
+        decisions=_decisions(session, "national"),
+    )
+    draw_record = session.exec(
+        select(NationalDrawRecord)
+        .where(NationalDrawRecord.exam_id == exam_id)
+        .order_by(col(NationalDrawRecord.id).desc())
+    ).first()
+    draw = grading.NO_DRAW
+    if draw_record is not None and national.decided:
+        if draw_record.kind == "ministry":
+            draw = grading.record_ministry_draw(national, draw_record.drawn, policy=policy.national)
+        else:
+            draw = grading.simulate_draw(national, draw_record.seed or 0, policy=policy.national)
+    results = [
+        grading.NationalResult(str(r.candidate_id), r.national_rank, r.knowledge_title)
+        for r in session.exec(
+            select(NationalResultRecord).where(NationalResultRecord.exam_id == exam_id)
+        )
+    ]
+    national_honours = None
+    if results:
+        national_honours = grading.national_honours(
+            results,
+            prior_honours=honours,
+            provincial=individual,
+            policy=policy.national,
+            award_policy=policy.awards,
+            decisions=_decisions(session, "honours"),
+        )
+    return Computation(
+        roster,
+        paper,
+        policy,
+        key,
+        stored_key.version,
+        responses,
+        unresolved,
+        scores,
+        marks,
+        totals,
+        ranking,
+        individual,
+        teams,
+        national,
+        draw,
+        national_honours,
+        problems,
+    )
+
+
+def points(value: Fraction | int) -> float:
+    return float(value)
+
+
+def status_label(standing: int) -> str:
+    return grading.Standing(standing).label

@@ -1,0 +1,324 @@
+"""The results as people and scripts read them: the `results`, `awards`, `teams` and
+`national` JSON contracts, pending tie decisions, and recording those decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+import grading
+from exam_center.errors import NotAllowed
+from exam_center.models import TieDecisionRecord
+from exam_center.services import audit
+from exam_center.services.exams import current_exam_id, exam_definition
+from exam_center.services.grading_model import policy_record
+from exam_center.services.marking import ensure_open
+from exam_center.services.results import Computation, compute
+
+
+def _num(value: Any) -> float:
+    return float(value)
+
+
+def _candidate_status(c: Computation, row: int) -> str:
+    r = c.roster
+    if not r.eligible[row]:
+        return "ineligible"
+    if r.absent[row]:
+        return "absent"
+    if r.candidates[row].id not in r.admission:
+        return "not_seated"
+    if r.no_sheet[row]:
+        return "missing_sheet"
+    if c.totals is None:
+        return "no_key"
+    return grading.Standing(int(c.totals.standing[row])).label
+
+
+def results_json(c: Computation, session: Session) -> dict[str, Any]:
+    """`results --json`: every candidate, ranked or with the reason they are not."""
+    policy = policy_record(exam_definition(session).policy)
+    out: list[dict[str, Any]] = []
+    for row, cand in enumerate(c.roster.candidates):
+        team = c.roster.teams[cand.team_id].name
+        item: dict[str, Any] = {
+            "admission_no": c.roster.admission.get(cand.id or -1),
+            "candidate_id": cand.id,
+            "name": cand.name,
+            "team": team,
+            "objective": None,
+            "subjective": None,
+            "total": None,
+            "rank": None,
+            "tie_keys": [],
+            "status": _candidate_status(c, row),
+        }
+        if c.totals is not None and c.ranking is not None:
+            t = c.totals
+            item["objective"] = _num(t.points(int(t.objective[row])))
+            item["subjective"] = _num(t.points(int(t.subjective[row])))
+            item["total"] = _num(t.points(int(t.total[row])))
+            item["rank"] = c.ranking.rank_of(row)
+            item["tie_keys"] = [_num(v) for v in c.ranking.tie_key_values(row)]
+            item["blanks"] = int(t.blanks[row])
+        out.append(item)
+    out.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["candidate_id"]))
+    return {
+        "policy": policy | {"tie_break": [str(k) for k in c.policy.ranking.chain]},
+        "key_version": c.key_version,
+        "max_score": _num(c.paper.objective_max + c.paper.subjective_max),
+        "problems": c.problems,
+        "candidates": out,
+    }
+
+
+def _adm(c: Computation, candidate_id: str) -> str | None:
+    return c.roster.admission.get(int(candidate_id))
+
+
+def awards_json(c: Computation) -> dict[str, Any]:
+    """`awards --json`: individual awards and the ties that wait for a decision."""
+    if c.individual is None:
+        return {"individual": [], "pending_ties": [], "excluded": [], "problems": c.problems}
+    return {
+        "individual": [
+            {
+                "award": g.award,
+                "admission_no": _adm(c, g.candidate_id),
+                "candidate_id": int(g.candidate_id),
+                "rank": g.rank,
+                "note": g.note,
+                "nomination": g.nomination,
+                "passed_down": g.passed_down,
+                "by_decision": g.by_decision,
+            }
+            for g in c.individual.grants
+        ],
+        "pending_ties": [
+            {
+                "award": p.award,
+                "rank": p.rank,
+                "admission_nos": [_adm(c, i) for i in p.candidate_ids],
+                "slots": p.slots_left,
+            }
+            for p in c.individual.pending
+        ],
+        "excluded": [
+            {
+                "award": e.award,
+                "admission_no": _adm(c, e.candidate_id),
+                "rank": e.rank,
+                "years": list(e.years),
+                "reason": str(e.reason),
+                "lapsed": e.lapsed,
+            }
+            for e in c.individual.exclusions
+        ],
+    }
+
+
+def teams_json(c: Computation) -> dict[str, Any]:
+    """`teams --json`: team totals, ranks and awards (`award` null below the tenth)."""
+    if c.teams is None:
+        return {"teams": [], "pending_ties": [], "problems": c.problems}
+    return {
+        "teams": [
+            {
+                "team": s.team,
+                "members": s.members,
+                "present": s.present,
+                "total": _num(s.total),
+                "rank": s.rank,
+                "award": s.award,
+                "pending": s.pending,
+                "complete": s.complete,
+                "organisation_award": s.organisation_award,
+            }
+            for s in c.teams.standings
+        ],
+        "pending_ties": [
+            {
+                "award": p.award,
+                "rank": p.rank,
+                "teams": list(p.candidate_ids),
+                "slots": p.slots_left,
+            }
+            for p in c.teams.pending
+        ],
+    }
+
+
+def national_json(c: Computation) -> dict[str, Any]:
+    """`national --json`: the 15 chosen, the 100 recommended, and the ministry's 35."""
+    if c.national is None:
+        return {
+            "selected": [],
+            "recommended": [],
+            "drawn": [],
+            "draw": "none",
+            "problems": c.problems,
+        }
+    kind = {"ministry": "ministry", "simulation": "simulation"}.get(str(c.draw.kind), "none")
+    doc: dict[str, Any] = {
+        "selected": [_adm(c, i) for i in c.national.selected],
+        "recommended": [_adm(c, i) for i in c.national.recommended],
+        "drawn": [_adm(c, i) for i in c.draw.drawn],
+        "draw": kind,
+        "draw_label": c.draw.label,
+        "pending_ties": [
+            {
+                "list": p.award,
+                "rank": p.rank,
+                "admission_nos": [_adm(c, i) for i in p.candidate_ids],
+                "slots": p.slots_left,
+            }
+            for p in c.national.pending
+        ],
+    }
+    if c.honours is not None:
+        doc["honours"] = [
+            {
+                "award": g.award,
+                "admission_no": _adm(c, g.candidate_id),
+                "national_rank": g.rank,
+                "note": g.note,
+            }
+            for g in c.honours.grants
+        ]
+    return doc
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    scope: str  # individual | team | national | honours
+    award: str
+    rank: int
+    tied: tuple[str, ...]  # admission numbers (teams: team names)
+    names: tuple[str, ...]
+    slots: int
+
+
+def pending_ties(c: Computation) -> list[PendingDecision]:
+    out: list[PendingDecision] = []
+    names = {str(x.id): x.name for x in c.roster.candidates}
+    groups: list[tuple[str, tuple[grading.PendingTie, ...]]] = []
+    if c.individual is not None:
+        groups.append(("individual", c.individual.pending))
+    if c.teams is not None:
+        groups.append(("team", c.teams.pending))
+    if c.national is not None:
+        groups.append(("national", c.national.pending))
+    if c.honours is not None:
+        groups.append(("honours", c.honours.pending))
+    for scope, pending in groups:
+        for p in pending:
+            if scope == "team":
+                tied, who = tuple(p.candidate_ids), tuple(p.candidate_ids)
+            else:
+                tied = tuple(_adm(c, i) or i for i in p.candidate_ids)
+                who = tuple(names.get(i, i) for i in p.candidate_ids)
+            out.append(PendingDecision(scope, p.award, p.rank, tied, who, p.slots_left))
+    return out
+
+
+def decide_tie(
+    scope: str, award: str, rank: int, winners: list[str], *, session: Session, by: str, reason: str
+) -> None:
+    """Record who gets the slots of a tie at an award boundary (admission numbers, or
+    team names for team awards). The tie must be pending now, exactly as stated."""
+    ensure_open(session)
+    if not by.strip() or not reason.strip():
+        raise NotAllowed("a tie decision needs who decided (--by) and why (--reason)")
+    c = compute(session)
+    match = [p for p in pending_ties(c) if p.scope == scope and p.award == award and p.rank == rank]
+    if not match:
+        open_ = "; ".join(f"{p.scope} {p.award} rank {p.rank}" for p in pending_ties(c)) or "none"
+        raise NotAllowed(f"no pending {scope} tie for {award} at rank {rank} (pending: {open_})")
+    tie = match[0]
+    if set(winners) - set(tie.tied) or len(set(winners)) != tie.slots:
+        raise NotAllowed(f"choose exactly {tie.slots} of {', '.join(tie.tied)}")
+    by_adm = {adm: str(cid) for cid, adm in c.roster.admission.items()}
+    to_id = (lambda x: x) if scope == "team" else (lambda x: by_adm[x])
+    session.add(
+        TieDecisionRecord(
+            exam_id=current_exam_id(session),
+            scope=scope,
+            award=award,
+            rank=rank,
+            tied=[to_id(x) for x in tie.tied],
+            winners=[to_id(x) for x in winners],
+            decided_by=by,
+            reason=reason,
+            decided_at=datetime.now(UTC),
+        )
+    )
+    audit.record(
+        session,
+        operator=by,
+        action="tie.decide",
+        scope=scope,
+        award=award,
+        rank=rank,
+        tied=list(tie.tied),
+        winners=winners,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    number: int
+    section: str
+    key: str
+    difficulty: float
+    point_biserial: float
+    upper_lower: float
+    option_frequencies: dict[str, float]
+    blank_rate: float
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    candidates: int
+    kr20: float
+    items: tuple[ItemRow, ...]
+    totals: tuple[float, ...]  # every ranked candidate's total, for the histogram
+
+
+def item_analysis(c: Computation) -> ItemReport | None:
+    """Per question: difficulty, discrimination (point-biserial, upper–lower 27 %), option
+    frequencies, and probable key errors; KR-20 of the objective part."""
+    if c.scores is None or c.key is None or c.totals is None:
+        return None
+    r = c.roster
+    include = r.eligible & ~r.absent & ~c.unresolved
+    if int(include.sum()) < 2:
+        return None
+    stats = grading.analyse_items(
+        c.responses, c.scores, c.key, c.paper, include=include, policy=c.policy.items
+    )
+    letters = "ABCDEFGH"
+    key_letters = c.key.to_letters()
+    rows = []
+    freq = stats.option_frequencies
+    for i, q in enumerate(c.paper.objective_questions):
+        rows.append(
+            ItemRow(
+                q.number,
+                q.section,
+                key_letters.get(q.number, "作废"),
+                float(stats.difficulty[i]),
+                float(stats.point_biserial[i]),
+                float(stats.upper_lower[i]),
+                {letters[j]: float(freq[i, j]) for j in range(q.options)},
+                float(stats.blank_counts[i]) / max(stats.n, 1),
+                tuple(f"{f.reason}: {f.detail}" for f in stats.flags_for(q.number)),
+            )
+        )
+    ranked = c.totals.standing == grading.Standing.RANKED
+    totals = tuple(float(c.totals.points(int(t))) for t in c.totals.total[ranked])
+    return ItemReport(stats.n, float(stats.kr20), tuple(rows), totals)
