@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from exam_center.cli import grading as grading_cli
 from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
 from exam_center.cli.common import err_console
@@ -60,6 +61,18 @@ app.command()(layout)
 app.command()(scan)
 app.command("scan-status")(status)
 app.add_typer(review_app, name="review")
+app.add_typer(grading_cli.key_app, name="key")
+app.add_typer(grading_cli.scores_app, name="scores")
+app.command()(grading_cli.absent)
+app.command()(grading_cli.grade)
+app.command("results")(grading_cli.results_cmd)
+app.command()(grading_cli.awards)
+app.command()(grading_cli.teams)
+app.command()(grading_cli.national)
+app.add_typer(grading_cli.tie_app, name="tie")
+app.command()(grading_cli.items)
+app.command()(grading_cli.finalise)
+app.command()(grading_cli.reopen)
 app.command()(demo)
 
 

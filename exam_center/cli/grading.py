@@ -1,0 +1,264 @@
+"""key, scores, absent, grade, results, awards, teams, national, tie, items, finalise, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.services import finalising, marking, national_stage, results, standings
+
+key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
+scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)
+tie_app = typer.Typer(help="Ties at award boundaries.", no_args_is_help=True)
+
+
+@key_app.command("import")
+def key_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="csv/xlsx (题号, 答案, 作废) or toml ([answers])"),
+    reason: str = typer.Option("", "--reason", help="required for a correction"),
+) -> None:
+    """Import the key; a later import is a correction that re-scores everyone (audited)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = marking.import_key(file, session=s, operator=ws.operator, reason=reason)
+    changed = f"; changed questions: {list(done.changed)}" if done.changed else ""
+    console.print(
+        f"key version {done.version}: {done.questions} questions, "
+        f"voided {list(done.voided)}{changed}"
+    )
+
+
+@scores_app.command("import")
+def scores_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="准考证号, 题号, 评次 (1/2/3), 评分人, 分数"),
+    reason: str = typer.Option("", "--reason", help="required when scores already entered change"),
+) -> None:
+    """Import markers' scores (double marking; round 3 is the arbitration)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = marking.import_scores(file, session=s, operator=ws.operator, reason=reason)
+    console.print(f"{done.rows} scores: {done.added} new, {done.changed} changed.")
+
+
+def absent(
+    ctx: typer.Context,
+    admission_no: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="e.g. 签到表未签到"),
+) -> None:
+    """Confirm a candidate absent (缺考): listed without rank, no longer blocks finalising."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        marking.record_absence(admission_no, session=s, operator=ws.operator, reason=reason)
+    console.print(f"{admission_no} recorded absent.")
+
+
+def grade(ctx: typer.Context) -> None:
+    """Score and rank as the database stands; say what still blocks finalising."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        c = results.compute(s)
+        blockers = finalising.blockers(c, s)
+    ranked = c.ranking.ranked_count if c.ranking else 0
+    console.print(
+        f"{len(c.roster.candidates)} candidates, {ranked} ranked (key version {c.key_version})."
+    )
+    if blockers:
+        console.print(f"[yellow]{len(blockers)} thing(s) to settle before finalising:[/]")
+        for line in blockers[:40]:
+            console.print(f"  - {line}", markup=False)
+        if len(blockers) > 40:
+            console.print(
+                f"  … and {len(blockers) - 40} more (exam-center finalise lists them all)"
+            )
+    else:
+        console.print("Everything is settled: exam-center finalise")
+
+
+def results_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """The ranking: every candidate with total, rank and tie-break keys."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        doc = standings.results_json(results.compute(s), s)
+    if as_json:
+        print_json(doc)
+        return
+    table(
+        "成绩排名",
+        ["名次", "准考证号", "姓名", "设区市", "客观题", "主观题", "总分", "状态"],
+        [
+            [
+                c["rank"] or "",
+                c["admission_no"] or "",
+                c["name"],
+                c["team"],
+                c["objective"],
+                c["subjective"],
+                c["total"],
+                c["status"],
+            ]
+            for c in doc["candidates"]
+        ],
+    )
+
+
+def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Individual awards, with the ties that wait for a decision."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        doc = standings.awards_json(results.compute(s))
+    if as_json:
+        print_json(doc)
+        return
+    table(
+        "个人奖项",
+        ["奖项", "名次", "准考证号", "备注"],
+        [[a["award"], a["rank"], a["admission_no"], a["note"]] for a in doc["individual"]],
+    )
+    for p in doc["pending_ties"]:
+        console.print(
+            f"[yellow]pending tie[/] {p['award']} rank {p['rank']}: "
+            f"{p['slots']} of {p['admission_nos']}"
+        )
+
+
+def teams(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Team totals, ranks and awards (the cities; 省厅本级 is not a team)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        doc = standings.teams_json(results.compute(s))
+    if as_json:
+        print_json(doc)
+        return
+    table(
+        "团体奖项",
+        ["名次", "设区市", "人数", "总成绩", "奖项"],
+        [
+            [t["rank"] or "", t["team"], t["members"], t["total"], t["award"] or ""]
+            for t in doc["teams"]
+        ],
+    )
+
+
+def national(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json"),
+    import_draw: Path | None = typer.Option(
+        None, "--import-draw", help="the ministry's 35 (准考证号)"
+    ),
+    rehearse: int | None = typer.Option(
+        None, "--rehearse", help="a seeded rehearsal draw (simulation)"
+    ),
+    import_results: Path | None = typer.Option(None, "--import-results", help="national ranks"),
+) -> None:
+    """The national online test: 15 chosen, 100 recommended, the 35 drawn; national honours."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        if import_draw is not None:
+            national_stage.import_draw(import_draw, session=s, operator=ws.operator)
+        if rehearse is not None:
+            national_stage.rehearse_draw(rehearse, session=s, operator=ws.operator)
+        if import_results is not None:
+            national_stage.import_national_results(import_results, session=s, operator=ws.operator)
+    with ws.session() as s:
+        doc = standings.national_json(results.compute(s))
+    if as_json:
+        print_json(doc)
+        return
+    console.print(
+        f"selected {len(doc['selected'])}, recommended {len(doc['recommended'])}, "
+        f"drawn {len(doc['drawn'])} ({doc['draw']} {doc.get('draw_label') or ''})"
+    )
+
+
+@tie_app.command("list")
+def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Ties at award boundaries that wait for a recorded decision."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        pending = standings.pending_ties(results.compute(s))
+    if as_json:
+        print_json([p.__dict__ for p in pending])
+        return
+    table(
+        "待决定的并列",
+        ["scope", "award", "rank", "slots", "tied"],
+        [
+            [
+                p.scope,
+                p.award,
+                p.rank,
+                p.slots,
+                "、".join(f"{a} {n}" for a, n in zip(p.tied, p.names, strict=True)),
+            ]
+            for p in pending
+        ],
+    )
+
+
+@tie_app.command("decide")
+def tie_decide(
+    ctx: typer.Context,
+    scope: str = typer.Argument(..., help="individual | team | national | honours"),
+    award: str = typer.Argument(...),
+    rank: int = typer.Argument(...),
+    winners: list[str] = typer.Argument(..., help="admission numbers (team names for teams)"),
+    by: str = typer.Option(..., "--by"),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Record who gets the slots of a tie at an award boundary."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        standings.decide_tie(scope, award, rank, winners, session=s, by=by, reason=reason)
+    console.print("decision recorded.")
+
+
+def items(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Item analysis: difficulty, discrimination, option frequencies, probable key errors."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        report = standings.item_analysis(results.compute(s))
+    if report is None:
+        console.print("not enough scored candidates for item analysis yet")
+        return
+    if as_json:
+        from dataclasses import asdict
+
+        print_json(asdict(report))
+        return
+    console.print(f"{report.candidates} candidates; KR-20 {report.kr20:.3f}")
+    table(
+        "试题分析",
+        ["题号", "答案", "难度", "区分度(rpb)", "D(27%)", "选项分布", "提示"],
+        [
+            [
+                r.number,
+                r.key,
+                f"{r.difficulty:.2f}",
+                f"{r.point_biserial:.2f}",
+                f"{r.upper_lower:.2f}",
+                " ".join(f"{k}{v:.0%}" for k, v in r.option_frequencies.items()),
+                "；".join(r.flags),
+            ]
+            for r in report.items
+        ],
+    )
+
+
+def finalise(ctx: typer.Context) -> None:
+    """Lock the results with their digest (refused, with every reason, while anything is open)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = finalising.finalise(session=s, operator=ws.operator)
+    console.print(f"Results finalised. Digest {done.digest}")
+
+
+def reopen(ctx: typer.Context, reason: str = typer.Option(..., "--reason")) -> None:
+    """Re-open finalised results (recorded with the reason)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        finalising.reopen(session=s, operator=ws.operator, reason=reason)
+    console.print("Results re-opened.")
