@@ -1,0 +1,291 @@
+"""Read many pages in worker processes, streaming: bounded memory, results as they finish.
+
+Contract: ``read_batch(sources, exam_code=..., secret=..., layouts=..., workers=N)`` yields
+one :class:`PageResult` per source (a page of a file, or a file rejected at ingest), in
+completion order. Pages are decoded *and* read inside the workers (the parent only walks
+and hashes files), at most ``max_in_flight`` at a time, so memory stays flat over any
+number of pages. Setting ``cancel`` (a ``threading.Event``) stops submitting new pages;
+the pages already being read are still yielded. Closing the generator stops everything.
+``workers=1`` reads in the calling process (simplest to debug). A page that makes the
+reader fail, or even kill its worker process, becomes a rejected result; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import traceback
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import cv2
+
+from scans.ingest import PageLoadError, PageSource, RejectedSource, Source
+from scans.layout import SheetLayout
+from scans.read import read_page
+from scans.read_model import PageRead, PageStatus, ReadParams
+
+__all__ = ["PageResult", "ReadContext", "read_batch", "read_source"]
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What every page of a batch is read against (sent to each worker once)."""
+
+    exam_code: str
+    secret: bytes
+    layouts: Mapping[str, SheetLayout]
+    params: ReadParams = field(default_factory=ReadParams)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One page's outcome. ``read`` is None when the page could not even be loaded."""
+
+    file: Path
+    page_index: int | None  # None: the whole file was rejected before any page
+    sha256: str | None  # of the page (see scans.ingest); None if the file is unreadable
+    status: PageStatus
+    read: PageRead | None
+    reason: str  # "" when read
+    reject_kind: str | None  # a scans.ingest.RejectKind or scans.read.RejectKind value
+    overlay_path: Path | None
+    elapsed_ms: float
+
+
+def _rejected_source(source: RejectedSource) -> PageResult:
+    return PageResult(
+        source.file,
+        source.page_index,
+        source.sha256,
+        PageStatus.REJECTED,
+        None,
+        source.reason,
+        source.kind.value,
+        None,
+        0.0,
+    )
+
+
+def read_source(
+    source: PageSource, context: ReadContext, overlay_dir: Path | None = None
+) -> PageResult:
+    """Load and read one page (in whichever process calls it); never raises for a bad page."""
+    start = time.perf_counter()
+
+    def result(
+        read: PageRead | None, reason: str, kind: str | None, overlay: Path | None = None
+    ) -> PageResult:
+        status = read.status if read is not None else PageStatus.REJECTED
+        elapsed = round((time.perf_counter() - start) * 1000.0, 3)
+        return PageResult(
+            source.file,
+            source.page_index,
+            source.sha256,
+            status,
+            read,
+            reason,
+            kind,
+            overlay,
+            elapsed,
+        )
+
+    try:
+        image = source.load()
+    except PageLoadError as error:
+        return result(None, error.reason, error.kind.value)
+    try:
+        read = read_page(
+            image,
+            secret=context.secret,
+            exam_code=context.exam_code,
+            layouts=context.layouts,
+            params=context.params,
+            overlay=overlay_dir is not None,
+        )
+    except Exception as error:  # a reader bug must cost one page, not the batch
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return result(None, f"reader error: {detail}", "reader_error")
+    del image
+    overlay_path: Path | None = None
+    if overlay_dir is not None and read.overlay is not None:
+        overlay_path = overlay_dir / f"{source.sha256[:24]}.png"
+        ok, data = cv2.imencode(".png", read.overlay, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        if ok:
+            overlay_path.write_bytes(data.tobytes())
+        else:  # pragma: no cover - encoding a BGR uint8 image does not fail
+            overlay_path = None
+    # The overlay stays on disk: it never crosses the process boundary.
+    read = replace(read, overlay=None)
+    kind = read.reject_kind.value if read.reject_kind is not None else None
+    return result(read, read.reason, kind, overlay_path)
+
+
+# --- worker processes ------------------------------------------------------------------
+
+_worker_context: ReadContext | None = None
+_worker_overlay_dir: Path | None = None
+
+
+def _init_worker(context: ReadContext, overlay_dir: Path | None) -> None:
+    global _worker_context, _worker_overlay_dir
+    # One process per core already: OpenCV's own threads would only fight over them.
+    cv2.setNumThreads(1)
+    _worker_context = context
+    _worker_overlay_dir = overlay_dir
+
+
+def _work(source: PageSource) -> PageResult:
+    assert _worker_context is not None, "worker not initialised"
+    return read_source(source, _worker_context, _worker_overlay_dir)
+
+
+def _crashed(source: PageSource) -> PageResult:
+    return PageResult(
+        source.file,
+        source.page_index,
+        source.sha256,
+        PageStatus.REJECTED,
+        None,
+        "the reader process died on this page (it may be corrupt); scan it again",
+        "reader_crashed",
+        None,
+        0.0,
+    )
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    # Not fork: the caller is often a threaded app (a TUI worker thread), and forking a
+    # threaded process can deadlock. forkserver starts workers fast from a clean server.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def read_batch(
+    sources: Iterable[Source],
+    *,
+    context: ReadContext | None = None,
+    exam_code: str | None = None,
+    secret: bytes | None = None,
+    layouts: Mapping[str, SheetLayout] | None = None,
+    params: ReadParams | None = None,
+    workers: int = 1,
+    overlay_dir: Path | None = None,
+    cancel: threading.Event | None = None,
+    max_in_flight: int | None = None,
+) -> Iterator[PageResult]:
+    """Read every source; yield each page's result as soon as it is done.
+
+    Give either ``context`` or ``exam_code``, ``secret`` and ``layouts`` (and ``params``).
+    """
+    if context is None:
+        if exam_code is None or secret is None or layouts is None:
+            raise TypeError("read_batch needs context= or exam_code=, secret= and layouts=")
+        context = ReadContext(exam_code, secret, dict(layouts), params or ReadParams())
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if overlay_dir is not None:
+        overlay_dir.mkdir(parents=True, exist_ok=True)
+    if workers == 1:
+        yield from _read_in_process(sources, context, overlay_dir, cancel)
+    else:
+        limit = max_in_flight or workers * 3
+        yield from _read_in_pool(sources, context, overlay_dir, cancel, workers, limit)
+
+
+def _read_in_process(
+    sources: Iterable[Source],
+    context: ReadContext,
+    overlay_dir: Path | None,
+    cancel: threading.Event | None,
+) -> Iterator[PageResult]:
+    for source in sources:
+        if cancel is not None and cancel.is_set():
+            return
+        if isinstance(source, RejectedSource):
+            yield _rejected_source(source)
+        else:
+            yield read_source(source, context, overlay_dir)
+
+
+def _read_in_pool(
+    sources: Iterable[Source],
+    context: ReadContext,
+    overlay_dir: Path | None,
+    cancel: threading.Event | None,
+    workers: int,
+    limit: int,
+) -> Iterator[PageResult]:
+    iterator = iter(sources)
+    exhausted = False
+    retry: deque[PageSource] = deque()  # pages caught in a pool that died under another
+    crashes: Counter[tuple[Path, int]] = Counter()
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_mp_context(),
+            initializer=_init_worker,
+            initargs=(context, overlay_dir),
+        )
+
+    def next_source() -> Source | None:
+        if retry:
+            return retry.popleft()
+        if exhausted:
+            return None
+        return next(iterator, None)
+
+    pool = new_pool()
+    pending: dict[Future[PageResult], PageSource] = {}
+    try:
+        while True:
+            # Fill up to the limit; rejected files need no worker and are yielded at once.
+            while len(pending) < limit:
+                if cancel is not None and cancel.is_set():
+                    exhausted = True
+                    retry.clear()
+                    break
+                source = next_source()
+                if source is None:
+                    exhausted = True
+                    break
+                if isinstance(source, RejectedSource):
+                    yield _rejected_source(source)
+                    continue
+                pending[pool.submit(_work, source)] = source
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            failed: list[PageSource] = []
+            for future in done:
+                source = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    failed.append(source)
+                    continue
+                yield outcome
+            if failed:
+                # A worker died (a segfault in a decoder, say). Every page in flight failed
+                # with it; each gets one more try in a fresh pool, and a page that is in
+                # flight for two deaths is the culprit: it is rejected, the batch goes on.
+                failed.extend(pending.values())
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                for source in failed:
+                    key = (source.file, source.page_index)
+                    crashes[key] += 1
+                    if crashes[key] >= 2:
+                        yield _crashed(source)
+                    else:
+                        retry.append(source)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
