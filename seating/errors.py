@@ -28,6 +28,7 @@ class DiagnosticCode(StrEnum):
     TEAM_TOO_LARGE = "team_too_large"
     FALLBACK_NOT_ALLOWED = "fallback_not_allowed"
     ROOM_UNSOLVED = "room_unsolved"
+    NO_BALANCED_ROOMS = "no_balanced_rooms"
     # Invigilation.
     SHORT_OF_INVIGILATORS = "short_of_invigilators"
     ROOM_SHORT_OF_INVIGILATORS = "room_short_of_invigilators"

@@ -67,6 +67,8 @@ class RoomGraph:
     neighbours: tuple[tuple[int, ...], ...]
     # Sizes of the cliques of each candidate partition used by `occupancy_bound`.
     partitions: tuple[tuple[int, ...], ...]
+    # occupancy_bound for 1, 2, ... teams, up to the largest clique (beyond it: all seats).
+    bounds: tuple[int, ...]
 
     @property
     def size(self) -> int:
@@ -96,7 +98,12 @@ def _graph(
         partitions = _block_partitions(positions)
     else:
         partitions = (_domino_partition(positions, neighbours),)
-    return RoomGraph(seats, positions, neighbours, partitions)
+    largest = max((size for part in partitions for size in part), default=0)
+    bounds = tuple(
+        min(sum(min(teams, size) for size in part) for part in partitions)
+        for teams in range(1, largest + 1)
+    )
+    return RoomGraph(seats, positions, neighbours, partitions, bounds)
 
 
 def _block_partitions(positions: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], ...]:
@@ -154,7 +161,9 @@ def _augment(root: int, neighbours: tuple[tuple[int, ...], ...], match_of: list[
 
 def occupancy_bound(graph: RoomGraph, teams: int) -> int:
     """Most seats that `teams` teams can fill together with no two team-mates neighbours."""
-    return min(sum(min(teams, size) for size in part) for part in graph.partitions)
+    if teams <= 0 or not graph.bounds:
+        return 0 if teams <= 0 else graph.size
+    return graph.bounds[min(teams, len(graph.bounds)) - 1]
 
 
 def share_violates_bound(graph: RoomGraph, counts: list[int]) -> int | None:

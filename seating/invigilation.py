@@ -210,9 +210,10 @@ def _hall_violation(
                     queue.append(holder)
     able = {v for r in reach for v in eligible[r]}
     codes = [plan.rooms[r].code for r in sorted(reach)]
+    named = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
     return Diagnostic(
         DiagnosticCode.INVIGILATOR_CONFLICT_SET,
-        f"rooms {', '.join(codes)} need {need * len(reach)} invigilators free of conflicts "
+        f"rooms {named} need {need * len(reach)} invigilators free of conflicts "
         f"but only {len(able)} invigilators can watch any of them",
         {"rooms": codes, "needed": need * len(reach), "available": len(able)},
     )

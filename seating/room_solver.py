@@ -48,14 +48,16 @@ def place_room(
     if violated is not None:
         return Placement(Outcome.PROVED_INFEASIBLE, bound_teams=violated)
     for _ in range(attempts):
-        labels = _greedy(graph, counts, rng)
-        if _repair(graph, labels, len(counts), rng, steps=40 * graph.size + 400):
+        labels, clean = _greedy(graph, counts, rng)
+        if clean or _repair(graph, labels, len(counts), rng, steps=40 * graph.size + 400):
             return Placement(Outcome.PLACED, tuple(labels))
     return Placement(Outcome.NOT_FOUND)
 
 
-def _greedy(graph: RoomGraph, counts: Sequence[int], rng: Random) -> list[int]:
+def _greedy(graph: RoomGraph, counts: Sequence[int], rng: Random) -> tuple[list[int], bool]:
+    """Labels per seat, and whether no team-mates ended up side by side."""
     n = graph.size
+    clean = True
     remaining = list(counts)
     tie = [rng.random() for _ in counts]
     empties = n - sum(counts)
@@ -78,12 +80,13 @@ def _greedy(graph: RoomGraph, counts: Sequence[int], rng: Random) -> list[int]:
                 fallback, fallback_key = team, key
         if best == EMPTY and empties == 0:
             best = fallback  # no team fits and no empty seat is left: repair later
+            clean = False
         if best == EMPTY:
             empties -= 1
         else:
             remaining[best] -= 1
         labels[i] = best
-    return labels
+    return labels, clean
 
 
 def _repair(graph: RoomGraph, labels: list[int], teams: int, rng: Random, steps: int) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from random import Random
 
-from seating.distribution import fewest_rooms, room_loads, rooms_by_preference, spread_teams
+from seating.distribution import fewest_rooms, rooms_by_preference, spread_teams
 from seating.errors import (
     Diagnostic,
     DiagnosticCode,
@@ -187,7 +187,9 @@ def _attempt(
         chosen = pool[:m]
         cap_rule = weak or strict
         caps = [occupancy_bound(room_graph(room, cap_rule), 1) for room in chosen]
-        spread = spread_teams(sizes, room_loads(total, chosen), caps, Random(f"{seed}:spread:{m}"))
+        spread = spread_teams(sizes, chosen, caps, Random(f"{seed}:spread:{m}"))
+        if spread.counts is None and spread.stuck_team is None:
+            continue  # so many small rooms that one would stay empty
         if spread.counts is None:
             problems = [
                 Diagnostic(
@@ -216,7 +218,13 @@ def _attempt(
         solves += 1
         if solves >= _SOLVE_TRIES:
             break
-    return None, problems
+    return None, problems or [
+        Diagnostic(
+            DiagnosticCode.NO_BALANCED_ROOMS,
+            "no choice of rooms can be filled evenly with every room used",
+            {"candidates": total, "rooms": len(pool)},
+        )
+    ]
 
 
 def _bound_problems(

@@ -200,3 +200,24 @@ def test_plan_round_trips_through_json_with_the_documented_shape() -> None:
         1,
     )
     assert SeatPlan.from_dict(data) == plan
+
+
+def test_loads_bend_within_the_balancing_rule_when_the_neighbour_rule_needs_it() -> None:
+    # Proportional loads would be 3 and 1, putting two of A or of B in the 2x2 room,
+    # where any two seats touch; 2 and 2 is just as balanced and can be seated.
+    people = roster({"A": 2, "B": 2})
+    pool = [Room("R1", 2, 2), Room("R2", 2, 1)]
+    plan = assign_seats(people, pool, SeatingRules("1", allow_fallback=False), seed=0)
+    assert [len(r.seats) for r in plan.rooms] == [2, 2]
+    assert team_counts(plan) == {"A": [1, 1], "B": [1, 1]}
+
+
+def test_a_used_room_is_never_left_empty() -> None:
+    # Found by the property test: 5 of one team need the 3x3 room (4 at most) and one
+    # of the single seats; the other single seat must not appear in the plan empty.
+    people = roster({"A": 5})
+    pool = [Room("R1", 1, 1), Room("R2", 1, 1), Room("R3", 3, 3)]
+    rules = SeatingRules("2022", allow_fallback=False)
+    plan = assign_seats(people, pool, rules, seed=0)
+    assert validate(plan, people, pool, rules) == []
+    assert sorted(len(r.seats) for r in plan.rooms) == [1, 4]

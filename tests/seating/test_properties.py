@@ -4,6 +4,7 @@ invalid plan. And the same seed gives the same plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -145,28 +146,33 @@ def test_crowded_rooms_fall_back_only_when_allowed_and_stay_valid(case: Case) ->
 
 
 def _eight_neighbour_seating_exists(room: Room, counts: list[int]) -> bool:
-    """Exhaustive search (tiny rooms only): can these team counts sit with no team-mates around?"""
-    cells = [(r, c) for c in range(1, room.cols + 1) for r in range(1, room.rows + 1)]
-    placed: dict[tuple[int, int], int] = {}
-    left = list(counts)
-    empty = len(cells) - sum(counts)
+    """Exhaustive search (small full rooms only): can these team counts sit with no
+    team-mates around? Cells go column by column; only the last rows + 1 placed cells can
+    touch the next one, so (cell, those labels, counts left) is memoised."""
+    rows, cells = room.rows, room.rows * room.cols
 
-    def place(i: int, empty: int) -> bool:
-        if i == len(cells):
+    @cache
+    def place(i: int, window: tuple[int, ...], left: tuple[int, ...]) -> bool:
+        if i == cells:
             return True
-        r, c = cells[i]
-        around = {placed.get((r + dr, c + dc)) for dr, dc in KING}
-        for team, n in enumerate(left):
-            if n and team not in around:
-                left[team] -= 1
-                placed[(r, c)] = team
-                if place(i + 1, empty):
-                    return True
-                left[team] += 1
-                del placed[(r, c)]
-        return empty > 0 and place(i + 1, empty - 1)
+        row = i % rows
+        touching = {window[-rows]} if len(window) >= rows else set()  # same row, column before
+        if row > 0:
+            touching.add(window[-1])  # in front, same column
+            if len(window) > rows:
+                touching.add(window[-rows - 1])  # diagonal, in front
+        if row < rows - 1 and len(window) >= rows - 1:
+            touching.add(window[-rows + 1])  # diagonal, behind
+        options = [t for t, n in enumerate(left) if n and t not in touching]
+        if cells - i - sum(left) > 0:
+            options.append(-1)  # an empty seat
+        for t in options:
+            rest = left if t < 0 else (*left[:t], left[t] - 1, *left[t + 1 :])
+            if place(i + 1, (*window, t)[-(rows + 1) :], rest):
+                return True
+        return False
 
-    return place(0, empty)
+    return place(0, (), tuple(counts))
 
 
 @settings(max_examples=60, deadline=None)
