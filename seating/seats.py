@@ -9,15 +9,19 @@ plan's fingerprint gives the same plan.
 Order of preference:
 1. every room under the rules' neighbourhood, in the fewest rooms for which
    that can be done (see `seating.distribution` for which rooms and how full);
-2. only if that fails (and `allow_fallback`), rooms where the 8-neighbourhood is
-   impossible are seated under the 4-neighbourhood, each one reported in
-   `SeatPlan.fallbacks`; every other room keeps the 8-neighbourhood.
+2. only if no room count allows that (and `allow_fallback`): the fewest rooms
+   that can be seated at all, where as few rooms as the counting bounds allow
+   (the smallest, then the last by code) take a share that only the
+   4-neighbourhood can seat. Every room still tries the 8-neighbourhood first;
+   each room seated under 4 is reported in `SeatPlan.fallbacks` with the reason
+   (`proved_infeasible` by a counting bound, or `not_found` by the search).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 from random import Random
 
 from seating.distribution import fewest_rooms, rooms_by_preference, spread_teams
@@ -176,7 +180,12 @@ def _attempt(
     weak: Neighbourhood | None,
     seed: int,
 ) -> tuple[list[_SeatedRoom] | None, list[Diagnostic]]:
-    """Try room counts from the fewest upwards; `weak` is the per-room fallback, if any."""
+    """Try room counts from the fewest upwards; `weak` is the per-room fallback, if any.
+
+    With a fallback, the last k rooms of a room count (the smallest; among equals the
+    last by code) may take a share that only the weak rule can seat, k kept small (a
+    binary search on the counting bounds); every room still tries the strict rule first.
+    """
     total = sum(len(m) for m in teams.values())
     least = fewest_rooms(total, pool)
     assert least is not None  # the caller checked there are enough seats
@@ -185,39 +194,20 @@ def _attempt(
     solves = 0
     for m in range(least, len(pool) + 1):
         chosen = pool[:m]
-        cap_rule = weak or strict
-        caps = [occupancy_bound(room_graph(room, cap_rule), 1) for room in chosen]
-        spread = spread_teams(sizes, chosen, caps, Random(f"{seed}:spread:{m}"))
-        if spread.counts is None and spread.stuck_team is None:
-            continue  # so many small rooms that one would stay empty
-        if spread.counts is None:
-            problems = [
-                Diagnostic(
-                    DiagnosticCode.TEAM_TOO_LARGE,
-                    f"team {spread.stuck_team!r} cannot be spread over {m} rooms without "
-                    f"team-mates as neighbours ({cap_rule}-neighbourhood)",
-                    {"team": spread.stuck_team, "rooms": m, "neighbourhood": cap_rule},
-                )
-            ]
-            continue
-        bounded = _bound_problems(chosen, spread.counts, cap_rule)
-        if bounded:
-            problems = bounded  # cheap to prove: more rooms may still help
-            continue
-        deal = _deal(teams, spread.counts, Random(f"{seed}:deal:{m}"))
-        seated: list[_SeatedRoom] = []
-        problems = []
-        for room, members in zip(chosen, deal, strict=True):
-            result = _seat_room(room, members, strict, weak, f"{seed}:room:{m}:{room.code}")
-            if isinstance(result, Diagnostic):
-                problems.append(result)
-            else:
-                seated.append(result)
-        if not problems:
-            return seated, []
-        solves += 1
-        if solves >= _SOLVE_TRIES:
-            break
+        layout = cache(partial(_layout, sizes, chosen, strict, weak, seed))
+        first = 0 if weak is None else _fewest_fallback_rooms(m, layout)
+        for k in range(first, (0 if weak is None else m) + 1):
+            found = layout(k)
+            if isinstance(found, list):
+                problems = found or problems
+                continue
+            seated, failures = _seat_layout(teams, found, strict, weak, f"{seed}:{m}:{k}")
+            if seated is not None:
+                return seated, []
+            problems = failures
+            solves += 1
+            if solves >= _SOLVE_TRIES:
+                return None, problems
     return None, problems or [
         Diagnostic(
             DiagnosticCode.NO_BALANCED_ROOMS,
@@ -227,12 +217,83 @@ def _attempt(
     ]
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Rooms, the rule bounding each room's share, and each room's team counts."""
+
+    rooms: Sequence[Room]
+    counts: list[dict[str, int]]
+
+
+def _layout(
+    sizes: dict[str, int],
+    chosen: Sequence[Room],
+    strict: Neighbourhood,
+    weak: Neighbourhood | None,
+    seed: int,
+    fallback_rooms: int,
+) -> _Layout | list[Diagnostic]:
+    """Team counts per room that pass the counting bounds, or why there are none."""
+    m = len(chosen)
+    rules = [strict] * (m - fallback_rooms) + [weak or strict] * fallback_rooms
+    caps = [
+        occupancy_bound(room_graph(room, rule), 1) for room, rule in zip(chosen, rules, strict=True)
+    ]
+    spread = spread_teams(sizes, chosen, caps, Random(f"{seed}:spread:{m}:{fallback_rooms}"))
+    if spread.counts is None:
+        if spread.stuck_team is None:
+            return []  # so many small rooms that one would stay empty
+        return [
+            Diagnostic(
+                DiagnosticCode.TEAM_TOO_LARGE,
+                f"team {spread.stuck_team!r} cannot be spread over {m} rooms without "
+                f"team-mates as neighbours",
+                {"team": spread.stuck_team, "rooms": m, "neighbourhood": rules[-1]},
+            )
+        ]
+    bounded = _bound_problems(chosen, spread.counts, rules)
+    return bounded if bounded else _Layout(chosen, spread.counts)
+
+
+def _fewest_fallback_rooms(m: int, layout: Callable[[int], _Layout | list[Diagnostic]]) -> int:
+    """The least k (by binary search) whose layout passes the bounds; m if none does."""
+    if isinstance(layout(m), list):
+        return m
+    low, high = 0, m
+    while low < high:
+        middle = (low + high) // 2
+        if isinstance(layout(middle), list):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _seat_layout(
+    teams: dict[str, list[SeatCandidate]],
+    layout: _Layout,
+    strict: Neighbourhood,
+    weak: Neighbourhood | None,
+    rng_key: str,
+) -> tuple[list[_SeatedRoom] | None, list[Diagnostic]]:
+    deal = _deal(teams, layout.counts, Random(f"{rng_key}:deal"))
+    seated: list[_SeatedRoom] = []
+    problems: list[Diagnostic] = []
+    for room, members in zip(layout.rooms, deal, strict=True):
+        result = _seat_room(room, members, strict, weak, f"{rng_key}:room:{room.code}")
+        if isinstance(result, Diagnostic):
+            problems.append(result)
+        else:
+            seated.append(result)
+    return (None, problems) if problems else (seated, [])
+
+
 def _bound_problems(
-    chosen: Sequence[Room], counts: list[dict[str, int]], rule: Neighbourhood
+    chosen: Sequence[Room], counts: list[dict[str, int]], rules: Sequence[Neighbourhood]
 ) -> list[Diagnostic]:
-    """Rooms whose share of the teams a counting bound shows cannot be seated under `rule`."""
+    """Rooms whose share of the teams a counting bound shows cannot be seated under its rule."""
     problems = []
-    for room, share in zip(chosen, counts, strict=True):
+    for room, share, rule in zip(chosen, counts, rules, strict=True):
         if share_violates_bound(room_graph(room, rule), list(share.values())) is not None:
             problems.append(
                 Diagnostic(

@@ -221,3 +221,19 @@ def test_a_used_room_is_never_left_empty() -> None:
     plan = assign_seats(people, pool, rules, seed=0)
     assert validate(plan, people, pool, rules) == []
     assert sorted(len(r.seats) for r in plan.rooms) == [1, 4]
+
+
+def test_only_as_many_rooms_fall_back_as_the_largest_team_forces() -> None:
+    # 100 of team A in ten full rooms of 5x6: a room holds at most 9 of A with no
+    # team-mates around (15 with diagonals allowed), so 9 (10 - k) + 15 k >= 100 needs
+    # k = 2 rooms under the 4-neighbour rule, and no more.
+    people = roster({"A": 100, "B": 50, "C": 50, "D": 50, "E": 50})
+    pool = rooms(10)
+    plan = assign_seats(people, pool, RULES, seed=1)
+    assert validate(plan, people, pool, RULES) == []
+    assert len(plan.rooms) == 10
+    assert [f.room for f in plan.fallbacks] == ["R09", "R10"]
+    assert all(str(f.reason) == "proved_infeasible" for f in plan.fallbacks)
+    strict_rooms = [r for r in plan.rooms if r.neighbourhood == 8]
+    assert len(strict_rooms) == 8
+    assert all(same_team_neighbours(r, KING) == 0 for r in strict_rooms)
