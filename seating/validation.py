@@ -63,6 +63,9 @@ class Violation:
     message: str
     detail: Mapping[str, object] = field(default_factory=dict)
 
+    def __str__(self) -> str:
+        return self.message
+
     def to_dict(self) -> dict[str, object]:
         return {"code": str(self.code), "message": self.message, "detail": dict(self.detail)}
 

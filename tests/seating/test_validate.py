@@ -219,3 +219,9 @@ def test_violations_serialise(plan: SeatPlan) -> None:
     assert {v.to_dict()["code"] for v in bad} == {"fingerprint_mismatch", "candidate_missing"}
     missing = next(v for v in bad if v.code == "candidate_missing")
     assert missing.detail == {"candidate_id": "late"}
+
+
+def test_a_violation_reads_as_its_message(plan: SeatPlan) -> None:
+    violations = validate(plan, PEOPLE, POOL, SeatingRules("202201", 4))
+    assert {str(v.code) for v in violations} == {"rules_mismatch", "fingerprint_mismatch"}
+    assert all(str(v) == v.message for v in violations)
