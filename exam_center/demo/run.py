@@ -17,13 +17,19 @@ from exam_center.errors import NotAllowed
 from exam_center.services import (
     documents,
     exams,
+    finalising,
+    marking,
+    national_stage,
     registration,
+    results,
     review,
     scanning,
     seating,
     sheets,
+    standings,
     venues,
 )
+from exam_center.services.grading_model import grading_paper
 from exam_center.services.workspace import Workspace
 from scans.render import SheetHeader
 
@@ -41,6 +47,7 @@ class DemoRun:
     # "from the sheet image", and the scan stage checks the reader against it.
     meant: dict[str, dict[int, str]] = field(default_factory=dict)
     key: dict[int, str] = field(default_factory=dict)
+    ability: dict[str, float] = field(default_factory=dict)
 
 
 Stage = Callable[[DemoRun], str]
@@ -119,7 +126,8 @@ def _scan(run: DemoRun) -> str:
     for room, seat in seats:
         if seat.admission_no in absent:
             continue
-        answers = answer_sheet(qs, run.key, rng.betavariate(6, 2.5), rng)
+        run.ability[seat.admission_no] = rng.betavariate(6, 2.5)
+        answers = answer_sheet(qs, run.key, run.ability[seat.admission_no], rng)
         spare = seat.admission_no == spare_user
         header = (
             SheetHeader(title=title, exam_date=date, spare_serial=1)
@@ -204,6 +212,84 @@ def _settle_review(run: DemoRun) -> int:
     return done
 
 
+DEMO_OFFICER = "演示成绩管理员"
+
+
+def _write_scores(run: DemoRun, path: Path, subjective: list[tuple[int, float]]) -> int:
+    """Two markers per case question; a third (arbitration) where they differ too much."""
+    rng = random.Random(run.seed + 1)
+    thirds = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["准考证号", "题号", "评次", "评分人", "分数"])
+        for adm, ability in sorted(run.ability.items()):
+            for number, top in subjective:
+                true = min(top, max(0.0, rng.gauss(ability * top, top * 0.08)))
+                first, second = (
+                    min(top, max(0.0, round((true + rng.gauss(0, 0.9)) * 2) / 2)) for _ in range(2)
+                )
+                w.writerow([adm, number, 1, "阅卷组A", first])
+                w.writerow([adm, number, 2, "阅卷组B", second])
+                if abs(first - second) > 2:
+                    w.writerow([adm, number, 3, "阅卷组长", round(true * 2) / 2])
+                    thirds += 1
+    return thirds
+
+
+def _grade(run: DemoRun) -> str:
+    ws = run.workspace
+    with ws.session() as s:
+        key = marking.import_key(
+            run.inputs.roster.parent / "key.csv", session=s, operator=DEMO_OFFICER
+        )
+        paper = grading_paper(s)
+        missing = scanning.completeness(session=s).absent
+    subjective = [(q.number, float(q.points)) for q in paper.subjective_questions]
+    scores_csv = run.inputs.roster.parent / "scores.csv"
+    thirds = _write_scores(run, scores_csv, subjective)
+    with ws.session() as s:
+        imported = marking.import_scores(scores_csv, session=s, operator=DEMO_OFFICER)
+        for adm, _name in missing:
+            marking.record_absence(
+                adm, session=s, operator=DEMO_OFFICER, reason="签到表未签到（演示）"
+            )
+    decided = 0
+    for _round in range(20):  # settle every boundary tie, each with a recorded decision
+        with ws.session() as s:
+            pending = standings.pending_ties(results.compute(s))
+        if not pending:
+            break
+        p = pending[0]
+        with ws.session() as s:
+            standings.decide_tie(
+                p.scope,
+                p.award,
+                p.rank,
+                sorted(p.tied)[: p.slots],
+                session=s,
+                by=DEMO_OFFICER,
+                reason="演示：按准考证号顺序决定（真实考试由成绩管理人员依据记录决定）",
+            )
+        decided += 1
+    with ws.session() as s:
+        national_stage.rehearse_draw(run.seed, session=s, operator=DEMO_OFFICER)
+        c = results.compute(s)
+    ranked = c.ranking.ranked_count if c.ranking else 0
+    return (
+        f"key v{key.version} ({key.questions} questions); {imported.rows} case-analysis scores "
+        f"({thirds} third markings); {len(missing)} absences recorded; {ranked} ranked; "
+        f"{decided} boundary ties settled by a recorded decision of {DEMO_OFFICER} (the demo "
+        "decides by admission number); a rehearsal draw for the national test, labelled 模拟"
+    )
+
+
+def _finalise(run: DemoRun) -> str:
+    ws = run.workspace
+    with ws.session() as s:
+        done = finalising.finalise(session=s, operator=DEMO_OFFICER)
+    return f"results finalised; digest {done.digest[:16]}…"
+
+
 def available_stages() -> dict[str, Stage]:
     """The stages that exist in this build, in order; later issues add theirs."""
     stages: dict[str, Stage] = {"register": _register, "seat": _seat, "print": _print}
@@ -211,6 +297,8 @@ def available_stages() -> dict[str, Stage]:
         import scans.batch  # noqa: F401  (the reader's batch module)
 
         stages["scan"] = _scan
+        stages["grade"] = _grade
+        stages["finalise"] = _finalise
     except ImportError:
         pass
     return stages

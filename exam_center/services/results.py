@@ -134,8 +134,9 @@ def load_roster(session: Session) -> Roster:
 def _responses(
     session: Session, roster: Roster, paper: grading.Paper
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """Each candidate's marks: the current scans, with review decisions on top. A
-    question still flagged and undecided leaves the candidate unresolved."""
+    """Each candidate's marks (current scans, review decisions on top) and the cells that
+    are not final: a question flagged and undecided, or every question of a candidate
+    with no sheet or a scan waiting for a decision."""
     exam_id = current_exam_id(session)
     n, q = len(roster.candidates), paper.objective_count
     responses = np.zeros((n, q), dtype=np.uint8)
@@ -170,11 +171,11 @@ def _responses(
             )
         )
     )
-    unresolved = flagged.any(axis=1) | roster.no_sheet
+    flagged[roster.no_sheet] = True
     for cid in waiting:
         if cid is not None:
-            unresolved[roster.row_of(cid)] = True
-    return responses, unresolved
+            flagged[roster.row_of(cid)] = True
+    return responses, flagged
 
 
 def _subjective(
@@ -212,7 +213,8 @@ def compute(session: Session) -> Computation:
     paper = grading_paper(session)
     policy = grading_policy(session)
     stored_key = latest_key(session)
-    responses, unresolved = _responses(session, roster, paper)
+    responses, unresolved_cells = _responses(session, roster, paper)
+    unresolved: npt.NDArray[np.bool_] = np.asarray(unresolved_cells.any(axis=1), dtype=bool)
     problems: list[str] = []
     empty = Computation(
         roster,
@@ -241,7 +243,8 @@ def compute(session: Session) -> Computation:
     )
     skip = roster.absent | ~roster.eligible
     responses[skip] = 0
-    scores = grading.score_objective(responses, key, paper, policy.scoring, unresolved & ~skip)
+    unresolved_cells[skip] = False
+    scores = grading.score_objective(responses, key, paper, policy.scoring, unresolved_cells)
     first, second, third = _subjective(session, roster, paper)
     marks = grading.resolve_subjective(
         paper, first, second, third, policy=policy.subjective, skip=skip
