@@ -224,8 +224,8 @@ def _spread_teams(
 ) -> None:
     """Swap invigilators to part team-mates sharing a room, while every swap stays legal."""
     able = [set(options) for options in eligible]
-    room_of = {v: r for r, chosen in enumerate(members) for v in chosen}
-    free = [v for v in range(len(staff)) if v not in room_of]
+    on_duty = {v for chosen in members for v in chosen}
+    free = [v for v in range(len(staff)) if v not in on_duty]
 
     def clashes(r: int, leaving: int, arriving: int) -> bool:
         team = staff[arriving].team
@@ -244,8 +244,6 @@ def _spread_teams(
                 if swap is not None:
                     free[free.index(swap)] = v
                     chosen[chosen.index(v)] = swap
-                    room_of[swap] = r
-                    del room_of[v]
                     improved = True
                     continue
                 for r2, other in enumerate(members):
@@ -265,7 +263,6 @@ def _spread_teams(
                     if u is not None:
                         chosen[chosen.index(v)] = u
                         other[other.index(u)] = v
-                        room_of[u], room_of[v] = r, r2
                         improved = True
                         break
         if not improved:
