@@ -321,11 +321,13 @@ def read_page(
         samples=(params.samples_x, params.samples_y),
     )
     clock.lap("measure")
-    thresholds = estimate_thresholds(measured.values.tolist(), keys, params)
+    # Rounded once, here: what is stored is exactly what the thresholds came from, so a
+    # later redecide() from the stored numbers finds the same thresholds.
+    means = np.round(measured.values, 4).tolist()
+    thresholds = estimate_thresholds(means, keys, params)
     solid = np.array([thresholds.baseline(k) for k in keys]) + (
         thresholds.solid_level * thresholds.contrast
     )
-    means = np.round(measured.values, 4).tolist()
     covers = np.round(measured.coverage(solid), 4).tolist()
     questions_in: list[QuestionMeasures] = []
     cursor = 0

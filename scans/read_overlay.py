@@ -1,8 +1,9 @@
 """The evidence image: the page as the reader saw it, upright, with what it read drawn on.
 
 Colours (BGR): green — a mark read on a certain question; blue — a question read blank;
-red — a flagged question (multiple or ambiguous), with its doubtful bubbles in orange;
-magenta — the fiducials and the QR as located. A status line sits at the top.
+red — a flagged question (multiple or ambiguous) and the marks read in it, with its
+doubtful bubbles in orange; magenta — the fiducials and the QR where the transform puts
+them. A status line and a legend sit at the top.
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ MAGENTA = (200, 40, 200)
 def _ellipse(
     canvas: npt.NDArray[np.uint8], bubble: Bubble, s: float, colour: tuple[int, int, int], t: int
 ) -> None:
-    centre = (round(bubble.x_mm * s), round(bubble.y_mm * s))
-    axes = (round(bubble.w_mm / 2 * s) + 2, round(bubble.h_mm / 2 * s) + 2)
-    cv2.ellipse(canvas, centre, axes, 0, 0, 360, colour, t, cv2.LINE_AA)
+    """Outline a bubble, a little outside its printed edge so the pencil stays visible."""
+    x0 = round((bubble.x_mm - bubble.w_mm / 2) * s) - 2
+    y0 = round((bubble.y_mm - bubble.h_mm / 2) * s) - 2
+    x1 = round((bubble.x_mm + bubble.w_mm / 2) * s) + 2
+    y1 = round((bubble.y_mm + bubble.h_mm / 2) * s) + 2
+    cv2.rectangle(canvas, (x0, y0), (x1, y1), colour, t, cv2.LINE_AA)
 
 
 def draw_overlay(
@@ -113,6 +117,19 @@ def draw_overlay(
                     _ellipse(canvas, bubble, s, GREEN if ok else RED, 2)
                 elif thresholds.fill(measure, bubble_key("grid", bubble.label)) > params.blank_max:
                     _ellipse(canvas, bubble, s, ORANGE if not ok else GREEN, 2)
-    band = np.full((22, width, 3), 255, np.uint8)
-    cv2.putText(band, title, (6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+    band = np.full((40, width, 3), 255, np.uint8)
+    cv2.putText(band, title, (6, 15), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+    x = 6
+    for colour, text in (
+        (GREEN, "read"),
+        (RED, "flagged: marks / question"),
+        (ORANGE, "unclear bubble"),
+        (BLUE, "blank question"),
+        (MAGENTA, "fiducials, QR"),
+    ):
+        cv2.rectangle(band, (x, 24), (x + 14, 34), colour, 2)
+        cv2.putText(
+            band, text, (x + 19, 34), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 1, cv2.LINE_AA
+        )
+        x += 26 + 8 * len(text)
     return np.vstack([band, canvas])

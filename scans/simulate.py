@@ -37,6 +37,7 @@ __all__ = [
     "ScanDamage",
     "SimProfile",
     "SimulatedPage",
+    "draw_marks",
     "encode_image",
     "fill_page",
     "scan_page",
@@ -548,6 +549,39 @@ def fill_page(
     return np.clip(filled, 0, 255).astype(np.uint8), tuple(truths)
 
 
+def draw_marks(
+    clean: GrayImage,
+    page: PageLayout,
+    marks: Mapping[int, Sequence[tuple[str, MarkStyle]]],
+    *,
+    dpi: float,
+    seed: int,
+    pencil_darkness: float = 0.75,
+    residue: float = 0.15,
+    light_pressure: tuple[float, float] = (0.55, 0.65),
+    grid: str | None = None,
+) -> GrayImage:
+    """Exactly the given marks, ``{question: [(label, style), ...]}``, on a clean page
+    (for tests that need one particular kind of mark); ``grid`` fills the spare grid."""
+    rng = np.random.default_rng(seed)
+    pencil = _Pencil(clean.shape, dpi / MM_PER_INCH, rng)
+    pencil.darkness = pencil_darkness
+    by_number = {q.number: q for q in page.questions}
+    for number, drawn in marks.items():
+        options = {b.label: b for b in by_number[number].options}
+        for label, style in drawn:
+            if style is MarkStyle.ERASED:
+                _erase(pencil, options[label], residue)
+            else:
+                _draw_mark(pencil, options[label], style, 1.0, light_pressure)
+    if grid is not None and page.admission_grid is not None:
+        for column, digit in zip(page.admission_grid.bubbles, grid, strict=False):
+            if digit.isdigit():
+                _draw_mark(pencil, column[int(digit)], MarkStyle.FIRM, 1.0)
+    filled = clean.astype(np.float32) * (1.0 - pencil.layer)
+    return np.clip(filled, 0, 255).astype(np.uint8)
+
+
 # --- scanning --------------------------------------------------------------------------
 
 
@@ -566,15 +600,20 @@ def scan_page(
     profile: SimProfile = REALISTIC,
     rotation: int | None = None,
     skew_deg: float | None = None,
+    perspective: float | None = None,
 ) -> tuple[GrayImage, ScanDamage]:
-    """Scanner (or phone) damage: geometry, optics, sensor, compression."""
+    """Scanner (or phone) damage: geometry, optics, sensor, compression.
+
+    ``rotation``, ``skew_deg`` and ``perspective`` (the largest corner displacement, as a
+    fraction of the page's size) override the profile's random choice."""
     rotation = _pick(rng, profile.rotations) if rotation is None else rotation
     skew = float(rng.uniform(-profile.skew_deg, profile.skew_deg)) if skew_deg is None else skew_deg
-    perspective = (
-        float(rng.uniform(0.3, 1.0) * profile.perspective)
-        if rng.random() < profile.p_perspective
-        else 0.0
-    )
+    if perspective is None:
+        perspective = (
+            float(rng.uniform(0.3, 1.0) * profile.perspective)
+            if rng.random() < profile.p_perspective
+            else 0.0
+        )
     paper = float(rng.uniform(*profile.paper))
     gradient = float(rng.uniform(0, profile.light_gradient))
     blur = float(rng.uniform(*profile.blur_sigma)) * dpi_out / 200
@@ -591,9 +630,16 @@ def scan_page(
 
     scale = dpi_out / dpi_in
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
-    jitter = rng.uniform(-perspective, perspective, (4, 2)) * np.array([w, h])
+    # Keystone, as when a camera looks at the page obliquely: one edge narrows while the
+    # opposite one widens; plus a little random play at every corner.
+    k = perspective * float(rng.uniform(0.6, 1.0)) * float(rng.choice([-1.0, 1.0]))
+    keystone = np.array([[1, 0], [-1, 0], [1, 0], [-1, 0]], dtype=np.float64)
+    if rng.random() < 0.5:  # the left and right edges instead of the top and bottom
+        keystone = np.array([[0, 1], [0, -1], [0, 1], [0, -1]], dtype=np.float64)
+    jitter = keystone * k + rng.uniform(-0.3, 0.3, (4, 2)) * perspective
+    jitter *= np.array([w, h])
     moved = corners + jitter
-    theta = math.radians(-(rotation + skew))  # clockwise in the image: y points down
+    theta = math.radians(rotation + skew)  # with y pointing down, a positive angle turns clockwise
     rot = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
     centre = np.array([w / 2, h / 2])
     placed = ((moved - centre) @ rot.T) * scale
@@ -685,6 +731,7 @@ def simulate_page(
     admission_no: str | None = None,
     rotation: int | None = None,
     skew_deg: float | None = None,
+    perspective: float | None = None,
 ) -> SimulatedPage:
     """Fill and scan one page from one seed."""
     rng = np.random.default_rng(seed)
@@ -705,6 +752,7 @@ def simulate_page(
         profile=profile,
         rotation=rotation,
         skew_deg=skew_deg,
+        perspective=perspective,
     )
     return SimulatedPage(image, truth, admission_no if page.admission_grid else None, damage)
 

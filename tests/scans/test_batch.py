@@ -1,0 +1,185 @@
+"""scans.batch: a folder of scanner output read in worker processes, as in production."""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PIL import Image
+
+from scans.batch import PageResult, ReadContext, read_batch
+from scans.ingest import iter_sources
+from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
+from scans.payload import make_payload
+from scans.read import PageStatus, QuestionStatus
+from scans.render import SheetHeader, render_page
+from scans.simulate import REALISTIC, encode_image, gentle, simulate_page
+
+DPI = 150
+SECRET = b"batch-secret"
+EXAM = "EX2022"
+PAPER = PaperSpec(
+    (SectionSpec("单项选择题", "single", 10, 4), SectionSpec("判断题", "truefalse", 5, 2))
+)
+Gray = npt.NDArray[np.uint8]
+
+
+@cache
+def _layout() -> SheetLayout:
+    return build_layout(PAPER)
+
+
+def _context() -> ReadContext:
+    return ReadContext(EXAM, SECRET, {_layout().layout_hash: _layout()})
+
+
+@cache
+def _page(candidate: int) -> tuple[Gray, dict[int, str]]:
+    layout = _layout()
+    admission = f"2022{candidate:05d}"
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no=admission,
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=layout.layout_hash,
+        secret=SECRET,
+    )
+    clean = render_page(layout, 1, SheetHeader(title="t", admission_no=admission), payload, DPI)
+    answers = {n: "ABCD"[(n + candidate) % 4] for n in range(1, 11)}
+    answers.update({n: "AB"[(n + candidate) % 2] for n in range(11, 16)})
+    sim = simulate_page(
+        clean,
+        layout.pages[0],
+        dpi_in=DPI,
+        seed=candidate,
+        profile=gentle(REALISTIC),
+        answers=answers,
+        rotation=180 if candidate % 2 else 0,
+    )
+    return sim.image, answers
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scanner's output folder: single pages, a multi-page TIFF and PDF, and junk."""
+    folder = tmp_path_factory.mktemp("scanner")
+    (folder / "a").mkdir()
+    (folder / "a" / "p1.png").write_bytes(encode_image(_page(1)[0], ".png").tobytes())
+    (folder / "a" / "p2.jpg").write_bytes(encode_image(_page(2)[0], ".jpg", 90).tobytes())
+    frames = [Image.fromarray(_page(c)[0]) for c in (3, 4)]
+    frames[0].save(folder / "b.tiff", save_all=True, append_images=frames[1:])
+    pdf_pages = [Image.fromarray(_page(c)[0]) for c in (5, 6)]
+    pdf_pages[0].save(folder / "c.pdf", save_all=True, append_images=pdf_pages[1:], resolution=DPI)
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "notes.txt").write_text("not a scan")
+    return folder
+
+
+def _key(result: PageResult) -> tuple[str, int | None]:
+    return (result.file.name, result.page_index)
+
+
+def _summary(results: list[PageResult]) -> dict[tuple[str, int | None], tuple[str, str]]:
+    out = {}
+    for r in results:
+        marks = "".join(q.marks or "-" for q in r.read.questions) if r.read else ""
+        admission = r.read.payload.admission_no if r.read and r.read.payload else ""
+        out[_key(r)] = (f"{r.status}:{r.reject_kind}:{admission}", marks)
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_worker(scans: Path) -> list[PageResult]:
+    return list(read_batch(iter_sources([scans]), context=_context(), workers=1))
+
+
+def test_every_page_and_every_bad_file_gets_a_result(one_worker: list[PageResult]) -> None:
+    assert sorted(_key(r) for r in one_worker) == [
+        ("b.tiff", 0),
+        ("b.tiff", 1),
+        ("c.pdf", 0),
+        ("c.pdf", 1),
+        ("empty.png", None),
+        ("notes.txt", None),
+        ("p1.png", 0),
+        ("p2.jpg", 0),
+    ]
+    rejected = {r.file.name: r for r in one_worker if r.status is PageStatus.REJECTED}
+    assert set(rejected) == {"empty.png", "notes.txt"}
+    assert rejected["empty.png"].reject_kind == "empty_file"
+    assert rejected["notes.txt"].reject_kind == "not_an_image"
+
+
+def test_pages_of_every_format_are_read_correctly(one_worker: list[PageResult]) -> None:
+    candidate_of = {("p1.png", 0): 1, ("p2.jpg", 0): 2, ("b.tiff", 0): 3, ("b.tiff", 1): 4}
+    candidate_of.update({("c.pdf", 0): 5, ("c.pdf", 1): 6})
+    for result in one_worker:
+        if _key(result) not in candidate_of:
+            continue
+        candidate = candidate_of[_key(result)]
+        assert result.read is not None and result.status is PageStatus.READ, result.reason
+        assert result.read.payload is not None
+        assert result.read.payload.admission_no == f"2022{candidate:05d}"
+        expected = _page(candidate)[1]
+        certain = [q for q in result.read.questions if q.status is QuestionStatus.OK]
+        # The simulated candidates erase and press lightly now and then: a flag is fine,
+        # a certain answer that is not the candidate's is not.
+        assert len(certain) >= len(expected) - 2
+        assert all(q.marks == expected[q.number] for q in certain)
+        assert result.sha256 and len(result.sha256) == 64
+
+
+def test_two_workers_read_the_same_as_one(scans: Path, one_worker: list[PageResult]) -> None:
+    two = list(read_batch(iter_sources([scans]), context=_context(), workers=2))
+    assert _summary(two) == _summary(one_worker)
+    assert {r.sha256 for r in two} == {r.sha256 for r in one_worker}
+
+
+def test_overlays_are_written_per_read_page(scans: Path, tmp_path: Path) -> None:
+    results = list(
+        read_batch(
+            iter_sources([scans / "a"]),
+            exam_code=EXAM,
+            secret=SECRET,
+            layouts=_context().layouts,
+            workers=2,
+            overlay_dir=tmp_path / "overlays",
+        )
+    )
+    assert len(results) == 2
+    for result in results:
+        assert result.overlay_path is not None and result.overlay_path.exists()
+        assert result.read is not None and result.read.overlay is None  # stays on disk
+        picture = np.asarray(Image.open(result.overlay_path))
+        assert picture.ndim == 3 and picture.shape[0] > picture.shape[1]
+
+
+def test_cancelling_stops_submitting(scans: Path) -> None:
+    cancel = threading.Event()
+    results = []
+    for result in read_batch(
+        iter_sources([scans]), context=_context(), workers=2, cancel=cancel, max_in_flight=2
+    ):
+        results.append(result)
+        cancel.set()
+    assert 1 <= len(results) <= 4  # what was in flight still arrives; nothing new starts
+
+
+def test_closing_the_generator_early_is_clean(scans: Path) -> None:
+    batch = read_batch(iter_sources([scans]), context=_context(), workers=2)
+    first = next(batch)
+    batch.close()
+    assert first.file.exists()
+
+
+def test_wrong_secret_rejects_every_page_with_its_reason(scans: Path) -> None:
+    context = ReadContext(EXAM, b"another secret", _context().layouts)
+    results = list(read_batch(iter_sources([scans / "a"]), context=context, workers=1))
+    assert [r.reject_kind for r in results] == ["bad_signature", "bad_signature"]
+    assert all(r.read is not None and r.read.rotation is not None for r in results)

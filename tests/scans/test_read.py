@@ -1,0 +1,444 @@
+"""scans.read: real rendered sheets, marked with pencil strokes, scanned with damage, read.
+
+Every page here goes through the real pipeline: scans.render draws it, scans.simulate
+marks and scans it, scans.read reads the pixels. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
+from scans.payload import make_payload
+from scans.read import (
+    READER_VERSION,
+    GridStatus,
+    PageRead,
+    PageStatus,
+    QuestionMeasures,
+    QuestionStatus,
+    ReadParams,
+    RejectKind,
+    decide,
+    estimate_thresholds,
+    read_page,
+    redecide,
+)
+from scans.render import SheetHeader, render_page
+from scans.simulate import REALISTIC, MarkStyle, draw_marks, gentle, scan_page
+
+SECRET = b"test-secret"
+EXAM = "EX2022"
+ADMISSION = "202207001"
+PAPER = PaperSpec(
+    (
+        SectionSpec("单项选择题", "single", 20, 4),
+        SectionSpec("多项选择题", "multi", 10, 5),
+        SectionSpec("判断题", "truefalse", 10, 2),
+    )
+)
+Marks = Mapping[int, Sequence[tuple[str, MarkStyle]]]
+Gray = npt.NDArray[np.uint8]
+
+
+@cache
+def _layout(spare: bool = False) -> SheetLayout:
+    return build_layout(PAPER, spare=spare)
+
+
+def _layouts() -> dict[str, SheetLayout]:
+    return {_layout().layout_hash: _layout(), _layout(True).layout_hash: _layout(True)}
+
+
+@cache
+def _clean(
+    dpi: int = 200,
+    *,
+    spare: bool = False,
+    exam: str = EXAM,
+    secret: bytes = SECRET,
+    payload: str | None = None,
+) -> Gray:
+    layout = _layout(spare)
+    if payload is None:
+        payload = make_payload(
+            exam_code=exam,
+            admission_no=None if spare else ADMISSION,
+            spare_serial=3 if spare else None,
+            page=1,
+            pages=len(layout.pages),
+            layout_hash=layout.layout_hash,
+            secret=secret,
+        )
+    header = SheetHeader(
+        title="练兵比武 测试",
+        name=None if spare else "张三",
+        admission_no=None if spare else ADMISSION,
+        room=None if spare else "01",
+        seat=None if spare else "12",
+        spare_serial=3 if spare else None,
+    )
+    return render_page(layout, 1, header, payload, dpi)
+
+
+def _answers() -> dict[int, str]:
+    """One answer for every question: the letters cycle so every option is used."""
+    out: dict[int, str] = {}
+    for q in _layout().pages[0].questions:
+        labels = [b.label for b in q.options]
+        if q.kind == "multi":
+            out[q.number] = "".join(sorted({labels[q.number % 5], labels[(q.number + 2) % 5]}))
+        else:
+            out[q.number] = labels[q.number % len(labels)]
+    return out
+
+
+def _firm(answers: Mapping[int, str]) -> dict[int, list[tuple[str, MarkStyle]]]:
+    return {n: [(label, MarkStyle.FIRM) for label in a] for n, a in answers.items()}
+
+
+def _scan(
+    filled: Gray,
+    *,
+    dpi_in: int = 200,
+    dpi_out: int | None = None,
+    rotation: int = 0,
+    skew: float = 0.0,
+    perspective: float = 0.0,
+    seed: int = 0,
+    damage: bool = True,
+) -> Gray:
+    profile = REALISTIC if damage else gentle(REALISTIC)
+    image, _ = scan_page(
+        filled,
+        dpi_in=dpi_in,
+        dpi_out=dpi_out or dpi_in,
+        rng=np.random.default_rng(seed),
+        profile=profile,
+        rotation=rotation,
+        skew_deg=skew,
+        perspective=perspective,
+    )
+    return image
+
+
+def _read(image: Gray, *, overlay: bool = False, secret: bytes = SECRET) -> PageRead:
+    return read_page(image, secret=secret, exam_code=EXAM, layouts=_layouts(), overlay=overlay)
+
+
+def _marks_of(read: PageRead) -> dict[int, str]:
+    return {q.number: q.marks for q in read.questions}
+
+
+@cache
+def _answered(dpi: int = 200) -> Gray:
+    return draw_marks(_clean(dpi), _layout().pages[0], _firm(_answers()), dpi=dpi, seed=1)
+
+
+def _assert_all_ok(read: PageRead) -> None:
+    assert read.status is PageStatus.READ, read.reason
+    assert [q.status for q in read.questions] == [QuestionStatus.OK] * len(read.questions)
+    assert _marks_of(read) == _answers()
+
+
+# --- a clean sheet, and a plainly answered one ------------------------------------------
+
+
+def test_clean_page_reads_every_question_blank() -> None:
+    read = _read(_scan(_clean(), damage=False))
+    assert read.status is PageStatus.READ
+    assert read.payload is not None and read.payload.admission_no == ADMISSION
+    assert read.payload.layout_hash == _layout().layout_hash and read.payload.page == 1
+    assert all(q.status is QuestionStatus.BLANK and q.marks == "" for q in read.questions)
+    assert read.rotation == 0 and read.residual_mm is not None and read.residual_mm < 0.3
+    assert read.reader_version == READER_VERSION
+    assert read.timings_ms["total"] > 0
+
+
+def test_answered_page_is_read_exactly() -> None:
+    _assert_all_ok(_read(_scan(_answered())))
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_every_orientation(rotation: int) -> None:
+    read = _read(_scan(_answered(), rotation=rotation, seed=rotation))
+    _assert_all_ok(read)
+    assert read.rotation == rotation
+
+
+@pytest.mark.parametrize("skew", [-10.0, 10.0])
+def test_skew_up_to_ten_degrees(skew: float) -> None:
+    read = _read(_scan(_answered(), skew=skew, rotation=180 if skew > 0 else 0))
+    _assert_all_ok(read)
+    assert read.skew_deg == pytest.approx(skew, abs=0.5)
+
+
+def test_phone_photo_perspective() -> None:
+    _assert_all_ok(_read(_scan(_answered(), perspective=0.03, skew=4.0, seed=3)))
+
+
+@pytest.mark.parametrize(("dpi_in", "dpi_out"), [(150, 150), (200, 300), (200, 600)])
+def test_scales_from_150_to_600_dpi(dpi_in: int, dpi_out: int) -> None:
+    read = _read(_scan(_answered(dpi_in), dpi_in=dpi_in, dpi_out=dpi_out, skew=2.0))
+    _assert_all_ok(read)
+    assert read.px_per_mm == pytest.approx(dpi_out / 25.4, rel=0.03)
+
+
+def test_colour_input_is_accepted() -> None:
+    image = _scan(_answered(), seed=5)
+    _assert_all_ok(_read(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)))
+
+
+# --- mark styles --------------------------------------------------------------------------
+
+F, S, H, L = MarkStyle.FIRM, MarkStyle.SCRIBBLE, MarkStyle.HALF, MarkStyle.LIGHT
+# question: (what is drawn, the statuses allowed, the marks required when status is ok)
+STYLE_CASES: dict[int, tuple[list[tuple[str, MarkStyle]], set[QuestionStatus], str | None]] = {
+    1: ([("A", F)], {QuestionStatus.OK}, "A"),
+    2: ([("B", S)], {QuestionStatus.OK}, "B"),
+    3: ([("C", MarkStyle.OVERFILL)], {QuestionStatus.OK}, "C"),
+    4: ([("D", H)], {QuestionStatus.OK}, "D"),
+    5: ([("A", L)], {QuestionStatus.OK}, "A"),
+    6: ([("B", MarkStyle.FAINT)], {QuestionStatus.AMBIGUOUS}, None),
+    7: ([("C", MarkStyle.TICK)], {QuestionStatus.AMBIGUOUS, QuestionStatus.OK}, "C"),
+    8: ([("D", MarkStyle.CROSS)], {QuestionStatus.AMBIGUOUS, QuestionStatus.OK}, "D"),
+    9: ([("A", MarkStyle.ERASED)], {QuestionStatus.AMBIGUOUS}, None),
+    10: ([("A", MarkStyle.ERASED), ("C", F)], {QuestionStatus.OK}, "C"),
+    11: ([("A", F), ("C", F)], {QuestionStatus.MULTIPLE}, None),
+    12: ([("B", MarkStyle.STRAY)], {QuestionStatus.BLANK}, None),
+    13: ([("B", MarkStyle.STRAY), ("D", F)], {QuestionStatus.OK}, "D"),
+    14: ([("A", MarkStyle.DOT), ("B", F)], {QuestionStatus.OK, QuestionStatus.AMBIGUOUS}, "B"),
+    15: ([], {QuestionStatus.BLANK}, None),
+    # multiple-answer items
+    21: ([("A", F), ("C", S), ("E", H)], {QuestionStatus.OK}, "ACE"),
+    22: ([("B", F), ("D", MarkStyle.ERASED)], {QuestionStatus.AMBIGUOUS}, None),
+    23: ([("A", F), ("B", L)], {QuestionStatus.OK}, "AB"),
+    24: ([("E", MarkStyle.FAINT), ("A", F)], {QuestionStatus.AMBIGUOUS}, None),
+    # true/false
+    31: ([("A", F)], {QuestionStatus.OK}, "A"),
+    32: ([("B", S)], {QuestionStatus.OK}, "B"),
+    33: ([("A", F), ("B", F)], {QuestionStatus.MULTIPLE}, None),
+    34: ([("B", MarkStyle.ERASED), ("A", F)], {QuestionStatus.OK}, "A"),
+}
+
+
+@cache
+def _styles_read() -> PageRead:
+    marks: dict[int, list[tuple[str, MarkStyle]]] = _firm(_answers())
+    for number, (drawn, _, _) in STYLE_CASES.items():
+        marks[number] = list(drawn)
+    filled = draw_marks(_clean(), _layout().pages[0], marks, dpi=200, seed=11)
+    return _read(_scan(filled, seed=11, skew=1.5), overlay=True)
+
+
+@pytest.mark.parametrize("number", sorted(STYLE_CASES))
+def test_each_mark_style_gets_its_status(number: int) -> None:
+    drawn, allowed, marks = STYLE_CASES[number]
+    question = _styles_read().questions[number - 1]
+    assert question.number == number
+    assert question.status in allowed, (drawn, question)
+    if question.status is QuestionStatus.OK:
+        assert question.marks == marks, (drawn, question)
+    if question.status in (QuestionStatus.AMBIGUOUS, QuestionStatus.MULTIPLE):
+        assert question.reason
+
+
+def test_no_style_is_ever_read_as_a_different_answer() -> None:
+    read = _styles_read()
+    answers = _answers()
+    for question in read.questions:
+        if question.number not in STYLE_CASES:
+            assert question.status is QuestionStatus.OK
+            assert question.marks == answers[question.number]
+
+
+def test_overlay_is_an_upright_colour_picture() -> None:
+    overlay = _styles_read().overlay
+    assert overlay is not None and overlay.ndim == 3 and overlay.shape[2] == 3
+    height, width, _ = overlay.shape
+    assert height > width > 500
+    # Flagged questions are outlined in red, certain marks in green.
+    red = (overlay[:, :, 2] > 200) & (overlay[:, :, 1] < 60) & (overlay[:, :, 0] < 60)
+    green = (overlay[:, :, 1] > 150) & (overlay[:, :, 0] < 80) & (overlay[:, :, 2] < 80)
+    assert red.sum() > 50 and green.sum() > 500
+
+
+# --- deciding again without the image ----------------------------------------------------
+
+
+def test_decide_again_from_stored_measures_gives_the_same_answers() -> None:
+    read = _styles_read()
+    assert read.thresholds is not None
+    assert decide(read.questions, read.thresholds) == read.questions
+    again = redecide(read)
+    assert again.questions == read.questions
+    assert again.thresholds == read.thresholds
+
+
+def test_new_parameters_change_decisions_without_rescanning() -> None:
+    read = _styles_read()
+    strict = redecide(read, ReadParams(mark_min=0.95, solid_cover=1.01))
+    assert strict.questions != read.questions
+    assert [q.measures for q in strict.questions] == [q.measures for q in read.questions]
+
+
+def test_page_read_pickles() -> None:
+    read = _styles_read()
+    clone = pickle.loads(pickle.dumps(read))
+    assert clone == read
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    kind=st.sampled_from(["single", "multi", "truefalse"]),
+    fills=st.lists(st.floats(min_value=-0.2, max_value=1.3), min_size=2, max_size=5),
+    covers=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=5, max_size=5),
+)
+def test_decisions_never_pass_a_doubtful_bubble_silently(
+    kind: str, fills: list[float], covers: list[float]
+) -> None:
+    params = ReadParams()
+    if kind == "truefalse":
+        fills = fills[:2]
+    labels = "ABCDE"[: len(fills)]
+    thresholds = estimate_thresholds([0.02] * 40 + [0.62] * 10, ["A"] * 50, params)
+    measures = tuple(thresholds.blank_level + f * thresholds.contrast for f in fills)
+    question = QuestionMeasures(1, kind, labels, measures, tuple(covers[: len(fills)]))
+    (read,) = decide([question], thresholds, params)
+    marked = [f >= params.mark_min for f in fills]
+    unclear = [params.blank_max < f < params.mark_min for f in fills]
+    if read.status is QuestionStatus.BLANK:
+        assert read.marks == "" and all(f <= params.blank_max for f in fills)
+    if read.status is QuestionStatus.OK:
+        assert read.marks  # an answer, never an empty "ok"
+        for label, is_marked in zip(labels, marked, strict=True):
+            if is_marked:
+                assert label in read.marks
+        if any(u and label not in read.marks for u, label in zip(unclear, labels, strict=True)):
+            assert kind != "multi" and "erased" in read.reason
+    if read.status is QuestionStatus.MULTIPLE:
+        assert kind in ("single", "truefalse") and len(read.marks) >= 2
+
+
+# --- spare sheets --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("grid", "status", "digits"),
+    [
+        ("202207001", GridStatus.OK, "202207001"),
+        ("2022070 1", GridStatus.INCOMPLETE, "2022070?1"),
+        ("", GridStatus.BLANK, "?????????"),
+    ],
+)
+def test_spare_sheet_admission_grid(grid: str, status: GridStatus, digits: str) -> None:
+    layout = _layout(True)
+    filled = draw_marks(
+        _clean(spare=True), layout.pages[0], _firm({1: "A", 2: "B"}), dpi=200, seed=4, grid=grid
+    )
+    read = _read(_scan(filled, seed=4, rotation=180))
+    assert read.status is PageStatus.READ, read.reason
+    assert read.payload is not None and read.payload.spare_serial == 3
+    assert read.payload.admission_no is None
+    assert read.admission_grid is not None
+    assert read.admission_grid.status is status, read.admission_grid
+    assert read.admission_grid.digits == digits
+    assert _marks_of(read)[1] == "A" and _marks_of(read)[2] == "B"
+
+
+def test_two_digits_in_one_grid_column_are_flagged() -> None:
+    layout = _layout(True)
+    filled = draw_marks(_clean(spare=True), layout.pages[0], {}, dpi=200, seed=6, grid="123")
+    extra = draw_marks(filled, layout.pages[0], {}, dpi=200, seed=7, grid=" 7")
+    read = _read(_scan(extra, seed=6))
+    assert read.admission_grid is not None
+    assert read.admission_grid.status is GridStatus.MULTIPLE
+    assert read.admission_grid.digits == "1?3??????"
+    assert "column 2: digits 2, 7" in read.admission_grid.reason
+
+
+# --- rejections ---------------------------------------------------------------------------
+
+
+def _rejected(read: PageRead, kind: RejectKind) -> None:
+    assert read.status is PageStatus.REJECTED
+    assert read.reject_kind is kind, (read.reject_kind, read.reason)
+    assert read.reason
+    assert read.questions == ()
+
+
+def test_page_without_a_sheet_is_rejected() -> None:
+    rng = np.random.default_rng(0)
+    paper = np.full((2339, 1654), 235, np.uint8)
+    cv2.putText(paper, "a letter, not an answer sheet", (100, 400), 0, 2.0, 20, 4)
+    noisy = np.clip(paper + rng.normal(0, 4, paper.shape), 0, 255).astype(np.uint8)
+    _rejected(_read(noisy), RejectKind.PAGE_NOT_FOUND)
+
+
+def test_too_small_an_image_is_rejected() -> None:
+    _rejected(_read(np.zeros((50, 40), np.uint8)), RejectKind.IMAGE_UNUSABLE)
+
+
+def test_sheet_with_its_qr_torn_off_is_rejected() -> None:
+    image = _answered().copy()
+    qr = _layout().pages[0].qr
+    s = 200 / 25.4
+    image[
+        int((qr.y_mm - 2) * s) : int((qr.bottom + 2) * s),
+        int((qr.x_mm - 2) * s) : int((qr.right + 2) * s),
+    ] = 255
+    _rejected(_read(_scan(image)), RejectKind.QR_MISSING)
+
+
+def test_qr_of_another_exam_is_rejected() -> None:
+    read = _read(_scan(_clean(exam="OTHER2022")))
+    _rejected(read, RejectKind.WRONG_EXAM)
+    assert "OTHER2022" in read.reason
+
+
+def test_forged_signature_is_rejected() -> None:
+    _rejected(_read(_scan(_clean(secret=b"not-the-exam-secret"))), RejectKind.BAD_SIGNATURE)
+
+
+def test_unknown_layout_is_rejected() -> None:
+    other = build_layout(PaperSpec((SectionSpec("单项选择题", "single", 5, 4),)))
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no=ADMISSION,
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=other.layout_hash,
+        secret=SECRET,
+    )
+    read = _read(_scan(_clean(payload=payload)))
+    _rejected(read, RejectKind.UNKNOWN_LAYOUT)
+    assert other.layout_hash in read.reason
+
+
+def test_a_qr_that_is_not_a_sheet_payload_is_rejected() -> None:
+    _rejected(_read(_scan(_clean(payload="HELLO WORLD"))), RejectKind.MALFORMED_PAYLOAD)
+
+
+def test_page_number_beyond_the_layout_is_rejected() -> None:
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no=ADMISSION,
+        spare_serial=None,
+        page=2,
+        pages=2,
+        layout_hash=_layout().layout_hash,
+        secret=SECRET,
+    )
+    read = _read(_scan(_clean(payload=payload)))
+    _rejected(read, RejectKind.PAGE_OUT_OF_RANGE)
+    assert read.payload is not None and read.payload.page == 2
