@@ -1,0 +1,235 @@
+"""Scanning through the real reader on real images, recorded in a real database:
+read, duplicate, conflict, every rejected kind, crash-and-resume, and a review decision
+surviving a rescan."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+from sqlmodel import select
+
+from exam_center.demo.run import run_demo
+from exam_center.models import ReviewItem, ScannedPage
+from exam_center.services import exams, review, scanning, seating, sheets
+from exam_center.services.results import compute
+from exam_center.services.workspace import Workspace, open_workspace
+from exam_center.settings import Settings
+from scans.payload import make_payload
+from scans.render import SheetHeader, render_page
+from scans.simulate import REALISTIC, gentle, simulate_page
+
+MARKED = {1: "A", 2: "B", 3: "C", 61: "AC", 62: "BDE", 91: "A", 92: "B"}
+ANSWERS = {n: MARKED.get(n, "") for n in range(1, 131)}  # every other question left blank
+
+
+def _scan_image(
+    ws: Workspace,
+    seat_index: int,
+    seed: int,
+    *,
+    exam_code: str | None = None,
+    secret: bytes | None = None,
+    admission_no: str | None = None,
+) -> tuple:  # type: ignore[type-arg]
+    with ws.session() as s:
+        exam = exams.current_exam(s)
+        view = seating.seating_view(session=s)
+        layout = sheets.exam_layouts(s).candidate
+    assert view is not None
+    seat = [st for r in view.rooms for st in r.seats][seat_index]
+    adm = admission_no or seat.admission_no
+    header = SheetHeader(title=exam.title, name=seat.name, admission_no=adm, room="01", seat="1")
+    payload = make_payload(
+        exam_code=exam_code or exam.code,
+        admission_no=adm,
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=layout.layout_hash,
+        secret=secret or sheets.exam_secret(exam),
+    )
+    clean = render_page(layout, 1, header, payload, 150)
+    sim = simulate_page(
+        clean, layout.pages[0], dpi_in=150, seed=seed, profile=gentle(REALISTIC), answers=ANSWERS
+    )
+    return sim, adm
+
+
+@pytest.fixture(scope="module")
+def scanned_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seated, printed workspace and a folder of three candidates' scans."""
+    root = tmp_path_factory.mktemp("scanbase")
+    ws = open_workspace(Settings(workspace=root / "ws", operator="扫描员"))
+    run_demo(ws, candidates=30, seed=4, until="print", say=lambda _: None)
+    folder = root / "in"
+    folder.mkdir()
+    for i in range(3):
+        sim, adm = _scan_image(ws, i, seed=100 + i)
+        cv2.imwrite(str(folder / f"{adm}.png"), sim.image)
+    ws.close()
+    return root
+
+
+@pytest.fixture
+def ws(scanned_base: Path, tmp_path: Path, make_workspace) -> Workspace:  # type: ignore[no-untyped-def]
+    shutil.copytree(scanned_base / "ws", tmp_path / "ws")
+    shutil.copytree(scanned_base / "in", tmp_path / "in")
+    return make_workspace(folder=tmp_path / "ws")  # type: ignore[no-any-return]
+
+
+def scan(ws: Workspace, *paths: Path, workers: int = 1) -> list[scanning.PageOutcome]:
+    return list(scanning.scan_paths(list(paths), workspace=ws, operator="扫描员", workers=workers))
+
+
+def test_pages_are_read_and_the_same_files_again_are_duplicates(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    first = scan(ws, tmp_path / "in", workers=2)
+    assert [o.status for o in first] == ["read"] * 3
+    for o in first:
+        certain = {q["number"]: q["marks"] for q in o.questions if q["status"] in ("ok", "blank")}
+        assert len(certain) >= 100  # most questions certain; the rest wait for review
+        assert all(ANSWERS[n] == marks for n, marks in certain.items())
+        assert Path(o.overlay).is_file()
+    again = scan(ws, tmp_path / "in")
+    assert [o.status for o in again] == ["duplicate"] * 3
+    with ws.session() as s:
+        assert len(s.exec(select(ScannedPage)).all()) == 3
+        report = scanning.completeness(session=s)
+    assert report.complete == 3 and len(report.absent) == report.seated - 3
+
+
+def test_every_rejected_kind_has_its_reason(ws: Workspace, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.png").write_bytes(b"")
+    (bad / "notes.png").write_text("not an image")
+    good = next((tmp_path / "in").glob("*.png")).read_bytes()
+    (bad / "cut.png").write_bytes(good[: len(good) // 2])
+    (bad / "sheet.gif").write_bytes(b"GIF89a" + b"\0" * 100)
+    other, _ = _scan_image(ws, 0, seed=7, exam_code="OTHER2022", secret=b"another secret")
+    cv2.imwrite(str(bad / "other-exam.png"), other.image)
+    with ws.session() as s:
+        real_secret = sheets.exam_secret(exams.current_exam(s))
+    forged, _ = _scan_image(ws, 0, seed=8, secret=real_secret[::-1])
+    cv2.imwrite(str(bad / "forged.png"), forged.image)
+    stranger, _ = _scan_image(ws, 0, seed=9, admission_no="220799999")
+    cv2.imwrite(str(bad / "stranger.png"), stranger.image)
+    outcomes = {Path(o.file).name: o for o in scan(ws, bad)}
+    assert {n: o.status for n, o in outcomes.items()} == {n: "rejected" for n in outcomes}
+    assert len(outcomes) == 7
+    with ws.session() as s:
+        kinds = {Path(p.file).name: p.reject_kind for p in s.exec(select(ScannedPage))}
+    assert kinds["empty.png"] == "empty_file"
+    assert kinds["notes.png"] in ("not_an_image", "unsupported_format")
+    assert kinds["cut.png"] in ("truncated", "corrupt")
+    assert kinds["sheet.gif"] == "unsupported_format"
+    assert kinds["other-exam.png"] == "wrong_exam"
+    assert kinds["forged.png"] == "bad_signature"
+    assert kinds["stranger.png"] == "unknown_candidate"
+    assert "220799999" in outcomes["stranger.png"].reason
+
+
+def test_a_different_scan_of_a_read_page_is_a_conflict_and_decisions_survive(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    scan(ws, tmp_path / "in")
+    with ws.session() as s:
+        page = s.exec(select(ScannedPage).where(ScannedPage.status == "read")).first()
+        assert page is not None and page.id is not None
+        review.resolve_question(page.id, 5, "D", session=s, by="复核员甲", reason="按图像判读")
+    rescan = tmp_path / "rescan"
+    rescan.mkdir()
+    index = next(i for i in range(3) if _seat_adm(ws, i) == page.admission_no)
+    sim, _ = _scan_image(ws, index, seed=555)
+    cv2.imwrite(str(rescan / "again.png"), sim.image)
+    (outcome,) = scan(ws, rescan)
+    assert outcome.status == "conflict"
+    with ws.session() as s:
+        items = review.open_items(session=s)
+        conflict = next(i for i in items if i.kind == "conflict")
+        review.resolve_conflict(
+            conflict.page_id, keep=True, session=s, by="复核员乙", reason="新扫描更清晰"
+        )
+    with ws.session() as s:
+        current = s.exec(
+            select(ScannedPage).where(
+                ScannedPage.candidate_id == page.candidate_id, ScannedPage.current
+            )
+        ).all()
+        assert [p.id for p in current] == [conflict.page_id]
+        c = compute(s)
+    row = c.roster.row_of(page.candidate_id or 0)
+    assert c.responses[row, 4] == 0b1000  # question 5 is D, as decided, on the new scan too
+
+
+def _seat_adm(ws: Workspace, index: int) -> str:
+    with ws.session() as s:
+        view = seating.seating_view(session=s)
+    assert view is not None
+    return [st for r in view.rooms for st in r.seats][index].admission_no
+
+
+def test_a_killed_batch_run_again_loses_nothing_and_records_nothing_twice(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    src = sorted((tmp_path / "in").glob("*.png"))
+    for i in range(3):  # the three sheets, plus rotated copies: distinct images of known pages
+        img = cv2.imread(str(src[i]), cv2.IMREAD_GRAYSCALE)
+        cv2.imwrite(str(folder / f"a{i}.png"), img)
+        for k in range(1, 4):
+            cv2.imwrite(
+                str(folder / f"r{i}-{k}.png"),
+                cv2.rotate(
+                    img,
+                    [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE][
+                        k - 1
+                    ],
+                ),
+            )
+    files = sorted(folder.glob("*.png"))
+    cmd = [
+        sys.executable,
+        "-m",
+        "exam_center",
+        "--workspace",
+        str(ws.path),
+        "scan",
+        str(folder),
+        "--workers",
+        "1",
+        "--json",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        with ws.session() as s:
+            stored = len(s.exec(select(ScannedPage)).all())
+        if stored >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 2 <= stored < len(files), "the kill should land mid-batch"
+    outcomes = scan(ws, folder)
+    with ws.session() as s:
+        pages = s.exec(select(ScannedPage)).all()
+    assert len(pages) == len(files)
+    assert len({p.sha256 for p in pages}) == len(files)
+    assert sum(o.status == "duplicate" for o in outcomes) >= stored
+    assert sum(p.current for p in pages) == 3  # one current scan per sheet; the rest conflicts
+    with ws.session() as s:
+        conflicts = s.exec(select(ReviewItem).where(ReviewItem.kind == "conflict")).all()
+    assert len(conflicts) == len(files) - 3
