@@ -1,0 +1,324 @@
+"""Results exports on a real finalised workspace (one small demo run for the module):
+the workbook's sheets, headers and winners, the CSV files with their BOM, the PDF award
+lists' text layer, the audit entry; then the same after re-opening, marked not final.
+The writers are also driven with hand-made tables for the notes the demo may not hit."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pypdfium2 as pdfium
+import pytest
+
+from exam_center.demo import run as demo_run
+from exam_center.reports.award_lists import write_award_lists
+from exam_center.reports.exports import display_width, write_csv_files, write_workbook
+from exam_center.reports.results_tables import (
+    AwardRow,
+    NationalRow,
+    NationalTable,
+    Provenance,
+    RankRow,
+    ResultsTables,
+    TeamRow,
+    tie_key_label,
+)
+from exam_center.services import audit, exporting, finalising
+from exam_center.services.workspace import open_workspace
+from exam_center.settings import Settings
+
+SHEETS = ["成绩排名", "个人奖项", "团体奖项", "全国比试名单", "试题分析", "说明"]
+RANK_HEADER = ["名次", "准考证号", "姓名", "设区市", "单位", "客观题", "主观题", "总分"]
+AWARD_HEADER = ["奖项", "名次", "准考证号", "姓名", "设区市", "单位", "备注"]
+TEAM_HEADER = ["名次", "设区市", "参赛人数", "实到人数", "总成绩", "奖项", "优秀组织奖"]
+
+
+@dataclass
+class Exported:
+    final: exporting.ExportOutcome
+    draft: exporting.ExportOutcome
+    snapshot: dict[str, Any]
+    digest: str
+    audit_entries: list[audit.AuditLine]
+    chain_ok: bool
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
+    base = tmp_path_factory.mktemp("exports")
+    # A small exam cannot fill the 100 recommended / 35 drawn of the real policy.
+    toml = base / "exam.toml"
+    text = demo_run.EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("national_recommended = 100", "national_recommended = 10")
+    toml.write_text(text.replace("national_drawn = 35", "national_drawn = 5"), encoding="utf-8")
+    ws = open_workspace(Settings(workspace=base / "ws", operator="成绩管理员"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(demo_run, "EXAMPLE", toml)
+        demo_run.run_demo(ws, candidates=30, seed=3, say=lambda _: None)
+    try:
+        with ws.session() as s:
+            lock = finalising.finalised_snapshot(session=s)
+            assert lock is not None
+            snapshot, digest = dict(lock.snapshot), lock.digest
+            final = exporting.export_results(
+                base / "final" / "成绩.xlsx", session=s, operator="成绩管理员"
+            )
+        with ws.session() as s:
+            finalising.reopen(session=s, operator="成绩管理员", reason="测试：重新打开")
+        with ws.session() as s:
+            draft = exporting.export_results(
+                base / "draft" / "成绩.xlsx", session=s, operator="成绩管理员"
+            )
+        with ws.session() as s:
+            entries = audit.list_entries(session=s, action="results.export")
+            chain = audit.verify_chain(session=s)
+        yield Exported(final, draft, snapshot, digest, entries, chain.ok)
+    finally:
+        ws.close()
+
+
+def _names(snapshot: dict[str, Any]) -> dict[int, str]:
+    return {int(c["candidate_id"]): c["name"] for c in snapshot["results"]["candidates"]}
+
+
+def _winners(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    names = _names(snapshot)
+    return [(g["award"], names[int(g["candidate_id"])]) for g in snapshot["awards"]["individual"]]
+
+
+def _pdf_text(path: Path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def _notes(wb: openpyxl.Workbook) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for label, value in wb["说明"].iter_rows(min_row=2, values_only=True):
+        out.setdefault(str(label or ""), []).append(str(value))
+    return out
+
+
+def test_final_workbook_holds_every_sheet_from_the_locked_snapshot(exported: Exported) -> None:
+    out = exported.final
+    assert out.final and out.source == "snapshot" and out.digest == exported.digest
+    wb = openpyxl.load_workbook(out.workbook)
+    assert wb.sheetnames == SHEETS and wb.active is not None and wb.active.title == "成绩排名"
+    ranking = wb["成绩排名"]
+    header = [c.value for c in ranking[1]]
+    assert header[:8] == RANK_HEADER and header[-1] == "状态"
+    assert header[8].startswith("比较1：总分") and "空题数（低者优先）" in header[-2]
+    assert ranking.freeze_panes == "A2" and ranking["A1"].font.bold
+    rows = list(ranking.iter_rows(min_row=2, values_only=True))
+    candidates = exported.snapshot["results"]["candidates"]
+    assert [(r[0], r[1] or "", r[2]) for r in rows] == [
+        (c["rank"], c["admission_no"] or "", c["name"]) for c in candidates
+    ]
+    statuses = {r[-1] for r in rows}
+    assert {"正常", "缺考", "不符合参赛条件"} <= statuses
+    assert ranking.column_dimensions["E"].width > ranking.column_dimensions["A"].width
+
+    awards = wb["个人奖项"]
+    assert [c.value for c in awards[1]] == AWARD_HEADER
+    got = [(r[0], r[3]) for r in awards.iter_rows(min_row=2, values_only=True) if r[1]]
+    assert got[: len(_winners(exported.snapshot))] == _winners(exported.snapshot)
+    notes = [
+        r[6] for r in awards.iter_rows(min_row=2, values_only=True) if r[0] == "江苏省五一劳动奖章"
+    ]
+    assert notes and all("按程序申报" in str(n) for n in notes)
+
+    teams = wb["团体奖项"]
+    assert [c.value for c in teams[1]] == TEAM_HEADER
+    team_rows = list(teams.iter_rows(min_row=2, values_only=True))
+    assert [r[5] for r in team_rows].count("特等奖") == 1
+    assert "省厅本级" not in {r[1] for r in team_rows}
+
+    national = wb["全国比试名单"]
+    assert "模拟" in str(national["A2"].value) and national["A2"].font.color.rgb.endswith("C00000")
+    nat_rows = list(national.iter_rows(min_row=4, max_col=8, values_only=True))
+    listed = [r for r in nat_rows if r[0] in ("省选", "推荐")]
+    assert [r[3] for r in listed if r[0] == "省选"] == exported.snapshot["national"]["selected"]
+    assert sum(r[7] == "模拟抽中" for r in listed) == 5
+
+    items = wb["试题分析"]
+    assert items["A1"].value.startswith("KR-20") and 0 < float(items["B1"].value) <= 1
+    item_header = [c.value for c in items[5]]
+    assert item_header[:6] == ["题号", "题型", "答案", "难度", "区分度 rpb", "D 27%"]
+    assert items.freeze_panes == "A6" and items.max_row == 5 + 130
+
+    info = _notes(wb)
+    assert info["状态"] == ["已定稿"] and info["结果摘要"] == [f"SHA-256 {exported.digest}"]
+    assert info["摘要核对"] == ["按当前数据重新计算，与定稿摘要一致"]
+    assert info["答案版本"] == ["第 1 版"] and "定稿人" in info
+    assert any("依次顺延" in v for v in info["政策：往年荣誉"])
+    assert not any("未定稿" in v for vs in info.values() for v in vs)
+
+
+def test_csv_files_read_back_with_their_bom(exported: Exported) -> None:
+    ranking_csv, awards_csv, teams_csv = exported.final.csv_files
+    assert ranking_csv.name == "成绩-成绩排名.csv" and teams_csv.name == "成绩-团体奖项.csv"
+    for path in exported.final.csv_files:
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with ranking_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:8] == RANK_HEADER
+    candidates = exported.snapshot["results"]["candidates"]
+    assert [r[2] for r in rows[1:]] == [c["name"] for c in candidates]
+    top = candidates[0]
+    assert rows[1][0] == "1" and float(rows[1][7]) == top["total"]
+    assert not rows[1][7].endswith(".0")
+    with awards_csv.open(encoding="utf-8-sig", newline="") as f:
+        awards = list(csv.reader(f))
+    assert awards[0] == AWARD_HEADER
+    assert [(r[0], r[3]) for r in awards[1:]] == _winners(exported.snapshot)
+
+
+def test_pdf_award_lists_carry_awards_winners_and_the_digest(exported: Exported) -> None:
+    path = exported.final.award_lists
+    assert path.name == "成绩-获奖名单.pdf"
+    text = _pdf_text(path)
+    assert "获奖名单" in text and "2022年7月10日" in text
+    for award, name in _winners(exported.snapshot):
+        assert award in text and name in text
+    assert "团体奖项" in text and "特等奖" in text
+    top_team = exported.snapshot["teams"]["teams"][0]["team"]
+    assert top_team in text
+    assert exported.digest in text.replace("\r", "").replace("\n", "")
+    assert "未定稿" not in text
+    # in rank order within an award
+    expert = [
+        g for g in exported.snapshot["awards"]["individual"] if g["award"] == "江苏省人社知识通"
+    ]
+    names = _names(exported.snapshot)
+    positions = [text.index(names[int(g["candidate_id"])]) for g in expert[:3]]
+    assert positions == sorted(positions)
+
+
+def test_each_export_is_audited(exported: Exported) -> None:
+    assert exported.chain_ok and len(exported.audit_entries) == 2
+    draft, final = exported.audit_entries  # newest first
+    assert final.operator == "成绩管理员" and final.detail["digest"] == exported.digest
+    assert final.detail["final"] is True and final.detail["source"] == "snapshot"
+    assert str(exported.final.workbook) in final.detail["files"]
+    assert draft.detail["final"] is False and draft.detail["digest"] is None
+    assert len(draft.detail["files"]) == 5
+
+
+def test_a_not_finalised_export_says_so_everywhere(exported: Exported) -> None:
+    out = exported.draft
+    assert not out.final and out.source == "computed" and out.digest is None
+    assert all("未定稿" in p.name for p in [*out.csv_files, out.award_lists])
+    wb = openpyxl.load_workbook(out.workbook)
+    assert wb.sheetnames == SHEETS and wb.active is not None and wb.active.title == "说明"
+    notes = wb["说明"]
+    assert notes["A2"].value == "状态" and notes["B2"].value == "未定稿 (not final)"
+    assert notes["B2"].font.bold
+    info = _notes(wb)
+    assert "结果摘要" not in info and "当前数据" in info["数据来源"][0]
+    # re-opened without changes: the same people win
+    got = [(r[0], r[3]) for r in wb["个人奖项"].iter_rows(min_row=2, values_only=True) if r[1]]
+    assert got == _winners(exported.snapshot)
+    text = _pdf_text(out.award_lists)
+    assert "未定稿" in text and "不得公布" in text
+    assert exported.digest not in text.replace("\n", "")
+
+
+# --- the writers on hand-made tables -------------------------------------------------
+
+
+def _tables(**changes: Any) -> ResultsTables:
+    info = Provenance(
+        title="测试考试",
+        exam_date=date(2022, 7, 10),
+        venue="南京",
+        final=True,
+        finalised_at=datetime(2022, 7, 20, 2, 0, tzinfo=UTC),
+        finalised_by="王主任",
+        digest="ab" * 32,
+        digest_recomputed=False,
+        source="定稿快照",
+        key_version=2,
+        policies=(("往年荣誉", "名额依次顺延"),),
+        paper=("单项选择题 第 1–2 题",),
+        exported_at=datetime(2022, 7, 21, tzinfo=UTC),
+        exported_by="李四",
+        warnings=(),
+    )
+    person = {"admission_no": "220700001", "name": "张三", "team": "南京", "unit": "南京市人社局"}
+    second = {"admission_no": "220700002", "name": "李红", "team": "无锡", "unit": "无锡市人社局"}
+    tables = ResultsTables(
+        info=info,
+        tie_keys=(tie_key_label("total desc"), tie_key_label("blanks asc")),
+        ranking=(
+            RankRow(
+                1, "220700001", "张三", "南京", "南京市人社局", 70, 18.5, 88.5, (88.5, 2), "正常"
+            ),
+            RankRow(None, "220700009", "赵六", "南京", "", 0, 0, 0, (0, 130), "缺考"),
+        ),
+        awards=(
+            AwardRow("江苏省技术能手", 2, **second, note="依次顺延"),
+            AwardRow("江苏省五一创新能手", 1, **person, note="并列，按记录的决定"),
+        ),
+        award_ties=(
+            AwardRow("江苏省人社知识通", 10, **person, note="并列待决定：2 人并列，1 个名额"),
+        ),
+        award_exclusions=(
+            AwardRow(
+                "江苏省技术能手", 1, **person, note="2020年已获此荣誉，不重复授予（名额依次顺延）"
+            ),
+        ),
+        teams=(TeamRow(1, "南京", 10, 9, 800.5, "特等奖", True),),
+        national=NationalTable(
+            (NationalRow("推荐", 1, 16, "220700001", "张三", "南京", "", True),),
+            "ministry",
+            "",
+            1,
+            (),
+            (),
+        ),
+        items=None,
+    )
+    return replace(tables, **changes)
+
+
+def test_writers_show_pass_down_decisions_exclusions_and_a_digest_mismatch(tmp_path: Path) -> None:
+    tables = _tables()
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "r.xlsx", tables))
+    cells = [v for row in wb["个人奖项"].iter_rows(values_only=True) for v in row if v]
+    assert {"依次顺延", "并列，按记录的决定", "往年已获同一荣誉，不重复授予"} <= set(cells)
+    assert "名额边界并列，待成绩管理人员决定" in cells
+    national = [v for row in wb["全国比试名单"].iter_rows(values_only=True) for v in row if v]
+    assert (
+        "部抽取" in national and "抽中" in national and not any("模拟" in str(v) for v in national)
+    )
+    assert wb["试题分析"]["A1"].value.startswith("试题分析不可用")
+    assert "不一致" in _notes(wb)["摘要核对"][0]
+    assert _notes(wb)["定稿时间"][0].startswith("2022-07-")
+    _, awards_csv, teams_csv = write_csv_files(tmp_path, "r", "", tables)
+    assert "依次顺延" in awards_csv.read_text(encoding="utf-8-sig")
+    assert "岗位练兵优秀组织奖" in teams_csv.read_text(encoding="utf-8-sig")
+    text = _pdf_text(write_award_lists(tmp_path / "r.pdf", tables))
+    for words in (
+        "江苏省技术能手",
+        "李红",
+        "依次顺延",
+        "岗位练兵优秀组织奖",
+        "名额边界并列",
+        "ab" * 32,
+    ):
+        assert words in text.replace("\n", "")
+
+
+def test_labels_and_widths() -> None:
+    assert tie_key_label("total desc") == "总分（高者优先）"
+    assert tie_key_label("blanks") == "空题数（低者优先）"
+    assert tie_key_label("section:判断题 desc") == "判断题（高者优先）"
+    assert display_width("ab") == 2 and display_width("南京市") == 6 and display_width(None) == 0
