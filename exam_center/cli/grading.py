@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import finalising, marking, national_stage, results, standings
+from exam_center.services import exporting, finalising, marking, national_stage, results, standings
 
 key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
 scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)
@@ -262,3 +262,21 @@ def reopen(ctx: typer.Context, reason: str = typer.Option(..., "--reason")) -> N
     with ws.session() as s:
         finalising.reopen(session=s, operator=ws.operator, reason=reason)
     console.print("Results re-opened.")
+
+
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="the workbook (.xlsx); CSV and PDF go beside it"),
+) -> None:
+    """Results, awards, teams, national list and item analysis: XLSX, CSV and PDF award lists."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = exporting.export_results(out, session=s, operator=ws.operator)
+    for path in done.files():
+        console.print(f"wrote {path}")
+    if not done.final:
+        console.print(
+            "[bold red]未定稿 (not final): the results are not finalised; do not publish.[/]"
+        )
+    for warning in done.warnings:
+        console.print(f"[yellow]{warning}[/]", highlight=False)

@@ -73,6 +73,7 @@ app.add_typer(grading_cli.tie_app, name="tie")
 app.command()(grading_cli.items)
 app.command()(grading_cli.finalise)
 app.command()(grading_cli.reopen)
+app.command()(grading_cli.export)
 app.command()(demo)
 
 

@@ -17,6 +17,7 @@ from exam_center.errors import NotAllowed
 from exam_center.services import (
     documents,
     exams,
+    exporting,
     finalising,
     marking,
     national_stage,
@@ -272,8 +273,10 @@ def _grade(run: DemoRun) -> str:
             )
         decided += 1
     with ws.session() as s:
-        national_stage.rehearse_draw(run.seed, session=s, operator=DEMO_OFFICER)
         c = results.compute(s)
+        drawable = c.national is not None and len(c.national.recommended) >= c.policy.national.drawn
+        if drawable:  # a small demo exam has fewer than 35 to draw from
+            national_stage.rehearse_draw(run.seed, session=s, operator=DEMO_OFFICER)
     ranked = c.ranking.ranked_count if c.ranking else 0
     return (
         f"key v{key.version} ({key.questions} questions); {imported.rows} case-analysis scores "
@@ -287,7 +290,14 @@ def _finalise(run: DemoRun) -> str:
     ws = run.workspace
     with ws.session() as s:
         done = finalising.finalise(session=s, operator=DEMO_OFFICER)
-    return f"results finalised; digest {done.digest[:16]}…"
+    with ws.session() as s:
+        exported = exporting.export_results(
+            ws.folder("exports") / "results.xlsx", session=s, operator=DEMO_OFFICER
+        )
+    return (
+        f"results finalised; digest {done.digest[:16]}…; exported {exported.workbook}, "
+        f"{len(exported.csv_files)} CSV files and the award lists {exported.award_lists.name}"
+    )
 
 
 def available_stages() -> dict[str, Stage]:
