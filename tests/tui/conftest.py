@@ -1,13 +1,17 @@
-"""Fixtures for the TUI tests: deterministic input files in the test's own folder and
-a workspace holding the example exam, with or without everyone registered."""
+"""Fixtures for the TUI tests: deterministic input files in the test's own folder, a
+workspace holding the example exam with or without everyone registered, and copies of
+the demo's later stages (printed, scanned, graded)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from exam_center.services.workspace import Workspace
+from tests.tui.demo_scenes import DemoFolders, copy_of, shared_build
 from tests.tui.scenes import Inputs, register_everyone, write_inputs
 
 
@@ -22,3 +26,36 @@ def registered_workspace(exam_workspace: Workspace, inputs: Inputs) -> Workspace
     """The example exam with 60 candidates (3 not eligible), rooms and invigilators."""
     register_everyone(exam_workspace, inputs)
     return exam_workspace
+
+
+@pytest.fixture(scope="session")
+def demo_folders(tmp_path_factory: pytest.TempPathFactory) -> DemoFolders:
+    """The demo's printed, scanned and graded stages, built once per test run."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    return shared_build(base)
+
+
+@pytest.fixture
+def printed_workspace(
+    demo_folders: DemoFolders, tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> Workspace:
+    """Seated, sheets printed; the filled sheets wait in scans/incoming."""
+    return copy_of(demo_folders.printed, tmp_path / "printed", make_workspace)
+
+
+@pytest.fixture
+def scanned_workspace(
+    demo_folders: DemoFolders, tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> Workspace:
+    """Every page read; the review queue open."""
+    return copy_of(demo_folders.scanned, tmp_path / "scanned", make_workspace)
+
+
+@pytest.fixture
+def graded_workspace(
+    demo_folders: DemoFolders, tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> Workspace:
+    """Graded, with one tie at an award boundary waiting for a decision."""
+    return copy_of(demo_folders.graded, tmp_path / "graded", make_workspace)

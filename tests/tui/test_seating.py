@@ -9,6 +9,7 @@ from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.dialogs.import_file import ImportDialog
 from exam_center.tui.screens.seating import SeatingScreen
+from exam_center.tui.widgets.seat_grid import SeatGrid
 from tests.tui.pilot_steps import drive, settle, sign_in
 from tests.tui.scenes import Inputs
 
@@ -35,8 +36,7 @@ async def test_rooms_and_invigilators_import_through_the_dialog(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SeatingScreen)
-        placeholder = str(screen.query_one("#seat-grid-placeholder", Static).render())
-        assert "座位图" in placeholder and "seating service" in placeholder
+        assert "尚未编排" in str(screen.query_one("#seat-grid", SeatGrid).render())
         await import_file(pilot, "r", str(inputs.rooms))
         await import_file(pilot, "v", str(inputs.invigilators))
         assert app.screen is screen

@@ -1,41 +1,109 @@
-"""Seating: the rooms and invigilators (imported through the same dialog as the
-roster). The seat grid of each room arrives with the seating service; until then a
-placeholder says what will be drawn here."""
+"""Rooms & seating: the rooms and invigilators (imported through the same dialog as the
+roster), each room's seat grid as the room stands, coloured by team, with the
+invigilators on duty; seating or re-seating with a seed; printing the room documents
+(door lists, sign-in sheets, seat labels, invigilator roster, room plans)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from exam_center.services import venues
+from exam_center.services import documents, exams, seating, sheets, venues
+from exam_center.services.seating import RoomView, SeatingOutcome, SeatingView
 from exam_center.services.venues import InvigilatorRow, RoomRow
-from exam_center.tui.context import Permission, refusal
+from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.import_file import ImportDialog, ImportSpec
+from exam_center.tui.dialogs.reseat import ReseatDialog
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.widgets.seat_grid import RoomDrawing, SeatGrid, team_legend
+from exam_center.tui.widgets.team_colours import TeamColours
 
 ROOMS_HINT = "CSV 或 XLSX，表头：考场号、考点(可选)、行数、列数、不可用座位(可选，如 3;17)。"
 INVIGILATORS_HINT = "CSV 或 XLSX，表头：工号、姓名、设区市(可选)、单位(可选)、手机(可选)。"
-SEAT_GRID_PLACEHOLDER = (
-    "座位图 Seat grid — 待座位编排服务上线 (comes with the seating service)\n"
-    "每个考场按实际方位绘制（讲台在前、门侧标出），按代表队着色；可用种子重新编排，打印考场文档。\n"
-    "Each room drawn as it stands (front, door side), coloured by team; re-seat with a seed; "
-    "print the room documents."
-)
+DOCUMENTS_FOLDER = ("print", "rooms")
 
 
-def venue_lists(session: Session) -> tuple[list[RoomRow], list[InvigilatorRow]]:
-    return venues.list_rooms(session=session), venues.list_invigilators(session=session)
+@dataclass(frozen=True)
+class SeatingScene:
+    rooms: list[RoomRow]
+    invigilators: list[InvigilatorRow]
+    plan: SeatingView | None
+    teams: list[str]
+    sheets_printed: bool
+
+    def room_view(self, code: str) -> RoomView | None:
+        """The room as the plan uses it, or empty (its shape only) if the plan does not."""
+        if self.plan is not None:
+            for room in self.plan.rooms:
+                if room.code == code:
+                    return room
+        row = next((r for r in self.rooms if r.code == code), None)
+        if row is None:
+            return None
+        return RoomView(row.code, row.building, row.rows, row.cols, row.unusable, ())
+
+    def duties(self) -> dict[str, str]:
+        """Staff id -> where they invigilate, for the invigilators' table."""
+        out: dict[str, str] = {}
+        for room in self.plan.rooms if self.plan else ():
+            for p in room.invigilators:
+                out[p.staff_id] = f"{room.code}{' 主' if p.chief else ''}"
+        return out
+
+
+def seating_scene(session: Session) -> SeatingScene:
+    return SeatingScene(
+        venues.list_rooms(session=session),
+        venues.list_invigilators(session=session),
+        seating.seating_view(session=session),
+        [t.name for t in exams.teams(session)],
+        sheets.sheets_printed(session=session),
+    )
+
+
+def describe_plan(scene: SeatingScene) -> Content:
+    plan = scene.plan
+    if plan is None:
+        return Content("尚未编排 Not seated yet — 导入考场与监考后按 s 编排 (import rooms, then s)")
+    seated = sum(len(r.seats) for r in plan.rooms)
+    printed = " · 答题卡已打印 sheets printed" if scene.sheets_printed else ""
+    return Content.from_markup(
+        "[b]编排 Plan[/b] 种子 seed $seed · 指纹 $fp… · $n 人 in $r 个考场 · 编排人 $by$printed",
+        seed=str(plan.seed),
+        fp=plan.fingerprint[:12],
+        n=str(seated),
+        r=str(len(plan.rooms)),
+        by=plan.created_by,
+        printed=printed,
+    )
+
+
+def describe_duty(room: RoomView | None) -> Text:
+    if room is None or not room.invigilators:
+        return Text("监考 Invigilators: —", style="dim")
+    out = Text("监考 Invigilators: ")
+    for i, p in enumerate(room.invigilators):
+        if i:
+            out.append("、")
+        out.append(p.name, style="bold" if p.chief else "")
+        out.append(f"（{'主监考 chief' if p.chief else p.unit or p.staff_id}）", style="dim")
+    return out
 
 
 class SeatingScreen(ExamScreen):
     TITLE = "考场 Rooms & seating"
     BINDINGS = [
+        Binding("s", "seat", "编排 Seat", tooltip=refusal(Permission.SEAT)),
+        Binding("p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT)),
         Binding("r", "import_rooms", "导入考场 Rooms", tooltip=refusal(Permission.IMPORT_VENUES)),
         Binding(
             "v",
@@ -46,10 +114,18 @@ class SeatingScreen(ExamScreen):
         Binding("ctrl+r", "refresh", "刷新", tooltip="Refresh"),
     ]
     REQUIRES = {
+        "seat": Permission.SEAT,
+        "print_documents": Permission.PRINT,
         "import_rooms": Permission.IMPORT_VENUES,
         "import_invigilators": Permission.IMPORT_VENUES,
     }
     PALETTE = (
+        PaletteCommand("编排座位 Seat / re-seat", "Assign seats with a seed", "seat"),
+        PaletteCommand(
+            "打印考场文档 Print room documents",
+            "Door lists, sign-in sheets, seat labels, rosters, room plans",
+            "print_documents",
+        ),
         PaletteCommand("导入考场 Import rooms", "Check and import a rooms table", "import_rooms"),
         PaletteCommand(
             "导入监考 Import invigilators",
@@ -58,49 +134,159 @@ class SeatingScreen(ExamScreen):
         ),
     )
 
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.scene: SeatingScene | None = None
+        self.colours = TeamColours()
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(SEAT_GRID_PLACEHOLDER, id="seat-grid-placeholder")
-        with Horizontal(id="venue-lists"):
-            with Vertical():
+        yield Static("", id="plan-summary")
+        with Horizontal(id="seating-body"):
+            with Vertical(id="venue-lists"):
                 yield Static("", id="rooms-title", classes="section-title")
                 yield DataTable[str](id="rooms", cursor_type="row", zebra_stripes=True)
-            with Vertical():
                 yield Static("", id="invigilators-title", classes="section-title")
                 yield DataTable[str](id="invigilators", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="room-view"):
+                yield SeatGrid(id="seat-grid")
+                yield Static("", id="room-duty")
+                yield Static("", id="team-legend")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         rooms = self.query_one("#rooms", DataTable)
-        rooms.add_columns("考场号", "考点 Building", "行×列", "不可用", "座位数")
+        for label, key, width in (
+            ("考场", "code", 4),
+            ("行×列", "size", 5),
+            ("不可用", "unusable", 6),
+            ("座位", "capacity", 4),
+            ("已排", "seated", 4),
+        ):
+            rooms.add_column(label, key=key, width=width)
         people = self.query_one("#invigilators", DataTable)
-        people.add_columns("工号", "姓名", "设区市", "单位")
+        for label, key, width in (
+            ("工号", "id", 6),
+            ("姓名", "name", 6),
+            ("设区市", "team", 6),
+            ("监考", "duty", 6),
+        ):
+            people.add_column(label, key=key, width=width)
         rooms.focus()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.run_service(venue_lists, self._show)
+        self.run_service(seating_scene, self._show)
 
-    def _show(self, lists: tuple[list[RoomRow], list[InvigilatorRow]]) -> None:
-        rooms, people = lists
+    def _show(self, scene: SeatingScene) -> None:
+        self.scene = scene
+        self.colours = TeamColours(scene.teams)
+        self.query_one("#plan-summary", Static).update(describe_plan(scene))
         table = self.query_one("#rooms", DataTable)
+        selected = self.selected_room()
         table.clear()
-        for r in rooms:
+        for r in scene.rooms:
+            view = scene.room_view(r.code)
+            seated = str(len(view.seats)) if view and view.seats else "—"
             unusable = ",".join(map(str, r.unusable)) or "—"
-            table.add_row(r.code, r.building, f"{r.rows}×{r.cols}", unusable, str(r.capacity))
-        seats = sum(r.capacity for r in rooms)
+            table.add_row(
+                r.code, f"{r.rows}×{r.cols}", unusable, str(r.capacity), seated, key=r.code
+            )
+        codes = [r.code for r in scene.rooms]
+        if selected in codes:
+            table.move_cursor(row=codes.index(selected))
+        seats = sum(r.capacity for r in scene.rooms)
         self.query_one("#rooms-title", Static).update(
-            Content(f"考场 Rooms: {len(rooms)} 个，共 {seats} 座")
+            Content(f"考场 Rooms: {len(scene.rooms)} 个，共 {seats} 座")
         )
+        duties = scene.duties()
         table = self.query_one("#invigilators", DataTable)
         table.clear()
-        for p in people:
-            table.add_row(p.staff_id, p.name, p.team or "—", p.unit)
+        for p in scene.invigilators:
+            table.add_row(p.staff_id, p.name, p.team or "—", duties.get(p.staff_id, "—"))
+        on_duty = f" · {len(duties)} 在岗 on duty" if duties else ""
         self.query_one("#invigilators-title", Static).update(
-            Content(f"监考 Invigilators: {len(people)} 人")
+            Content(f"监考 Invigilators: {len(scene.invigilators)} 人{on_duty}")
         )
+        self.show_room(self.selected_room())
+
+    def selected_room(self) -> str | None:
+        table = self.query_one("#rooms", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def show_room(self, code: str | None) -> None:
+        scene = self.scene
+        view = scene.room_view(code) if scene and code else None
+        unplanned = view is not None and (scene is None or scene.plan is None)
+        self.query_one("#seat-grid", SeatGrid).show(
+            RoomDrawing(view, self.colours) if view else None,
+            "尚未编排 not seated yet" if unplanned else "",
+        )
+        self.query_one("#room-duty", Static).update(describe_duty(view))
+        self.query_one("#team-legend", Static).update(
+            team_legend(view.seats, self.colours) if view else ""
+        )
+
+    @on(DataTable.RowHighlighted, "#rooms")
+    def _room_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_room(str(event.row_key.value) if event.row_key.value is not None else None)
+
+    # -- seating and printing ----------------------------------------------------------
+
+    def action_seat(self) -> None:
+        if not self.allowed(Permission.SEAT):
+            return
+        printed = self.scene.sheets_printed if self.scene else False
+        seed = self.scene.plan.seed if self.scene and self.scene.plan else None
+        self.app.push_screen(ReseatDialog(self._seat, printed=printed, seed=seed), self._seated)
+
+    def _seat(self, seed: int | None, force: bool, reason: str) -> SeatingOutcome:
+        """Runs in the dialog's worker thread."""
+        workspace = self.context.workspace
+        with workspace.session() as s:
+            return seating.seat_exam(
+                session=s, operator=workspace.operator, seed=seed, force=force, reason=reason
+            )
+
+    def _seated(self, outcome: SeatingOutcome | None) -> None:
+        if outcome is None:
+            return
+        lines = [
+            f"{outcome.seated} 人入座 {outcome.rooms_used} 个考场，种子 seed {outcome.seed}；"
+            f"监考 {outcome.invigilators} 人"
+        ]
+        if outcome.not_seated:
+            lines.append(f"{len(outcome.not_seated)} 人不符合条件未编排 not eligible, not seated")
+        lines += [f"放宽 fallback: {f}" for f in outcome.fallbacks]
+        if outcome.reprint_needed:
+            lines.append("答题卡须重新打印 the answer sheets must be printed again")
+        self.notify("\n".join(lines), title="已编排 Seated", timeout=8)
+        self.action_refresh()
+
+    def action_print_documents(self) -> None:
+        if not self.allowed(Permission.PRINT):
+            return
+        workspace = self.context.workspace
+
+        def print_documents(s: Session) -> list[Path]:
+            out = workspace.folder(DOCUMENTS_FOLDER[0]) / DOCUMENTS_FOLDER[1]
+            docs = documents.print_room_documents(out, session=s, operator=workspace.operator)
+            return docs.all()
+
+        self.notify("正在生成考场文档… writing the room documents")
+        self.run_service(print_documents, self._printed, group="print")
+
+    def _printed(self, paths: list[Path]) -> None:
+        where = paths[0].parent if paths else Path(*DOCUMENTS_FOLDER)
+        names = "、".join(p.name for p in paths)
+        self.notify(f"{names}\n→ {where}", title=f"已打印 {len(paths)} 份 Printed", timeout=8)
+
+    # -- imports -------------------------------------------------------------------------
 
     def action_import_rooms(self) -> None:
         if self.allowed(Permission.IMPORT_VENUES):

@@ -1,0 +1,160 @@
+"""Workspaces at the later stages of an exam, for the scanning, review and results
+screens, built once by the demo and copied per test.
+
+One seeded demo run (30 candidates) leaves three folders:
+
+- `printed`: seated and printed, the filled sheets waiting in `scans/incoming`, nothing
+  scanned yet (the scanning screen reads them);
+- `scanned`: every page read, the review queue open (the review screen decides it);
+- `graded`: review settled, key and scores in, and the boundary ties left undecided (the
+  results screen decides them, and finalising is refused until it does).
+
+The demo settles everything it can, so three of its steps are wrapped while it runs:
+the scan snapshots the folder first, the review settling snapshots it too, and the tie
+loop is shown no pending ties (the rehearsal draw is skipped: 30 candidates recommend
+too few for it). Pages are read in one process, in file order, so page and
+review-item numbers are the same on every run (the snapshots show them).
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from exam_center.demo import run as demo_run
+from exam_center.models import ScannedPage
+from exam_center.services import marking, national_stage, results, review, scanning, standings
+from exam_center.services.workspace import Workspace, open_workspace
+from exam_center.settings import Settings
+
+CANDIDATES = 30
+SEED = 1
+OPERATOR = "张考务"
+FIRST_AWARD = "江苏省人社知识通"  # the example exam's widest individual award
+
+
+@dataclass(frozen=True)
+class DemoFolders:
+    printed: Path
+    scanned: Path
+    graded: Path
+
+
+def _snapshot(workspace: Workspace, to: Path) -> None:
+    # Closing the engine checkpoints SQLite's write-ahead log into the database file;
+    # the demo reopens it on its next session.
+    workspace.close()
+    shutil.copytree(workspace.path, to)
+
+
+def build(root: Path) -> DemoFolders:
+    """Run the demo into `root/graded`, leaving the other two stages beside it."""
+    folders = DemoFolders(root / "printed", root / "scanned", root / "graded")
+    workspace = open_workspace(Settings(workspace=folders.graded, operator=OPERATOR))
+    real_scan, real_settle = scanning.scan_paths, demo_run._settle_review
+
+    def scan_after_snapshot(*args: Any, **kwargs: Any) -> Iterator[scanning.PageOutcome]:
+        _snapshot(workspace, folders.printed)
+        return real_scan(*args, **{**kwargs, "workers": 1})
+
+    def settle_after_snapshot(run: demo_run.DemoRun) -> int:
+        _snapshot(workspace, folders.scanned)
+        return real_settle(run)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scanning, "scan_paths", scan_after_snapshot)
+        patch.setattr(demo_run, "_settle_review", settle_after_snapshot)
+        patch.setattr(standings, "pending_ties", lambda _c: [])
+        # 30 candidates recommend too few for the rehearsal draw of the national test.
+        patch.setattr(national_stage, "rehearse_draw", lambda *_a, **_k: None)
+        demo_run.run_demo(
+            workspace, candidates=CANDIDATES, seed=SEED, until="grade", say=lambda _: None
+        )
+    make_boundary_tie(workspace)
+    workspace.close()
+    return folders
+
+
+def _letters(mask: int) -> str:
+    return "".join(c for i, c in enumerate("ABCDEFGH") if mask >> i & 1)
+
+
+def make_boundary_tie(workspace: Workspace) -> None:
+    """Thirty candidates rarely tie on every key, so make two do so: the candidate just
+    below the first award's last place is given, through review decisions and a score
+    correction, exactly the answers and scores of the one on it."""
+    with workspace.session() as s:
+        c = results.compute(s)
+        ranked = [x for x in standings.results_json(c, s)["candidates"] if x["rank"]]
+        slots = sum(g["award"] == FIRST_AWARD for g in standings.awards_json(c)["individual"])
+        on, below = ranked[slots - 1], ranked[slots]
+        rows = {cid: i for i, cid in enumerate(c.roster.ids)}
+        want = c.responses[rows[str(on["candidate_id"])]]
+        have = c.responses[rows[str(below["candidate_id"])]]
+        page = s.exec(
+            select(ScannedPage).where(
+                ScannedPage.candidate_id == below["candidate_id"], col(ScannedPage.current)
+            )
+        ).one()
+        assert page.id is not None
+        for question, (mask, old) in enumerate(zip(want, have, strict=True), start=1):
+            if mask != old:
+                review.resolve_question(
+                    page.id,
+                    question,
+                    _letters(int(mask)),
+                    session=s,
+                    by=OPERATOR,
+                    reason="测试场景：制造并列",
+                )
+    scores = workspace.path / "inputs" / "scores.csv"
+    with scores.open(encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    same = [[below["admission_no"], *r[1:]] for r in table[1:] if r[0] == on["admission_no"]]
+    tie_scores = workspace.path / "inputs" / "tie-scores.csv"
+    with tie_scores.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([table[0], *same])
+    with workspace.session() as s:
+        marking.import_scores(tie_scores, session=s, operator=OPERATOR, reason="测试场景：制造并列")
+        pending = standings.pending_ties(results.compute(s))
+    assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, slots, 1)], pending
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def shared_build(base: Path) -> DemoFolders:
+    """Build once for every pytest-xdist worker: the first one builds, the others wait."""
+    root = base / "tui-demo"
+    with _locked(base / "tui-demo.lock"):
+        done = root / "built"
+        if not done.exists():
+            if root.exists():
+                shutil.rmtree(root)  # an earlier build that died half-way
+            root.mkdir(parents=True)
+            build(root)
+            done.write_text(str(os.getpid()))
+    return DemoFolders(root / "printed", root / "scanned", root / "graded")
+
+
+def copy_of(folder: Path, to: Path, make_workspace: Callable[..., Workspace]) -> Workspace:
+    """A test's own copy of a stage: it may change anything in it."""
+    shutil.copytree(folder, to)
+    return make_workspace(folder=to, operator=OPERATOR)
