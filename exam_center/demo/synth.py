@@ -140,8 +140,9 @@ def write_invigilators(path: Path, rooms: int, rng: random.Random) -> None:
         w = csv.writer(f)
         w.writerow(["工号", "姓名", "设区市", "单位", "手机"])
         for i in range(1, needed + 1):
-            # Mostly the examination centre's own staff, who have no city at stake.
-            team = rng.choice(CITIES) if rng.random() < 0.15 else ""
+            # Two per room from the examination centre's own staff, who have no city at
+            # stake; the rest are city staff, who can only watch rooms without their city.
+            team = "" if i <= rooms * 2 else rng.choice(CITIES)
             unit = f"{team}市人力资源和社会保障局" if team else rng.choice(EXAM_STAFF_UNITS)
             phone = f"139{rng.randrange(10**8):08d}"
             w.writerow([f"JK{i:04d}", chinese_name(rng), team, unit, phone])
