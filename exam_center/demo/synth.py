@@ -39,7 +39,8 @@ REGION = {
 }  # fmt: skip
 CITIES = list(REGION)[:13]
 UNRANKED = "省厅本级"
-EXAM_STAFF_UNITS = ("江苏省人事考试中心", "南京市人事考试中心", "江苏省人社厅机关服务中心")
+EXAM_STAFF_UNITS = ("江苏省人事考试中心", "江苏省人事考试中心考务处", "江苏省人社厅机关服务中心")
+PROVINCIAL_UNITS = ("就业促进处", "养老保险处", "人才流动处", "劳动关系处", "政务服务处")
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,14 @@ def roster_rows(n: int, rng: random.Random) -> list[list[object]]:
             while rid in used:
                 rid = resident_id(rng, team, born, male)
             used.add(rid)
-            unit_city = "江苏省" if team == UNRANKED else f"{team}市"
+            unit = (
+                "江苏省人力资源和社会保障厅" + rng.choice(PROVINCIAL_UNITS)
+                if team == UNRANKED
+                else f"{team}市" + rng.choice(UNIT_KINDS)
+            )
             rows.append(
                 [
-                    chinese_name(rng), rid, team, unit_city + rng.choice(UNIT_KINDS),
+                    chinese_name(rng), rid, team, unit,
                     "男" if male else "女", f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
                     rng.randint(1, 12), rng.randint(1000, 4200),
                     "否", "否", "否", "是" if rng.random() < 0.2 else "否", "否", "否", "",
