@@ -1,7 +1,7 @@
 """The main screens, in menu order. Adding a screen is one entry here: the app turns
 each into a mode, a navigation key in the footer and a command in the palette.
 
-Keys F5-F8 are kept for scanning, review, grading and results as their services land.
+F7 is kept for grading (answer key and subjective scores) when its screen lands.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from exam_center.tui.context import AppContext, Permission
 from exam_center.tui.screens.audit import AuditScreen
 from exam_center.tui.screens.dashboard import DashboardScreen
 from exam_center.tui.screens.registration import RegistrationScreen
+from exam_center.tui.screens.scanning import ScanningScreen
 from exam_center.tui.screens.seating import SeatingScreen
 
 
@@ -33,6 +34,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("dashboard", "总览 Dashboard", "f2", "The exam's pipeline", DashboardScreen),
     ScreenEntry("registration", "报名 Registration", "f3", "Candidates", RegistrationScreen),
     ScreenEntry("seating", "考场 Rooms", "f4", "Rooms and invigilators", SeatingScreen),
+    ScreenEntry(
+        "scanning",
+        "扫描 Scanning",
+        "f5",
+        "Read filled answer sheets",
+        ScanningScreen,
+        Permission.SCAN,
+    ),
     ScreenEntry("audit", "审计 Audit", "f9", "Audit log and its verification", AuditScreen),
 )
 
