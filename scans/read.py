@@ -325,9 +325,13 @@ def read_page(
     # later redecide() from the stored numbers finds the same thresholds.
     means = np.round(measured.values, 4).tolist()
     thresholds = estimate_thresholds(means, keys, params)
-    solid = np.array([thresholds.baseline(k) for k in keys]) + (
-        thresholds.solid_level * thresholds.contrast
-    )
+    # A sample is solid pencil when it is as dark as ``solid_level`` of the candidate's
+    # marks *and* darker than its own bubble's mean by ``solid_margin``: pencil strokes
+    # stand out of their bubble, a smeared erasure is grey all over and has none.
+    baselines = np.array([thresholds.baseline(k) for k in keys])
+    mean_fill = (measured.values - baselines) / thresholds.contrast
+    solid_fill = np.maximum(thresholds.solid_level, mean_fill + params.solid_margin)
+    solid = baselines + solid_fill * thresholds.contrast
     covers = np.round(measured.coverage(solid), 4).tolist()
     questions_in: list[QuestionMeasures] = []
     cursor = 0

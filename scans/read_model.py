@@ -77,12 +77,13 @@ class ReadParams:
     samples_y: int = 9
     blank_max: float = 0.08  # normalised fill at or below which a bubble is blank
     mark_min: float = 0.45  # at or above which it is marked; between: doubtful
-    firm_min: float = 0.60  # a firm mark: lets a faint bubble beside it count as erased
+    firm_min: float = 0.50  # a firm mark: lets a faint bubble beside it count as erased
     residue_max: float = 0.33  # the most an erasure may leave beside a firm mark ...
     residue_ratio: float = 0.40  # ... at most this fraction of the firm mark ...
-    residue_cover: float = 0.10  # ... with at most this much of it solid
-    solid_level: float = 0.5  # a sample this far from blank to pencil level is solid ...
-    solid_cover: float = 0.45  # ... and a doubtful bubble this much solid is a mark
+    residue_cover: float = 0.25  # ... with at most this much of it solid
+    solid_level: float = 0.4  # a sample this far from blank to pencil level ...
+    solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;
+    solid_cover: float = 0.40  # a doubtful bubble this much solid is a mark
     min_contrast: float = 0.14  # pencil black sits at least this far above blank (measure)
     default_contrast: float = 0.45  # pencil level assumed when a sheet has too few marks
     max_residual_mm: float = 1.0  # worse: the transform is not trusted, the page rejected
@@ -140,7 +141,7 @@ class QuestionRead:
     status: QuestionStatus
     reason: str  # why flagged, or a short note ("" when plainly ok/blank)
     measures: tuple[float, ...]  # mean darkness, one per option, in label order
-    coverage: tuple[float, ...]  # solid fraction of each option's inner area
+    coverage: tuple[float, ...]  # solid fraction of each option's inner area (see ReadParams)
 
 
 @dataclass(frozen=True)

@@ -350,7 +350,8 @@ def _draw_mark(
             MarkStyle.FAINT: rng.uniform(0.12, 0.24),
         }[style]
         relative = pressure
-        pressure *= strength
+        # Faint is faint to the eye, whatever the hand: not scaled by a light hand.
+        pressure *= max(strength, 0.9) if style is MarkStyle.FAINT else strength
         layers = 2 if style in (MarkStyle.FIRM, MarkStyle.OVERFILL) else 1
         paths, pressures = [], []
         for layer in range(layers):
