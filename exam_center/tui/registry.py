@@ -15,6 +15,7 @@ from exam_center.tui.context import AppContext, Permission
 from exam_center.tui.screens.audit import AuditScreen
 from exam_center.tui.screens.dashboard import DashboardScreen
 from exam_center.tui.screens.registration import RegistrationScreen
+from exam_center.tui.screens.review import ReviewScreen
 from exam_center.tui.screens.scanning import ScanningScreen
 from exam_center.tui.screens.seating import SeatingScreen
 
@@ -41,6 +42,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Read filled answer sheets",
         ScanningScreen,
         Permission.SCAN,
+    ),
+    ScreenEntry(
+        "review",
+        "复核 Review",
+        "f6",
+        "Doubtful marks, rescans, spare sheets",
+        ReviewScreen,
+        Permission.REVIEW,
     ),
     ScreenEntry("audit", "审计 Audit", "f9", "Audit log and its verification", AuditScreen),
 )

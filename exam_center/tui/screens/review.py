@@ -1,0 +1,318 @@
+"""Review: the queue of doubtful marks, conflicting rescans and unmatched spare sheets,
+most doubtful first (paged through `review.open_items`). For the item under the cursor,
+the question as it stands on the scanned sheet beside what the reader read, measured
+and why it was flagged. Letters toggle the marks, enter records them with a reason
+(prefilled, editable), and the cursor stays put, so the next item comes up. Every
+decision is recorded by the signed-in operator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from exam_center.services import review, sheets
+from exam_center.services.review import ReviewRow
+from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.dialogs.reason import Decided, ReasonDialog
+from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.widgets.page_bar import PageBar, PageWindow
+from exam_center.tui.widgets.review_item import ReviewFacts, describe_decision, describe_item, who
+from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
+
+PAGE_SIZE = 100
+DEFAULT_REASON = "复核：按图像判读"
+OPTION_KEYS = "abcdefgh"
+KIND_SHORT = {"question": "题", "conflict": "冲突", "admission": "准考证"}
+
+LETTER_BINDINGS: list[BindingType] = [
+    Binding(
+        key,
+        f"toggle_mark('{key.upper()}')",
+        "选项 Toggle",
+        key_display="A-H",
+        show=key == "a",
+        tooltip="Toggle the option's mark",
+    )
+    for key in OPTION_KEYS
+]
+
+
+QueuePage = tuple[list[ReviewRow], int]  # the page's rows, and how many are open
+
+
+def review_page(offset: int, limit: int) -> Callable[[Session], QueuePage]:
+    def query(s: Session) -> QueuePage:
+        rows = review.open_items(session=s, offset=offset, limit=limit)
+        # No count in the service: the whole queue is read for its length.
+        return rows, len(review.open_items(session=s))
+
+    return query
+
+
+class ReviewScreen(ExamScreen):
+    TITLE = "复核 Review"
+    BINDINGS = [
+        *LETTER_BINDINGS,
+        Binding("enter", "decide", "确认 Decide", tooltip=refusal(Permission.REVIEW)),
+        Binding("delete,backspace", "clear_marks", "清空 Blank", key_display="del"),
+        Binding("k", "conflict(True)", "采用 Keep", tooltip="Keep this rescan"),
+        Binding("x", "conflict(False)", "弃用 Set aside", tooltip="Set this rescan aside"),
+        Binding("p", "previous_page", "上页", tooltip="Previous page"),
+        Binding("n", "next_page", "下页", tooltip="Next page"),
+        Binding("ctrl+r", "refresh", "刷新", tooltip="Refresh"),
+    ]
+    REQUIRES = {
+        "decide": Permission.REVIEW,
+        "conflict": Permission.REVIEW,
+    }
+    PALETTE = (
+        PaletteCommand("确认复核 Record the decision", "Record the marks shown", "decide"),
+        PaletteCommand("刷新队列 Refresh the queue", "Reload the open items", "refresh"),
+    )
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.window = PageWindow(PAGE_SIZE)
+        self.rows: list[ReviewRow] = []
+        self.current: ReviewRow | None = None
+        self.marks: set[str] = set()
+        self.sheet_layout: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-summary")
+        with Horizontal(id="review-body"):
+            yield DataTable[str | Text](id="queue", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="review-detail"):
+                yield SheetImage(id="sheet-image")
+                yield ReviewFacts(id="item-facts")
+                yield ReviewFacts(id="decision")
+        yield PageBar(id="queue-pages")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        for label, key, width in (
+            ("疑", "doubt", 4),
+            ("类", "kind", 4),
+            ("题", "question", 3),
+            ("读", "read", 5),
+            ("准考证号", "admission", 9),
+            ("姓名", "name", 6),
+        ):
+            table.add_column(label, key=key, width=width)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.sheet_layout is None:
+            self.run_service(
+                lambda s: sheets.layout_json(session=s), self._got_layout, group="layout"
+            )
+        self.load()
+
+    def _got_layout(self, layout: dict[str, Any]) -> None:
+        self.sheet_layout = layout
+        self.show_item(self.current)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.current
+        # Keys for another kind of item are hidden, so the footer shows what applies.
+        if action in ("toggle_mark", "clear_marks"):
+            return row is not None and row.kind == "question"
+        if action == "conflict" and (row is None or row.kind != "conflict"):
+            return False
+        if action == "decide" and (row is None or row.kind == "conflict"):
+            return False
+        if action == "next_page":
+            return self.window.has_next or None
+        if action == "previous_page":
+            return self.window.has_previous or None
+        return super().check_action(action, parameters)
+
+    # -- the queue ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self.run_service(review_page(self.window.offset, self.window.fetch), self._show_page)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def _show_page(self, result: QueuePage) -> None:
+        rows, total = result
+        self.window = self.window.received(len(rows))
+        self.rows = rows[: self.window.size]
+        table = self.query_one("#queue", DataTable)
+        at = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                f"{row.doubt:.2f}",
+                KIND_SHORT.get(row.kind, row.kind),
+                str(row.question or ""),
+                row.read_marks or "—",
+                row.admission_no or "—",
+                row.candidate_name or "—",
+                key=str(row.item_id),
+            )
+        if self.rows:
+            table.move_cursor(row=min(at, len(self.rows) - 1))
+        operator = self.context.operator.name if self.context.operator else "—"
+        self.query_one("#review-summary", Static).update(
+            Text.assemble(
+                ("待复核 Open: ", "bold"),
+                f"{total} 项 items, 最可疑在前 most doubtful first  ·  复核人 reviewer: ",
+                (operator, "bold"),
+            )
+        )
+        self.query_one("#queue-pages", PageBar).show(self.window, len(self.rows))
+        self.show_item(self.rows[table.cursor_row] if self.rows else None)
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.rows):
+            row = self.rows[event.cursor_row]
+            if self.current is None or row.item_id != self.current.item_id:
+                self.show_item(row)
+
+    @on(DataTable.RowSelected, "#queue")
+    def _selected(self) -> None:
+        self.action_decide()
+
+    def show_item(self, row: ReviewRow | None) -> None:
+        self.current = row
+        self.marks = set(row.read_marks) if row else set()
+        facts = self.query_one("#item-facts", ReviewFacts)
+        facts.update(describe_item(row) if row else "")
+        self.show_decision()
+        image = self.query_one("#sheet-image", SheetImage)
+        image.display = row is not None
+        if row is not None and self.sheet_layout is not None:
+            image.show(None)
+            self.load_image(row, self.sheet_layout, max(20, image.content_size.width or 70))
+        self.refresh_bindings()
+
+    def show_decision(self) -> None:
+        self.query_one("#decision", ReviewFacts).update(describe_decision(self.current, self.marks))
+
+    @work(thread=True, exclusive=True, group="image")
+    def load_image(self, row: ReviewRow, layout: dict[str, Any], width: int) -> None:
+        worker = get_current_worker()
+        try:
+            crop = load_crop(row.overlay, layout, kind=row.kind, question=row.question, width=width)
+        except (OSError, ValueError) as exc:
+            crop = Crop(Text(f"图像无法读取 image unreadable: {exc}", style="red"), "")
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_image, row.item_id, crop)
+
+    def _show_image(self, item_id: int, crop: Crop) -> None:
+        if self.current is not None and self.current.item_id == item_id:
+            self.query_one("#sheet-image", SheetImage).show(crop)
+
+    # -- deciding -------------------------------------------------------------------------
+
+    def action_toggle_mark(self, letter: str) -> None:
+        row = self.current
+        if row is None or row.kind != "question" or letter not in row.labels:
+            return
+        self.marks ^= {letter}
+        if row.kind == "question" and len(self.marks) > 1 and len(row.labels) == 2:
+            self.marks = {letter}  # a true/false question takes one mark
+        self.show_decision()
+
+    def action_clear_marks(self) -> None:
+        self.marks = set()
+        self.show_decision()
+
+    def action_decide(self) -> None:
+        row = self.current
+        if row is None or not self.allowed(Permission.REVIEW):
+            return
+        if row.kind == "question":
+            marks = "".join(sorted(self.marks))
+            summary = (
+                f"{who(row)} 第 {row.question} 题：读到 read {row.read_marks or '空 blank'}"
+                f" → 判定 decided {marks or '空 blank'}"
+            )
+            dialog = ReasonDialog("记录复核 Record the decision", summary, reason=DEFAULT_REASON)
+            self.app.push_screen(dialog, lambda d: self._resolve_question(row, marks, d))
+        elif row.kind == "admission":
+            dialog = ReasonDialog(
+                "备用卡归属 Whose spare sheet is this?",
+                f"page {row.page_id}: {row.reason}",
+                reason="复核：按备用卡填写的准考证号",
+                value_label="准考证号 Admission number",
+            )
+            self.app.push_screen(dialog, lambda d: self._resolve_admission(row, d))
+
+    def action_conflict(self, keep: bool) -> None:
+        row = self.current
+        if row is None or row.kind != "conflict" or not self.allowed(Permission.REVIEW):
+            return
+        verb = "采用此扫描 keep this scan" if keep else "弃用此扫描 set this scan aside"
+        dialog = ReasonDialog(
+            "重扫冲突 Conflicting rescan",
+            f"{who(row)}: {verb}\n{row.reason}",
+            reason="复核：按图像清晰度",
+        )
+        self.app.push_screen(dialog, lambda d: self._resolve_conflict(row, keep, d))
+
+    def _by(self) -> str:
+        return self.context.operator.name if self.context.operator else ""
+
+    def _resolve_question(self, row: ReviewRow, marks: str, decided: Decided | None) -> None:
+        if decided is None or row.question is None:
+            return
+        by, question = self._by(), row.question
+
+        def record(s: Session) -> str:
+            review.resolve_question(
+                row.page_id, question, marks, session=s, by=by, reason=decided.reason
+            )
+            return f"{who(row)} 第 {question} 题 → {marks or '空 blank'}"
+
+        self.run_service(record, self._recorded, group="decide")
+
+    def _resolve_conflict(self, row: ReviewRow, keep: bool, decided: Decided | None) -> None:
+        if decided is None:
+            return
+        by = self._by()
+
+        def record(s: Session) -> str:
+            review.resolve_conflict(row.page_id, keep=keep, session=s, by=by, reason=decided.reason)
+            return f"{who(row)}: {'采用 kept' if keep else '弃用 set aside'}"
+
+        self.run_service(record, self._recorded, group="decide")
+
+    def _resolve_admission(self, row: ReviewRow, decided: Decided | None) -> None:
+        if decided is None:
+            return
+        by = self._by()
+
+        def record(s: Session) -> str:
+            review.resolve_admission(
+                row.page_id, decided.value, session=s, by=by, reason=decided.reason
+            )
+            return f"page {row.page_id} → {decided.value}"
+
+        self.run_service(record, self._recorded, group="decide")
+
+    def _recorded(self, what: str) -> None:
+        self.notify(what, title=f"已记录 Recorded ({self._by()})")
+        self.load()
+
+    def action_next_page(self) -> None:
+        self.window = self.window.next()
+        self.load()
+
+    def action_previous_page(self) -> None:
+        self.window = self.window.previous()
+        self.load()

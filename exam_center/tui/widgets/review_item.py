@@ -1,0 +1,90 @@
+"""Beside the sheet's image: what the reader read and measured, why the item is in the
+queue, and the marks the reviewer is setting."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from exam_center.services.review import ReviewRow
+
+KIND_LABELS = {
+    "question": "题 question",
+    "conflict": "重扫冲突 conflicting rescan",
+    "admission": "备用卡未匹配 unmatched spare sheet",
+}
+BAR = 12  # cells for a fill of 1.0
+
+
+def who(row: ReviewRow) -> str:
+    if row.admission_no:
+        return f"{row.admission_no} {row.candidate_name or ''}".rstrip()
+    return f"page {row.page_id}（考生未知 candidate not known）"
+
+
+def darkness_bars(row: ReviewRow) -> Text:
+    """Each option's measured darkness as a bar, against the darkest on the question.
+    The sheet's own blank and pencil levels are not in the review row, so the raw
+    measures are shown as they are (the reason gives the doubtful one's fill)."""
+    out = Text()
+    top = max((*row.measures, 0.3))
+    for label, measure in zip(row.labels, row.measures, strict=False):
+        if out:
+            out.append("\n")
+        filled = max(0, min(BAR, round(measure / top * BAR)))
+        out.append(f"  {label} ", style="bold")
+        out.append("█" * filled, style="#8ab4f8")
+        out.append("·" * (BAR - filled), style="dim")
+        out.append(f" {measure:.3f}")
+    return out
+
+
+def describe_item(row: ReviewRow) -> Text:
+    out = Text()
+    out.append(who(row), style="bold")
+    what = f"第 {row.question} 题" if row.question is not None else ""
+    out.append(f"  {what} {KIND_LABELS.get(row.kind, row.kind)}\n")
+    out.append(f"原因 Why: {row.reason or row.status}\n", style="#e5a50a")
+    if row.kind == "question":
+        out.append("读到 Read: ")
+        out.append(row.read_marks or "（空 blank）", style="bold")
+        out.append(f"   状态 {row.status} · 可疑度 doubt {row.doubt:.2f}\n")
+        out.append("涂黑度 Darkness measured:\n", style="dim")
+        out.append_text(darkness_bars(row))
+    else:
+        out.append(f"可疑度 doubt {row.doubt:.2f} · 状态 {row.status}")
+    return out
+
+
+def describe_decision(row: ReviewRow | None, marks: set[str]) -> Text:
+    out = Text()
+    if row is None:
+        return Text("队列已空 The queue is empty", style="dim")
+    if row.kind == "conflict":
+        out.append("k", style="bold reverse")
+        out.append(" 采用此扫描 keep this scan    ")
+        out.append("x", style="bold reverse")
+        out.append(" 弃用此扫描 set it aside")
+        return out
+    if row.kind == "admission":
+        out.append("enter", style="bold reverse")
+        out.append(" 填写准考证号 give the admission number")
+        return out
+    out.append("判定 Decision: ")
+    for label in row.labels:
+        chosen = label in marks
+        out.append(f" {label} ", style="bold black on #81c995" if chosen else "dim")
+        out.append(" ")
+    out.append(" → ")
+    out.append("".join(sorted(marks)) or "（空 blank）", style="bold")
+    out.append("\n按字母切换，enter 确认 letters toggle, enter confirms", style="dim")
+    return out
+
+
+class ReviewFacts(Static):
+    DEFAULT_CSS = """
+    ReviewFacts {
+        padding: 0 1;
+        height: auto;
+    }
+    """
