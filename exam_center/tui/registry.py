@@ -15,6 +15,7 @@ from exam_center.tui.context import AppContext, Permission
 from exam_center.tui.screens.audit import AuditScreen
 from exam_center.tui.screens.dashboard import DashboardScreen
 from exam_center.tui.screens.registration import RegistrationScreen
+from exam_center.tui.screens.results import ResultsScreen
 from exam_center.tui.screens.review import ReviewScreen
 from exam_center.tui.screens.scanning import ScanningScreen
 from exam_center.tui.screens.seating import SeatingScreen
@@ -50,6 +51,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Doubtful marks, rescans, spare sheets",
         ReviewScreen,
         Permission.REVIEW,
+    ),
+    ScreenEntry(
+        "results",
+        "成绩 Results",
+        "f8",
+        "Ranking, awards, ties, national list, finalising",
+        ResultsScreen,
+        Permission.GRADE,
     ),
     ScreenEntry("audit", "审计 Audit", "f9", "Audit log and its verification", AuditScreen),
 )

@@ -62,7 +62,7 @@ class ReviewScreen(ExamScreen):
     TITLE = "复核 Review"
     BINDINGS = [
         *LETTER_BINDINGS,
-        Binding("enter", "decide", "确认 Decide", tooltip=refusal(Permission.REVIEW)),
+        Binding("enter", "decide", "确认 Record", tooltip=refusal(Permission.REVIEW)),
         Binding("delete,backspace", "clear_marks", "清空 Blank", key_display="del"),
         Binding("k", "conflict(True)", "采用 Keep", tooltip="Keep this rescan"),
         Binding("x", "conflict(False)", "弃用 Set aside", tooltip="Set this rescan aside"),
@@ -133,9 +133,9 @@ class ReviewScreen(ExamScreen):
         if action == "decide" and (row is None or row.kind == "conflict"):
             return False
         if action == "next_page":
-            return self.window.has_next or None
+            return self.window.has_next
         if action == "previous_page":
-            return self.window.has_previous or None
+            return self.window.has_previous
         return super().check_action(action, parameters)
 
     # -- the queue ------------------------------------------------------------------------
