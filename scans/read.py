@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from scans.layout import Bubble, PageLayout, Rect, SheetLayout
+from scans.layout import PageLayout, Rect, SheetLayout
 from scans.payload import (
     BadSignature,
     MalformedPayload,
@@ -41,7 +41,7 @@ from scans.read_decide import (
     estimate_thresholds,
 )
 from scans.read_geometry import PageFit, PageNotFound, find_page, project, work_image
-from scans.read_marks import ink_darkness, measure_bubbles
+from scans.read_marks import ink_darkness, measure_points, sample_points_mm
 from scans.read_model import (
     READER_VERSION,
     AdmissionGridRead,
@@ -204,15 +204,35 @@ def _residual_mm(fit: PageFit, qr: Rect, hit: QrHit) -> float:
     return float(np.sqrt(squares / count)) if count else 0.0
 
 
-def _page_bubbles(page: PageLayout) -> tuple[list[Bubble], list[str]]:
-    """Every bubble of the page (questions, then the grid) with its printed-label key."""
+@dataclass(frozen=True)
+class _PagePlan:
+    """What reading a page of a layout needs that does not depend on the image."""
+
+    keys: list[str]  # printed-label key of every bubble (questions, then the grid)
+    points_mm: npt.NDArray[np.float64]  # (n, k, 2) sample points of every bubble
+
+
+_plans: dict[tuple[int, float, int, int], tuple[PageLayout, _PagePlan]] = {}
+
+
+def _plan(page: PageLayout, params: ReadParams) -> _PagePlan:
+    """Cached per layout page: a worker reads thousands of pages of one or two layouts."""
+    key = (id(page), params.inner_scale, params.samples_x, params.samples_y)
+    cached = _plans.get(key)
+    if cached is not None and cached[0] is page:
+        return cached[1]
     bubbles = [b for q in page.questions for b in q.options]
     keys = [bubble_key(q.kind, b.label) for q in page.questions for b in q.options]
     if page.admission_grid is not None:
         for column in page.admission_grid.bubbles:
             bubbles.extend(column)
             keys.extend(bubble_key("grid", b.label) for b in column)
-    return bubbles, keys
+    points = sample_points_mm(bubbles, params.inner_scale, (params.samples_x, params.samples_y))
+    plan = _PagePlan(keys, points)
+    if len(_plans) > 64:
+        _plans.clear()
+    _plans[key] = (page, plan)
+    return plan
 
 
 def _stored_measures(page: PageRead) -> tuple[list[float], list[str]]:
@@ -309,17 +329,10 @@ def read_page(
         )
     clock.lap("check")
 
-    bubbles, keys = _page_bubbles(page)
+    plan = _plan(page, params)
+    keys = plan.keys
     ink = ink_darkness(gray, fit.homography, page.fiducials, work)
-    measured = measure_bubbles(
-        gray,
-        fit.homography,
-        bubbles,
-        work,
-        ink=ink,
-        inner_scale=params.inner_scale,
-        samples=(params.samples_x, params.samples_y),
-    )
+    measured = measure_points(gray, fit.homography, plan.points_mm, work, ink=ink)
     clock.lap("measure")
     # Rounded once, here: what is stored is exactly what the thresholds came from, so a
     # later redecide() from the stored numbers finds the same thresholds.

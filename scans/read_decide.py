@@ -96,18 +96,20 @@ def _fmt(labels: str, indices: Iterable[int]) -> str:
 
 
 def _classify(
-    fills: np.ndarray, cover: np.ndarray, params: ReadParams
+    fills: Sequence[float], cover: Sequence[float], params: ReadParams
 ) -> tuple[list[int], list[int]]:
-    """Indices of the marked and of the doubtful bubbles."""
-    # A bubble whose mean is only middling but half of whose area is as dark as the
-    # candidate's marks (a scribble, a half fill) is a mark; an erasure or a smudge is
-    # grey all over, and a dot or a tick is too small, so they stay doubtful.
-    above_blank = fills > params.blank_max
-    is_marked = (fills >= params.mark_min) | (above_blank & (cover >= params.solid_cover))
-    return (
-        [int(i) for i in np.flatnonzero(is_marked)],
-        [int(i) for i in np.flatnonzero(above_blank & ~is_marked)],
-    )
+    """Indices of the marked and of the doubtful bubbles (plain Python: a handful each)."""
+    # A bubble whose mean is only middling but much of whose area is pencil strokes (a
+    # scribble, a half fill) is a mark; an erasure or a smudge is grey all over, and a dot
+    # or a tick is too small, so they stay doubtful.
+    marked: list[int] = []
+    doubtful: list[int] = []
+    for i, (f, c) in enumerate(zip(fills, cover, strict=True)):
+        if f >= params.mark_min or (f > params.blank_max and c >= params.solid_cover):
+            marked.append(i)
+        elif f > params.blank_max:
+            doubtful.append(i)
+    return marked, doubtful
 
 
 def decide_question(
@@ -115,13 +117,11 @@ def decide_question(
 ) -> QuestionRead:
     """One question's marks and status from its measures."""
     labels = question.labels
-    fills = np.array(
-        [
-            thresholds.fill(m, bubble_key(question.kind, label))
-            for m, label in zip(question.measures, labels, strict=True)
-        ]
-    )
-    cover = np.asarray(question.coverage, dtype=np.float64)
+    fills = [
+        thresholds.fill(m, bubble_key(question.kind, label))
+        for m, label in zip(question.measures, labels, strict=True)
+    ]
+    cover = question.coverage
     marked, doubtful = _classify(fills, cover, params)
     marks = _fmt(labels, marked)
 
@@ -198,10 +198,8 @@ def decide_grid(
     problems: list[str] = []
     empty = multiple = doubtful = 0
     for index, (column, cover) in enumerate(zip(columns, coverage, strict=True)):
-        fills = np.array(
-            [thresholds.fill(m, bubble_key("grid", str(d))) for d, m in enumerate(column)]
-        )
-        marked, unclear = _classify(fills, np.asarray(cover, dtype=np.float64), params)
+        fills = [thresholds.fill(m, bubble_key("grid", str(d))) for d, m in enumerate(column)]
+        marked, unclear = _classify(fills, cover, params)
         if len(marked) == 1 and not unclear:
             digits.append(str(marked[0]))
             continue

@@ -20,7 +20,14 @@ import numpy.typing as npt
 from scans.layout import Bubble, Rect
 from scans.read_geometry import FloatArray, GrayImage, Illumination, project
 
-__all__ = ["BubbleMeasures", "ink_darkness", "measure_bubbles", "unit_disc_samples"]
+__all__ = [
+    "BubbleMeasures",
+    "ink_darkness",
+    "measure_bubbles",
+    "measure_points",
+    "sample_points_mm",
+    "unit_disc_samples",
+]
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,31 @@ def measure_bubbles(
     samples: tuple[int, int],
 ) -> BubbleMeasures:
     """Darkness of each bubble's inner area, relative to local paper, ink black = 1."""
+    return measure_points(
+        image, homography, sample_points_mm(bubbles, inner_scale, samples), work, ink=ink
+    )
+
+
+def sample_points_mm(
+    bubbles: Sequence[Bubble], inner_scale: float, samples: tuple[int, int]
+) -> FloatArray:
+    """(n, k, 2) page-mm sample points over each bubble's inner area (cache per layout)."""
     if not bubbles:
+        return np.zeros((0, 1, 2))
+    return _sample_points_mm(bubbles, inner_scale, *samples)
+
+
+def measure_points(
+    image: GrayImage,
+    homography: FloatArray,
+    points_mm: FloatArray,
+    work: Illumination,
+    *,
+    ink: float,
+) -> BubbleMeasures:
+    """Like measure_bubbles, from sample points already laid out by sample_points_mm."""
+    if points_mm.shape[0] == 0:
         return BubbleMeasures(np.zeros(0), np.zeros((0, 1)), np.zeros(0, dtype=bool))
-    points_mm = _sample_points_mm(bubbles, inner_scale, *samples)
     points = project(homography, points_mm)
     h, w = image.shape
     inside = (

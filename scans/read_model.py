@@ -9,6 +9,7 @@ sheet's blank level to its pencil level, so they adapt to paper, pencil and scan
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -112,11 +113,12 @@ class Thresholds:
     def contrast(self) -> float:
         return self.pencil_level - self.blank_level
 
+    @functools.cached_property
+    def _baseline_of(self) -> dict[str, float]:
+        return dict(self.baselines)
+
     def baseline(self, key: str) -> float:
-        for name, level in self.baselines:
-            if name == key:
-                return level
-        return self.blank_level
+        return self._baseline_of.get(key, self.blank_level)
 
     def fill(self, measure: float, key: str) -> float:
         """0 at the empty level of this label, 1 at this candidate's pencil level."""
