@@ -204,6 +204,49 @@ def _report(name: str, tally: Tally, wall: float, show: int) -> None:
         print("  !", example)
 
 
+def _write_overlay(path: str, seed: int) -> None:
+    """The evidence a reviewer sees: a scanned page (turned, skewed, a phone's keystone)
+    with a few marks of every kind, read, and what was read drawn on it."""
+    import cv2
+
+    from scans.simulate import MarkStyle, draw_marks, scan_page
+
+    layout, clean = _clean(3, False)
+    page = layout.pages[0]
+    marks: dict[int, list[tuple[str, MarkStyle]]] = {}
+    for question in page.questions:
+        labels = [b.label for b in question.options]
+        chosen = [labels[(question.number * 7) % len(labels)]]
+        if question.kind == "multi":
+            chosen.append(labels[(question.number * 3 + 1) % len(labels)])
+        style = MarkStyle.SCRIBBLE if question.number % 9 == 0 else MarkStyle.FIRM
+        marks[question.number] = [(label, style) for label in sorted(set(chosen))]
+    marks[4] = [("A", MarkStyle.ERASED), ("C", MarkStyle.FIRM)]  # changed answer: read C
+    marks[12] = [("B", MarkStyle.FIRM), ("D", MarkStyle.FIRM)]  # two marks: multiple
+    marks[17] = [("C", MarkStyle.TICK)]  # a tick: ambiguous
+    marks[23] = []  # left blank
+    marks[38] = [("D", MarkStyle.FAINT)]  # barely touched: ambiguous
+    marks[47] = [("A", MarkStyle.HALF)]  # half filled: read A
+    marks[66] = [("B", MarkStyle.FIRM), ("E", MarkStyle.ERASED)]  # multi with erasure
+    marks[95] = [("A", MarkStyle.LIGHT)]  # light: read
+    filled = draw_marks(clean, page, marks, dpi=DPI, seed=seed)
+    image, _ = scan_page(
+        filled,
+        dpi_in=DPI,
+        dpi_out=DPI,
+        rng=np.random.default_rng(seed),
+        profile=REALISTIC,
+        rotation=180,
+        skew_deg=-4.0,
+        perspective=0.015,
+    )
+    read = read_page(image, secret=SECRET, exam_code=EXAM, layouts=_layouts(), overlay=True)
+    assert read.overlay is not None, read.reason
+    cv2.imwrite(path, read.overlay)
+    flagged = [(q.number, q.status.value, q.reason) for q in read.flagged]
+    print(f"wrote {path}: {read.overlay.shape[1]}x{read.overlay.shape[0]}, flagged {flagged}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
@@ -211,7 +254,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=20220710)
     parser.add_argument("--show", type=int, default=10, help="silent errors / lost pages shown")
+    parser.add_argument(
+        "--overlay", type=str, default="", help="write one page's overlay to this PNG and stop"
+    )
     args = parser.parse_args()
+    if args.overlay:
+        _write_overlay(args.overlay, args.seed)
+        return
     for name, pages in (("realistic", args.pages), ("harsh", args.harsh_pages)):
         if pages:
             tally, wall = _run(name, pages, args.workers, args.seed)
