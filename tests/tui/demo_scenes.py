@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,7 +34,15 @@ from sqlmodel import col, select
 
 from exam_center.demo import run as demo_run
 from exam_center.models import ScannedPage
-from exam_center.services import marking, national_stage, results, review, scanning, standings
+from exam_center.services import (
+    exams,
+    marking,
+    national_stage,
+    results,
+    review,
+    scanning,
+    standings,
+)
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 
@@ -74,6 +83,9 @@ def build(root: Path) -> DemoFolders:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scanning, "scan_paths", scan_after_snapshot)
         patch.setattr(demo_run, "_settle_review", settle_after_snapshot)
+        # A fixed exam secret: the sheets' signed QR codes, and so the scanned images and
+        # what the reader makes of them, are then the same on every run.
+        patch.setattr(exams, "secrets", SimpleNamespace(token_hex=lambda n: "5e" * n))
         patch.setattr(standings, "pending_ties", lambda _c: [])
         # 30 candidates recommend too few for the rehearsal draw of the national test.
         patch.setattr(national_stage, "rehearse_draw", lambda *_a, **_k: None)

@@ -30,7 +30,12 @@ async def test_a_proctor_and_a_results_officer_cannot_import(
         assert app.screen is screen  # no dialog
         await screen.run_action("import_roster")  # nor through a direct call
         assert app.screen is screen
+        assert app.check_action("goto", ("results",)) is None  # F8 greyed out
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.screen is screen
         titles = [title for title, _, _ in ExamCommands(screen).commands()]
+        assert "前往 成绩 Results" not in titles
         assert "导入报名表 Import roster" not in titles
         assert "搜索考生 Search candidates" in titles
 
