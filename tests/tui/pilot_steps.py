@@ -7,7 +7,9 @@ import functools
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from exam_center.tui.context import Role
@@ -41,6 +43,12 @@ async def sign_in(pilot: Pilot[None], name: str = "张考务", role: Role = Role
     await pilot.click(f"#role-{role.value}")
     await pilot.press("ctrl+s")
     await settle(pilot)
+
+
+def shown(app: App[None]) -> Screen[object]:
+    """The screen on top. A call, not `app.screen`: mypy keeps an attribute narrowed by
+    an earlier isinstance assert, though the screen changes as keys are pressed."""
+    return app.screen
 
 
 def still_frame(pilot: Pilot[None]) -> None:

@@ -15,7 +15,7 @@ from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.dialogs.refusal import ReasonsDialog
 from exam_center.tui.dialogs.tie import TieDialog
 from exam_center.tui.screens.results import ResultsScreen
-from tests.tui.pilot_steps import drive, settle, sign_in
+from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 
 def rows(table: DataTable[str]) -> list[list[str]]:
@@ -48,15 +48,15 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
 
         await pilot.press("f")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(shown(app), ConfirmDialog)
         await pilot.press("ctrl+s")
         await settle(pilot)
         refusal = app.screen
         assert isinstance(refusal, ReasonsDialog)
         listed = refusal.query_one("#reasons", OptionList)
-        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert len(shown) == 1
-        assert f"rank {tie.rank}" in shown[0] and ", ".join(tie.tied) in shown[0]
+        reasons = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert len(reasons) == 1
+        assert f"rank {tie.rank}" in reasons[0] and ", ".join(tie.tied) in reasons[0]
         assert not finalised(ws)
         await pilot.press("escape")
         await settle(pilot)
@@ -66,12 +66,12 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         dialog = app.screen
         assert isinstance(dialog, TieDialog)
         await pilot.press("ctrl+s")  # nobody chosen: refused by the dialog
-        assert app.screen is dialog
+        assert shown(app) is dialog
         dialog.query_one("#tie-winners", SelectionList).select(winner)
         dialog.query_one("#tie-reason", Input).value = "评审委员会决定"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is screen
+        assert shown(app) is screen and isinstance(screen, ResultsScreen)
         assert screen.scene is not None and screen.scene.pending == []
         awards = rows(screen.query_one("#individual", DataTable))
         assert [tie.award, str(tie.rank), winner] in [r[:3] for r in awards]
@@ -82,8 +82,8 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         assert screen.check_action("finalise", ()) is None
         await pilot.press("o")
         await settle(pilot)
-        assert isinstance(app.screen, ReasonDialog)
-        app.screen.query_one("#decision-reason", Input).value = "更正第12题答案"
+        assert isinstance(shown(app), ReasonDialog)
+        shown(app).query_one("#decision-reason", Input).value = "更正第12题答案"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not finalised(ws)

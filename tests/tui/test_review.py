@@ -14,7 +14,7 @@ from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.screens.review import DEFAULT_REASON, ReviewScreen
 from exam_center.tui.widgets.review_item import ReviewFacts
 from exam_center.tui.widgets.sheet_image import SheetImage
-from tests.tui.pilot_steps import drive, settle, sign_in
+from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 
 @drive
@@ -55,7 +55,7 @@ async def test_a_decision_is_stored_with_the_operator_and_the_next_item_comes_up
         assert dialog.query_one("#decision-reason", Input).value == DEFAULT_REASON
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert shown(app) is screen and isinstance(screen, ReviewScreen)
         assert screen.current is not None and screen.current.item_id == queue[1].item_id
         assert next(iter(table.rows)).value == str(queue[1].item_id)
 

@@ -13,7 +13,7 @@ from exam_center.tui.dialogs.import_file import ImportDialog
 from exam_center.tui.dialogs.reseat import ReseatDialog
 from exam_center.tui.screens.seating import SeatingScreen
 from exam_center.tui.widgets.seat_grid import SeatGrid
-from tests.tui.pilot_steps import drive, settle, sign_in
+from tests.tui.pilot_steps import drive, settle, shown, sign_in
 from tests.tui.scenes import Inputs
 
 
@@ -42,7 +42,7 @@ async def test_rooms_and_invigilators_import_through_the_dialog(
         assert "尚未编排" in str(screen.query_one("#seat-grid", SeatGrid).render())
         await import_file(pilot, "r", str(inputs.rooms))
         await import_file(pilot, "v", str(inputs.invigilators))
-        assert app.screen is screen
+        assert shown(app) is screen
         with exam_workspace.session() as s:
             rooms = venues.list_rooms(session=s)
             people = venues.list_invigilators(session=s)
@@ -99,7 +99,7 @@ async def test_reseating_after_printing_is_refused_unless_forced_with_a_reason(
         dialog.query_one("#reason", Input).value = "02考场空调故障，换场"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is screen
+        assert shown(app) is screen
         with ws.session() as s:
             after = seating.seating_view(session=s)
             entry = audit.list_entries(session=s, action="seating.assign", limit=1)[0]
