@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -131,8 +132,6 @@ def _rejected(
 
 
 def _as_gray(image: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8] | None:
-    import cv2
-
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[2] in (3, 4):
         array = cv2.cvtColor(array[:, :, :3].astype(np.uint8), cv2.COLOR_BGR2GRAY)

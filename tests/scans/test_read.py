@@ -442,3 +442,31 @@ def test_page_number_beyond_the_layout_is_rejected() -> None:
     read = _read(_scan(_clean(payload=payload)))
     _rejected(read, RejectKind.PAGE_OUT_OF_RANGE)
     assert read.payload is not None and read.payload.page == 2
+
+
+def test_second_page_of_a_two_page_sheet() -> None:
+    paper = PaperSpec((SectionSpec("单项选择题", "single", 200, 4),))
+    layout = build_layout(paper)
+    assert len(layout.pages) == 2
+    page = layout.pages[1]
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no=ADMISSION,
+        spare_serial=None,
+        page=2,
+        pages=2,
+        layout_hash=layout.layout_hash,
+        secret=SECRET,
+    )
+    clean = render_page(layout, 2, SheetHeader(title="t", admission_no=ADMISSION), payload, 150)
+    answers = {q.number: "ABCD"[q.number % 4] for q in page.questions}
+    filled = draw_marks(clean, page, _firm(answers), dpi=150, seed=9)
+    read = read_page(
+        _scan(filled, dpi_in=150, rotation=90, seed=9),
+        secret=SECRET,
+        exam_code=EXAM,
+        layouts={layout.layout_hash: layout},
+    )
+    assert read.status is PageStatus.READ, read.reason
+    assert read.payload is not None and (read.payload.page, read.payload.pages) == (2, 2)
+    assert _marks_of(read) == answers
