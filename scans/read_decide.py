@@ -43,6 +43,7 @@ _SINGLE_KINDS = frozenset({"single", "truefalse"})
 _OUTSIDE = "part of the question lies outside the image"
 _MIN_GROUP = 6  # bubbles of one label needed to trust that label's own empty level
 _MAX_GLYPH = 0.10  # the most a printed glyph may darken an empty bubble (measure)
+_EMPTY_SPREAD = 0.04  # empty bubbles of one label lie within this of each other (measure)
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,22 @@ def estimate_thresholds(
         blank = float(np.percentile(values, 25))
         baselines = {}
         for key in sorted(set(labels.tolist())):
-            group = values[labels == key]
+            group = np.sort(values[labels == key])
             if group.size >= _MIN_GROUP:
-                # Capped: a label marked on most of its questions must not lift its own
-                # empty level up to a mark.
-                baselines[key] = min(float(np.percentile(group, 20)), blank + _MAX_GLYPH)
+                # The empty bubbles of a label are those near its lowest values (the
+                # second lowest, so one speck of noise does not decide) and no darker
+                # than a printed glyph can make an empty bubble; their median is the
+                # label's empty level. A quantile would not do: on a true/false section
+                # answered mostly "对", most of the 对 bubbles are marked.
+                near_bottom = group[
+                    (group <= group[1] + _EMPTY_SPREAD) & (group <= blank + _MAX_GLYPH)
+                ]
+                if near_bottom.size < 3:
+                    # Too few empty ones to tell (a label marked on nearly all its
+                    # questions): the sheet's general empty level, lower, so a faint
+                    # mark there is doubted rather than missed.
+                    continue
+                baselines[key] = float(np.median(near_bottom))
         base = np.array([baselines.get(k, blank) for k in labels.tolist()])
         above = values - base
         marked = above[above >= max(params.min_contrast, 0.5 * params.default_contrast)]

@@ -470,3 +470,16 @@ def test_second_page_of_a_two_page_sheet() -> None:
     assert read.status is PageStatus.READ, read.reason
     assert read.payload is not None and (read.payload.page, read.payload.pages) == (2, 2)
     assert _marks_of(read) == answers
+
+
+def test_faint_mark_in_a_section_answered_almost_all_alike_is_still_seen() -> None:
+    # Nine of ten true/false items marked 对: the 对 bubbles are mostly marks, yet the
+    # empty level of 对 must come from the empty ones, or the faint tenth reads blank.
+    marks = _firm(_answers())
+    for number in range(31, 40):
+        marks[number] = [("A", MarkStyle.FIRM)]
+    marks[40] = [("A", MarkStyle.FAINT)]
+    filled = draw_marks(_clean(), _layout().pages[0], marks, dpi=200, seed=12)
+    read = _read(_scan(filled, seed=12))
+    assert read.questions[39].status is QuestionStatus.AMBIGUOUS, read.questions[39]
+    assert all(q.marks == "A" for q in read.questions[30:39])
