@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 
 from exam_center.services.workspace import Workspace
-from tests.tui.demo_scenes import DemoFolders, copy_of, shared_build
+from tests.tui.demo_scenes import DemoFolders, copy_of, start_build, wait_for_build
 from tests.tui.scenes import Inputs, register_everyone, write_inputs
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the demo's stages run last: their build (~15 s, in a process of its own,
+    started with the run) goes on while the other tests run."""
+    items.sort(key=lambda item: "demo_folders" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
@@ -28,13 +34,22 @@ def registered_workspace(exam_workspace: Workspace, inputs: Inputs) -> Workspace
     return exam_workspace
 
 
-@pytest.fixture(scope="session")
-def demo_folders(tmp_path_factory: pytest.TempPathFactory) -> DemoFolders:
-    """The demo's printed, scanned and graded stages, built once per test run."""
+@pytest.fixture(scope="session", autouse=True)
+def demo_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Start building the demo's stages as the run starts, once for all workers, if any
+    selected test needs them."""
     base = tmp_path_factory.getbasetemp()
+    if not any("demo_folders" in getattr(i, "fixturenames", ()) for i in request.session.items):
+        return base / "tui-demo"
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by the workers of this run
-    return shared_build(base)
+    return start_build(base)
+
+
+@pytest.fixture(scope="session")
+def demo_folders(demo_build: Path) -> DemoFolders:
+    """The demo's printed, scanned and graded stages, once they are built."""
+    return wait_for_build(demo_build)
 
 
 @pytest.fixture

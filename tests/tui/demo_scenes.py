@@ -12,18 +12,23 @@ One seeded demo run (30 candidates) leaves three folders:
 The demo settles everything it can, so three of its steps are wrapped while it runs:
 the scan snapshots the folder first, the review settling snapshots it too, and the tie
 loop is shown no pending ties (the rehearsal draw is skipped: 30 candidates recommend
-too few for it). Pages are read in one process, in file order, so page and
-review-item numbers are the same on every run (the snapshots show them).
+too few for it). The exam secret is fixed and pages are read in one process, in file
+order, so what is read, and the review queue's order, are the same on every run (the
+snapshots show them) as long as the reader is.
+
+The build runs in a process of its own (`python -m tests.tui.demo_scenes DIR`),
+started as the test run starts, so it overlaps the tests that do not need it.
 """
 
 from __future__ import annotations
 
 import csv
-import fcntl
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -50,6 +55,9 @@ CANDIDATES = 30
 SEED = 1
 OPERATOR = "张考务"
 FIRST_AWARD = "江苏省人社知识通"  # the example exam's widest individual award
+ROOT = Path(__file__).resolve().parents[2]
+DONE, FAILED = "built", "failed"
+BUILD_TIMEOUT = 300.0  # seconds; ~15 s on an idle machine
 
 
 @dataclass(frozen=True)
@@ -142,27 +150,33 @@ def make_boundary_tie(workspace: Workspace) -> None:
     assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, slots, 1)], pending
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def shared_build(base: Path) -> DemoFolders:
-    """Build once for every pytest-xdist worker: the first one builds, the others wait."""
+def start_build(base: Path) -> Path:
+    """Start building the stages under `base/tui-demo` in a process of its own, unless a
+    worker of this run already did; return the folder. The build runs while the tests
+    that do not need it do."""
     root = base / "tui-demo"
-    with _locked(base / "tui-demo.lock"):
-        done = root / "built"
-        if not done.exists():
-            if root.exists():
-                shutil.rmtree(root)  # an earlier build that died half-way
-            root.mkdir(parents=True)
-            build(root)
-            done.write_text(str(os.getpid()))
+    try:
+        os.mkdir(root)  # atomic: exactly one pytest-xdist worker starts the build
+    except FileExistsError:
+        return root
+    log = (root / "build.log").open("w")
+    subprocess.Popen(
+        [sys.executable, "-m", "tests.tui.demo_scenes", str(root)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return root
+
+
+def wait_for_build(root: Path, timeout: float = BUILD_TIMEOUT) -> DemoFolders:
+    deadline = time.monotonic() + timeout
+    while not (root / DONE).exists():
+        if (root / FAILED).exists() or time.monotonic() > deadline:
+            log = (root / "build.log").read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"building the demo stages failed:\n{log[-4000:]}")
+        time.sleep(0.2)
     return DemoFolders(root / "printed", root / "scanned", root / "graded")
 
 
@@ -170,3 +184,17 @@ def copy_of(folder: Path, to: Path, make_workspace: Callable[..., Workspace]) ->
     """A test's own copy of a stage: it may change anything in it."""
     shutil.copytree(folder, to)
     return make_workspace(folder=to, operator=OPERATOR)
+
+
+def main() -> None:
+    root = Path(sys.argv[1])
+    try:
+        build(root)
+    except BaseException:
+        (root / FAILED).write_text("failed", encoding="utf-8")
+        raise
+    (root / DONE).write_text("built", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Snapshots of the later stages' screens at 120×36 on copies of the demo's seeded
+stages (fixed exam secret, pages read in file order): the seat grid, a scan just
+finished (with a stopped clock), the review queue with the question's image, and the
+results (ranking, item analysis). Run from the test's own folder
+so the paths shown are relative.
+
+Update after an intended change with `pytest tests/tui --snapshot-update` and look at
+the SVGs in tests/tui/__snapshots__/ before committing them."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from exam_center.services.workspace import Workspace
+from exam_center.tui import make_app
+from exam_center.tui.context import Role
+from exam_center.tui.screens import scanning as scanning_screen
+from tests.tui.pilot_steps import settle, sign_in, still_frame
+from tests.tui.test_scanning import SOME
+from tests.tui.test_snapshots import SIZE, Step
+
+
+def steps(*keys: str, role: Role = Role.STAFF) -> Step:
+    async def run(pilot: Pilot[None]) -> None:
+        await sign_in(pilot, "李老师", role)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        still_frame(pilot)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_seat_grid_of_a_room(snap_compare: Any, printed_workspace: Workspace) -> None:
+    app = make_app(printed_workspace)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("f4"))
+
+
+def test_scanning_a_batch(
+    snap_compare: Any,
+    printed_workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in SOME:
+        shutil.copy(printed_workspace.path / "scans" / "incoming" / name, batch / name)
+    ticks = itertools.count(0.0, 0.5)
+    monkeypatch.setattr(scanning_screen, "clock", lambda: next(ticks))
+    monkeypatch.setattr(scanning_screen, "scan_workers", lambda: 1)
+
+    async def scan(pilot: Pilot[None]) -> None:
+        await sign_in(pilot, "李老师", Role.PROCTOR)
+        await pilot.press("f5")
+        await settle(pilot)
+        pilot.app.screen.query_one("#scan-folder", Input).value = "batch/"
+        await pilot.press("enter")
+        await settle(pilot)
+        still_frame(pilot)
+
+    assert snap_compare(make_app(printed_workspace), terminal_size=SIZE, run_before=scan)
+
+
+def test_review_queue_with_the_question_image(
+    snap_compare: Any, scanned_workspace: Workspace
+) -> None:
+    run = steps("f6", "down", "down", role=Role.PROCTOR)
+    assert snap_compare(make_app(scanned_workspace), terminal_size=SIZE, run_before=run)
+
+
+def test_results_ranking(snap_compare: Any, graded_workspace: Workspace) -> None:
+    run = steps("f8", role=Role.RESULTS)
+    assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)
+
+
+def test_results_item_analysis(snap_compare: Any, graded_workspace: Workspace) -> None:
+    run = steps("f8", "5", role=Role.RESULTS)
+    assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)
