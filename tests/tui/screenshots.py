@@ -1,5 +1,6 @@
-"""The screenshots in docs/: each main screen at 120×36 on a seeded 150-candidate
-exam, as SVG. Run from the repository root:
+"""The screenshots in docs/: each main screen at 120×36, as SVG. The first screens on a
+seeded 150-candidate exam; seating, scanning, review and results on the demo's seeded
+stages (tests/tui/demo_scenes.py, ~15 s to build). Run from the repository root:
 
     .venv/bin/python -m tests.tui.screenshots [docs]
 """
@@ -7,67 +8,131 @@ exam, as SVG. Run from the repository root:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
+import shutil
 import sys
 import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from exam_center.services.workspace import open_workspace
 from exam_center.settings import Settings
 from exam_center.tui import make_app
+from exam_center.tui.context import Role
+from exam_center.tui.screens import scanning as scanning_screen
+from tests.tui.demo_scenes import OPERATOR, DemoFolders, build
 from tests.tui.pilot_steps import settle, sign_in, still_frame
 from tests.tui.scenes import create_exam, frozen_audit_clock, register_everyone, write_inputs
 
 SIZE = (120, 36)
+BATCH = ("220700101-p1.png", "220700102-p1.png", "zz-refeed-220700101-p1.png", "zz-stray-page.png")
+
+Save = Callable[[str], None]
 
 
-async def take(out: Path, workspace_dir: Path) -> list[Path]:
-    workspace = open_workspace(Settings(workspace=workspace_dir, operator="张考务"))
+@asynccontextmanager
+async def running(
+    folder: Path, out: Path, saved: list[Path]
+) -> AsyncIterator[tuple[Pilot[None], Save]]:
+    workspace = open_workspace(Settings(workspace=folder, operator=OPERATOR))
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+
+        def save(name: str) -> None:
+            still_frame(pilot)
+            saved.append(Path(app.save_screenshot(f"tui-{name}.svg", path=str(out))))
+
+        await settle(pilot)
+        yield pilot, save
+    workspace.close()
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def first_screens(out: Path, saved: list[Path]) -> None:
     inputs = write_inputs(Path("inputs"), candidates=150, seed=2022)
+    folder = Path("ws")
+    workspace = open_workspace(Settings(workspace=folder, operator="张考务"))
     create_exam(workspace, inputs)
     register_everyone(workspace, inputs)
-    app = make_app(workspace)
-    saved: list[Path] = []
-
-    def save(name: str) -> None:
-        still_frame(pilot)
-        saved.append(Path(app.save_screenshot(f"tui-{name}.svg", path=str(out))))
-
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    workspace.close()
+    async with running(folder, out, saved) as (pilot, save):
         save("start")
         await sign_in(pilot, "李老师")
         save("dashboard")
-        await pilot.press("f3", "down", "down", "down")
-        await settle(pilot)
+        await press(pilot, "f3", "down", "down", "down")
         save("registration")
-        await pilot.press("i")
-        await settle(pilot)
-        app.screen.query_one("#import-path", Input).value = str(inputs.bad_roster)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "i")
+        pilot.app.screen.query_one("#import-path", Input).value = str(inputs.bad_roster)
+        await press(pilot, "enter")
         save("import")
-        await pilot.press("escape", "f4")
-        await settle(pilot)
-        save("seating")
-        await pilot.press("f9", "v")
-        await settle(pilot)
+        await press(pilot, "escape", "f9", "v")
         save("audit")
-    workspace.close()
+
+
+async def later_screens(out: Path, saved: list[Path], stages: DemoFolders) -> None:
+    async with running(stages.printed, out, saved) as (pilot, save):
+        await sign_in(pilot, "李老师")
+        await press(pilot, "f4")
+        save("seating")
+        await press(pilot, "s")
+        save("reseat")
+        batch = Path("batch")
+        batch.mkdir()
+        for name in BATCH:
+            shutil.copy(stages.printed / "scans" / "incoming" / name, batch / name)
+        await press(pilot, "escape", "f5")
+        pilot.app.screen.query_one("#scan-folder", Input).value = "batch/"
+        await press(pilot, "enter")
+        save("scanning")
+    async with running(stages.scanned, out, saved) as (pilot, save):
+        await sign_in(pilot, "王复核", Role.PROCTOR)
+        await press(pilot, "f6", "down", "down")
+        save("review")
+    async with running(stages.graded, out, saved) as (pilot, save):
+        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await press(pilot, "f8")
+        save("results")
+        await press(pilot, "2")
+        save("awards")
+        await press(pilot, "5")
+        save("items")
+        await press(pilot, "3", "d")
+        save("tie")
+        await press(pilot, "escape", "f", "ctrl+s")
+        save("finalise-refused")
+
+
+async def take(out: Path) -> list[Path]:
+    saved: list[Path] = []
+    await first_screens(out, saved)
+    # The stages in a folder of their own, so the paths they store stay out of the images.
+    stages = build(Path("stages"))
+    await later_screens(out, saved, stages)
     return saved
 
 
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs").resolve()
     out.mkdir(parents=True, exist_ok=True)
+    ticks = itertools.count(0.0, 0.5)
+    scanning_screen.clock = lambda: next(ticks)  # the rate shown: 2 pages per second
+    scanning_screen.scan_workers = lambda: 1
     with tempfile.TemporaryDirectory() as scratch, frozen_audit_clock():
         # Relative paths inside the scratch folder keep machine paths out of the images.
         here = Path.cwd()
         os.chdir(scratch)
         try:
-            saved = asyncio.run(take(out, Path("ws")))
+            saved = asyncio.run(take(out))
         finally:
             os.chdir(here)
     for path in saved:
