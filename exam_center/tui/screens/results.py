@@ -21,10 +21,21 @@ from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.confirm import ConfirmDialog
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
 from exam_center.tui.dialogs.refusal import ReasonsDialog
-from exam_center.tui.dialogs.tie import SCOPES, TieChoice, TieDialog
+from exam_center.tui.dialogs.tie import TieChoice, TieDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
-from exam_center.tui.screens.results_scene import ResultsScene, points, results_scene, status_label
+from exam_center.tui.screens.results_scene import (
+    ResultsScene,
+    award_rows,
+    item_rows,
+    national_note,
+    national_rows,
+    points,
+    ranking_row,
+    results_scene,
+    team_rows,
+    tie_rows,
+)
 from exam_center.tui.widgets.histogram import ScoreHistogram
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 
@@ -169,48 +180,17 @@ class ResultsScreen(ExamScreen):
         table = self.query_one("#ranking-table", DataTable)
         table.clear()
         for c in page:
-            table.add_row(
-                str(c["rank"] or "—"),
-                c["admission_no"] or "—",
-                c["name"],
-                c["team"],
-                points(c["objective"]),
-                points(c["subjective"]),
-                points(c["total"]),
-                status_label(c["status"]),
-            )
+            table.add_row(*ranking_row(c))
         self.query_one("#ranking-pages", PageBar).show(
             self.window, len(page), f"共 {len(everyone)} 人 in all"
         )
 
     def show_awards(self, scene: ResultsScene) -> None:
-        names = scene.names()
-        table = self.query_one("#individual", DataTable)
-        table.clear()
-        for g in scene.awards.get("individual", []):
-            notes = [g["note"] or ""]
-            if g["by_decision"]:
-                notes.append("并列决定 by decision")
-            if g["passed_down"]:
-                notes.append("顺延 passed down")
-            table.add_row(
-                g["award"],
-                str(g["rank"]),
-                g["admission_no"] or "—",
-                names.get(g["admission_no"], ""),
-                " ".join(n for n in notes if n),
-            )
-        table = self.query_one("#teams", DataTable)
-        table.clear()
-        for t in scene.teams.get("teams", []):
-            award = t["award"] or ("待决 pending" if t["pending"] else "—")
-            table.add_row(
-                str(t["rank"]),
-                t["team"],
-                f"{t['present']}/{t['members']}",
-                points(t["total"]),
-                award,
-            )
+        for table_id, table_rows in (("#individual", award_rows), ("#teams", team_rows)):
+            table = self.query_one(table_id, DataTable)
+            table.clear()
+            for row in table_rows(scene):
+                table.add_row(*row)
 
     def show_ties(self, scene: ResultsScene) -> None:
         note = (
@@ -221,39 +201,17 @@ class ResultsScreen(ExamScreen):
         self.query_one("#ties-note", Static).update(Content(note))
         table = self.query_one("#ties-table", DataTable)
         table.clear()
-        for p in scene.pending:
-            tied = "、".join(
-                f"{key} {name}" if name != key else key
-                for key, name in zip(p.tied, p.names, strict=True)
-            )
-            table.add_row(SCOPES.get(p.scope, p.scope), p.award, str(p.rank), str(p.slots), tied)
+        for row in tie_rows(scene):
+            table.add_row(*row)
         tabs = self.query_one("#results-tabs", TabbedContent)
         tabs.get_tab("ties").label = Content(f"3 并列 Ties ({len(scene.pending)})")
 
     def show_national(self, scene: ResultsScene) -> None:
-        national = scene.national
-        selected = set(national.get("selected", []))
-        drawn = set(national.get("drawn", []))
-        label = national.get("draw_label") or {"none": "尚未抽取 not drawn yet"}.get(
-            national.get("draw", "none"), ""
-        )
-        self.query_one("#national-note", Static).update(
-            Content(
-                f"推荐 recommended {len(national.get('recommended', []))} · "
-                f"选拔 selected {len(selected)} · 抽取 drawn {len(drawn)} · {label}"
-            )
-        )
-        by_adm = {c["admission_no"]: c for c in scene.candidates if c["admission_no"]}
+        self.query_one("#national-note", Static).update(Content(national_note(scene)))
         table = self.query_one("#national-table", DataTable)
         table.clear()
-        for i, adm in enumerate(national.get("recommended", []), start=1):
-            c = by_adm.get(adm, {})
-            lists = ["推荐"]
-            if adm in selected:
-                lists.append("选拔 selected")
-            if adm in drawn:
-                lists.append("抽中 drawn")
-            table.add_row(str(i), adm or "—", c.get("name", ""), c.get("team", ""), " ".join(lists))
+        for row in national_rows(scene):
+            table.add_row(*row)
 
     def show_items(self, scene: ResultsScene) -> None:
         report = scene.items
@@ -273,18 +231,8 @@ class ResultsScreen(ExamScreen):
             )
         )
         self.query_one("#histogram", ScoreHistogram).show(report.totals, scene.max_score)
-        for item in report.items:
-            options = " ".join(f"{k}{v:.0%}" for k, v in item.option_frequencies.items())
-            table.add_row(
-                str(item.number),
-                item.key,
-                f"{item.difficulty:.2f}",
-                f"{item.point_biserial:.2f}",
-                f"{item.upper_lower:.2f}",
-                f"{item.blank_rate:.0%}",
-                options,
-                "；".join(item.flags),
-            )
+        for row in item_rows(report):
+            table.add_row(*row)
 
     def show_final(self, scene: ResultsScene) -> None:
         if scene.finalised:
