@@ -97,8 +97,11 @@ def latest_key(session: Session) -> AnswerKeyVersion | None:
     ).first()
 
 
-def import_key(path: Path, *, session: Session, operator: str, reason: str = "") -> KeyImport:
-    """A new key version from CSV/XLSX (题号, 答案, 作废) or TOML ([answers], voided)."""
+def import_key(
+    path: Path, *, session: Session, operator: str, reason: str = "", dry_run: bool = False
+) -> KeyImport:
+    """A new key version from CSV/XLSX (题号, 答案, 作废) or TOML ([answers], voided).
+    With `dry_run`, every check runs and nothing is stored."""
     ensure_open(session)
     if path.suffix.lower() == ".toml":
         answers, voided, rows = _key_from_toml(path)
@@ -127,12 +130,14 @@ def import_key(path: Path, *, session: Session, operator: str, reason: str = "")
     if previous is not None:
         if previous.answers == letters and sorted(previous.voided) == sorted(voided):
             raise NotAllowed(f"{path}: the same as key version {previous.version}; nothing to do")
-        if not reason.strip():
+        if not reason.strip() and not dry_run:
             raise NotAllowed("a key correction needs --reason: it re-scores every candidate")
         keys = set(previous.answers) | set(letters)
         changed = tuple(sorted(int(q) for q in keys if previous.answers.get(q) != letters.get(q)))
         changed += tuple(sorted(set(voided) ^ set(previous.voided)))
     version = (previous.version + 1) if previous else 1
+    if dry_run:
+        return KeyImport(version, len(letters), tuple(sorted(voided)), changed)
     session.add(
         AnswerKeyVersion(
             exam_id=current_exam_id(session),
@@ -175,8 +180,11 @@ class ScoresImport:
     changed: int
 
 
-def import_scores(path: Path, *, session: Session, operator: str, reason: str = "") -> ScoresImport:
-    """Subjective scores, one row per (candidate, question, round): all or nothing."""
+def import_scores(
+    path: Path, *, session: Session, operator: str, reason: str = "", dry_run: bool = False
+) -> ScoresImport:
+    """Subjective scores, one row per (candidate, question, round): all or nothing.
+    With `dry_run`, every check runs and nothing is stored."""
     ensure_open(session)
     exam_id = current_exam_id(session)
     paper = grading_paper(session)
@@ -234,6 +242,9 @@ def import_scores(path: Path, *, session: Session, operator: str, reason: str = 
         k2 = (cid, int(rec["question"]), int(rec["round"]))  # type: ignore[call-overload]
         old = existing.get(k2)
         if old is None:
+            added += 1
+            if dry_run:
+                continue
             session.add(
                 SubjectiveMark(
                     exam_id=exam_id,
@@ -247,8 +258,10 @@ def import_scores(path: Path, *, session: Session, operator: str, reason: str = 
                     source=str(path),
                 )
             )
-            added += 1
         elif old.score != rec["score"] or old.marker != rec["marker"]:
+            changed += 1
+            if dry_run:
+                continue
             changes.append(
                 {
                     "admission_no": rec["admission_no"],
@@ -262,7 +275,8 @@ def import_scores(path: Path, *, session: Session, operator: str, reason: str = 
             old.score, old.marker = float(rec["score"]), str(rec["marker"])  # type: ignore[arg-type]
             old.entered_at, old.entered_by, old.source = now, operator, str(path)
             session.add(old)
-            changed += 1
+    if dry_run:
+        return ScoresImport(len(records), added, changed)
     if changed and not reason.strip():
         raise NotAllowed(f"{changed} scores already entered would change: give --reason")
     audit.record(
@@ -313,3 +327,69 @@ def subjective_count(session: Session) -> int:
         .select_from(SubjectiveMark)
         .where(SubjectiveMark.exam_id == current_exam_id(session))
     ).one()
+
+
+@dataclass(frozen=True)
+class KeyVersionRow:
+    version: int
+    questions: int
+    voided: tuple[int, ...]
+    source: str
+    created_at: datetime
+    created_by: str
+    reason: str
+
+
+def key_versions(*, session: Session) -> list[KeyVersionRow]:
+    return [
+        KeyVersionRow(
+            k.version,
+            len(k.answers),
+            tuple(k.voided),
+            k.source,
+            k.created_at,
+            k.created_by,
+            k.reason,
+        )
+        for k in session.exec(
+            select(AnswerKeyVersion)
+            .where(AnswerKeyVersion.exam_id == current_exam_id(session))
+            .order_by(col(AnswerKeyVersion.version).desc())
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class MarkingIssueRow:
+    admission_no: str | None
+    name: str
+    question: int
+    reason: str  # missing_mark, out_of_range, off_step, third_marking_required, …
+    marker: int | None
+    detail: str
+    blocking: bool
+
+
+def marking_issues(*, session: Session) -> list[MarkingIssueRow]:
+    """Double-marking problems as the grading library sees them (e.g. a third marking
+    required where the two markers differ by more than the tolerance)."""
+    from exam_center.services.results import compute
+
+    c = compute(session)
+    if c.marks is None:
+        return []
+    out = []
+    for issue in c.marks.issues:
+        cand = c.roster.candidates[issue.row]
+        out.append(
+            MarkingIssueRow(
+                c.roster.admission.get(cand.id or -1),
+                cand.name,
+                issue.question,
+                str(issue.reason),
+                issue.marker,
+                issue.detail,
+                issue.blocking,
+            )
+        )
+    return out
