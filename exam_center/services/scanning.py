@@ -100,6 +100,7 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "status": str(q.status),
         "reason": q.reason,
         "measures": [round(m, 4) for m in q.measures],
+        "coverage": [round(c, 4) for c in q.coverage],
     }
 
 
