@@ -46,6 +46,7 @@ class ScanContext:
     secret: bytes
     layouts: dict[str, SheetLayout]
     seats: dict[str, int]  # admission number -> candidate id
+    exam_id: int = 0
 
 
 def scan_context(session: Session) -> ScanContext:
@@ -54,7 +55,10 @@ def scan_context(session: Session) -> ScanContext:
         s.admission_no: s.candidate_id
         for s in session.exec(select(Seat).where(Seat.exam_id == exam.id))
     }
-    return ScanContext(exam.code, exam_secret(exam), exam_layouts(session).by_hash(), seats)
+    assert exam.id is not None
+    return ScanContext(
+        exam.code, exam_secret(exam), exam_layouts(session).by_hash(), seats, exam.id
+    )
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def record_page(
     batch_id: int | None = None,
 ) -> PageOutcome:
     """Store one page in the caller's transaction; a known sha256 stores nothing."""
-    exam_id = current_exam_id(session)
+    exam_id = ctx.exam_id or current_exam_id(session)
     known = session.exec(
         select(ScannedPage).where(ScannedPage.exam_id == exam_id, ScannedPage.sha256 == sha256)
     ).first()
@@ -235,7 +239,8 @@ def record_page(
                     doubt=1.0,
                 )
             )
-    decided = _decided_questions(session, page.candidate_id)
+    flagged_any = any(q.status in FLAGGED for q in read.questions)
+    decided = _decided_questions(session, page.candidate_id) if flagged_any else set()
     for q in read.questions:
         if q.status in FLAGGED:
             review.append(
