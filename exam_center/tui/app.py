@@ -55,12 +55,22 @@ class ExamCenterApp(App[None]):
             return self.context.operator is not None
         return True
 
-    def goto(self, name: str) -> None:
+    def goto(self, name: str, then: str | None = None) -> None:
+        """Switch to a main screen if the role may open it; then run the action `then`
+        on it, once it is mounted."""
         target = entry(name)
         if target.permission is not None and not self.context.can(target.permission):
             self.notify(refusal(target.permission), title="无权限 Not allowed", severity="warning")
             return
-        self.switch_mode(name)
+        mounted = self.switch_mode(name)
+        if then is not None:
+            screen = self.screen
+
+            async def run_then() -> None:
+                await mounted
+                await screen.run_action(then)
+
+            self.call_later(run_then)
 
     def action_goto(self, name: str) -> None:
         self.goto(name)

@@ -1,7 +1,5 @@
 """The main screens, in menu order. Adding a screen is one entry here: the app turns
 each into a mode, a navigation key in the footer and a command in the palette.
-
-F7 is kept for grading (answer key and subjective scores) when its screen lands.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from textual.screen import Screen
 from exam_center.tui.context import AppContext, Permission
 from exam_center.tui.screens.audit import AuditScreen
 from exam_center.tui.screens.dashboard import DashboardScreen
+from exam_center.tui.screens.grading import GradingScreen
 from exam_center.tui.screens.registration import RegistrationScreen
 from exam_center.tui.screens.results import ResultsScreen
 from exam_center.tui.screens.review import ReviewScreen
@@ -51,6 +50,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Doubtful marks, rescans, spare sheets",
         ReviewScreen,
         Permission.REVIEW,
+    ),
+    ScreenEntry(
+        "grading",
+        "评分 Grading",
+        "f7",
+        "Answer key, subjective scores, double-marking issues, absences",
+        GradingScreen,
+        Permission.GRADE,
     ),
     ScreenEntry(
         "results",

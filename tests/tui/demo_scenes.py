@@ -14,7 +14,8 @@ the scan snapshots the folder first, the review settling snapshots it too, and t
 loop is shown no pending ties (the rehearsal draw is skipped: 30 candidates recommend
 too few for it). The exam secret is fixed and pages are read in one process, in file
 order, so what is read, and the review queue's order, are the same on every run (the
-snapshots show them) as long as the reader is.
+snapshots show them) as long as the reader is; the key and scores are stamped with a
+fixed time, which the grading screen shows.
 
 The build runs in a process of its own (`python -m tests.tui.demo_scenes DIR`),
 started as the test run starts, so it overlaps the tests that do not need it.
@@ -50,6 +51,7 @@ from exam_center.services import (
 )
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
+from tests.tui.scenes import FrozenClock
 
 CANDIDATES = 30
 SEED = 1
@@ -94,6 +96,7 @@ def build(root: Path) -> DemoFolders:
         # A fixed exam secret: the sheets' signed QR codes, and so the scanned images and
         # what the reader makes of them, are then the same on every run.
         patch.setattr(exams, "secrets", SimpleNamespace(token_hex=lambda n: "5e" * n))
+        patch.setattr(marking, "datetime", FrozenClock)
         patch.setattr(standings, "pending_ties", lambda _c: [])
         # 30 candidates recommend too few for the rehearsal draw of the national test.
         patch.setattr(national_stage, "rehearse_draw", lambda *_a, **_k: None)
@@ -148,6 +151,41 @@ def make_boundary_tie(workspace: Workspace) -> None:
         marking.import_scores(tie_scores, session=s, operator=OPERATOR, reason="测试场景：制造并列")
         pending = standings.pending_ties(results.compute(s))
     assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, slots, 1)], pending
+
+
+def correct_key_and_a_score(workspace: Workspace, folder: Path, operator: str) -> str:
+    """A results officer's second thoughts on the graded stage, for the grading screen: a
+    key correction (question 1's answer changed, question 7 voided) and one candidate's
+    second marking changed so the two markers differ by more than the tolerance (2.0).
+    Returns that candidate's admission number."""
+    inputs = workspace.path / "inputs"
+    with (inputs / "key.csv").open(encoding="utf-8") as f:
+        key = list(csv.reader(f))
+    key[0].append("作废")
+    for row in key[1:]:
+        row[1] = {"A": "B", "B": "C", "C": "D", "D": "A"}[row[1]] if row[0] == "1" else row[1]
+        row.append("是" if row[0] == "7" else "")
+    with (folder / "key-corrected.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(key)
+    with (inputs / "scores.csv").open(encoding="utf-8") as f:
+        header, *scores = list(csv.reader(f))
+    thirds = {(r[0], r[1]) for r in scores if r[2] == "3"}
+    first = next(r for r in scores if r[2] == "1" and (r[0], r[1]) not in thirds)
+    assert float(first[4]) >= 3
+    second = [first[0], first[1], "2", "阅卷组B", f"{float(first[4]) - 3:g}"]
+    with (folder / "scores-rechecked.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, second])
+    with workspace.session() as s:
+        marking.import_key(
+            folder / "key-corrected.csv",
+            session=s,
+            operator=operator,
+            reason="第1题答案更正，第7题作废（命题组函）",
+        )
+        marking.import_scores(
+            folder / "scores-rechecked.csv", session=s, operator=operator, reason="二评复查"
+        )
+    return first[0]
 
 
 def start_build(base: Path) -> Path:

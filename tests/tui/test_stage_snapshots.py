@@ -1,8 +1,9 @@
 """Snapshots of the later stages' screens at 120×36 on copies of the demo's seeded
 stages (fixed exam secret, pages read in file order): the seat grid, a scan just
-finished (with a stopped clock), the review queue with the question's image, and the
-results (ranking, item analysis). Run from the test's own folder
-so the paths shown are relative.
+finished (with a stopped clock), the review queue with the question's image, the
+grading screen after a key correction and a re-marked score (times from a frozen clock,
+shown in UTC+8), and the results (ranking, item analysis). Run from the test's own
+folder so the paths shown are relative.
 
 Update after an intended change with `pytest tests/tui --snapshot-update` and look at
 the SVGs in tests/tui/__snapshots__/ before committing them."""
@@ -18,11 +19,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from exam_center.services import marking
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
 from exam_center.tui.screens import scanning as scanning_screen
+from tests.tui.demo_scenes import correct_key_and_a_score
 from tests.tui.pilot_steps import settle, sign_in, still_frame
+from tests.tui.scenes import FrozenClock, frozen_audit_clock
 from tests.tui.test_scanning import SOME
 from tests.tui.test_snapshots import SIZE, Step
 
@@ -79,6 +83,19 @@ def test_review_queue_with_the_question_image(
 ) -> None:
     run = steps("f6", "down", "down", role=Role.PROCTOR)
     assert snap_compare(make_app(scanned_workspace), terminal_size=SIZE, run_before=run)
+
+
+def test_grading_after_a_key_correction_and_a_re_marked_score(
+    snap_compare: Any,
+    graded_workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(marking, "datetime", FrozenClock)
+    with frozen_audit_clock():
+        correct_key_and_a_score(graded_workspace, tmp_path, "赵成绩")
+        run = steps("f7", role=Role.RESULTS)
+        assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)
 
 
 def test_results_ranking(snap_compare: Any, graded_workspace: Workspace) -> None:

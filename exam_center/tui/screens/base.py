@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from sqlmodel import Session
 from textual.screen import Screen
@@ -15,6 +15,9 @@ from textual.worker import Worker, get_current_worker
 
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.error_text import RECOVERABLE, describe_error
+
+if TYPE_CHECKING:
+    from exam_center.tui.app import ExamCenterApp
 
 T = TypeVar("T")
 
@@ -49,6 +52,11 @@ class ExamScreen(Screen[None]):
             return True
         self.notify(refusal(permission), title="无权限 Not allowed", severity="warning")
         return False
+
+    def open_screen(self, name: str, then: str | None = None) -> None:
+        """Go to another main screen, as its F-key would (refused if the role may not
+        open it), then run the action `then` there (e.g. show one of its tabs)."""
+        cast("ExamCenterApp", self.app).goto(name, then)
 
     def run_service(
         self,

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select
 from exam_center.services import exams, registration
 from exam_center.services.registration import CandidateRow
 from exam_center.tui.context import AppContext, Permission, refusal
-from exam_center.tui.dialogs.import_file import ImportDialog, ImportSpec
+from exam_center.tui.dialogs.import_file import Checked, ImportDialog, ImportSpec
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
 from exam_center.tui.widgets.candidate_detail import CandidateDetail
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
@@ -205,14 +205,14 @@ class RegistrationScreen(ExamScreen):
         spec = ImportSpec("导入报名表 Import roster", ROSTER_HINT, self._import_roster)
         self.app.push_screen(ImportDialog(spec), self._after_import)
 
-    def _import_roster(self, path: Path, dry_run: bool) -> str:
-        """Runs in the dialog's worker thread."""
+    def _import_roster(self, path: Path, dry_run: bool, _reason: str) -> Checked:
+        """Runs in the dialog's worker thread. A roster import adds; it needs no reason."""
         workspace = self.context.workspace
         with workspace.session() as s:
             report = registration.import_candidates(
                 path, session=s, operator=workspace.operator, dry_run=dry_run
             )
-        return describe_import(report)
+        return Checked(describe_import(report))
 
     def _after_import(self, summary: str | None) -> None:
         if summary:

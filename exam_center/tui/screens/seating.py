@@ -21,7 +21,7 @@ from exam_center.services import documents, exams, seating, sheets, venues
 from exam_center.services.seating import RoomView, SeatingOutcome, SeatingView
 from exam_center.services.venues import InvigilatorRow, RoomRow
 from exam_center.tui.context import AppContext, Permission, refusal
-from exam_center.tui.dialogs.import_file import ImportDialog, ImportSpec
+from exam_center.tui.dialogs.import_file import Checked, ImportDialog, ImportSpec
 from exam_center.tui.dialogs.reseat import ReseatDialog
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
 from exam_center.tui.widgets.seat_grid import RoomDrawing, SeatGrid, team_legend
@@ -300,23 +300,27 @@ class SeatingScreen(ExamScreen):
             )
             self.app.push_screen(ImportDialog(spec), self._after_import)
 
-    def _import_rooms(self, path: Path, dry_run: bool) -> str:
+    def _import_rooms(self, path: Path, dry_run: bool, _reason: str) -> Checked:
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
             report = venues.import_rooms(
                 path, session=s, operator=workspace.operator, dry_run=dry_run
             )
-        return "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 个考场"
+        return Checked(
+            "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 个考场"
+        )
 
-    def _import_invigilators(self, path: Path, dry_run: bool) -> str:
+    def _import_invigilators(self, path: Path, dry_run: bool, _reason: str) -> Checked:
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
             report = venues.import_invigilators(
                 path, session=s, operator=workspace.operator, dry_run=dry_run
             )
-        return "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 名监考"
+        return Checked(
+            "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 名监考"
+        )
 
     def _after_import(self, summary: str | None) -> None:
         if summary:
