@@ -1,15 +1,19 @@
-"""Dashboard: the pipeline's figures come from the database and follow it."""
+"""Dashboard: the pipeline's figures come from the database and follow it; enter (or g)
+opens the screen of the next step, if the operator's role may open it."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent
 
 from exam_center.services import status, venues
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
+from exam_center.tui.context import Role
 from exam_center.tui.screens.dashboard import DashboardScreen
+from exam_center.tui.screens.results import ResultsScreen
+from exam_center.tui.screens.seating import SeatingScreen
 from exam_center.tui.widgets.stat_card import StatCard
-from tests.tui.pilot_steps import drive, settle, sign_in
+from tests.tui.pilot_steps import drive, settle, shown, sign_in
 from tests.tui.scenes import Inputs, register_everyone
 
 
@@ -44,3 +48,42 @@ async def test_the_figures_follow_the_database(exam_workspace: Workspace, inputs
         assert screen.query_one("#card-registered", StatCard).has_class("done")
         assert st.next_action in str(screen.query_one("#next-action", Static).render())
         assert not screen.query_one("#scan-section").display  # no sheets yet: no bar
+
+        assert st.next_step == "seat" and screen.query_one("#card-seated").has_class("next")
+        assert sum(card.has_class("next") for card in screen.query(StatCard)) == 1
+        assert "前往 考场 Rooms (F4)" in next_action(screen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(shown(app), SeatingScreen)
+
+
+def next_action(screen: DashboardScreen) -> str:
+    return str(screen.query_one("#next-action", Static).render())
+
+
+@drive
+async def test_the_next_step_opens_only_for_a_role_that_may_take_it(
+    graded_workspace: Workspace,
+) -> None:
+    with graded_workspace.session() as s:
+        assert status.pipeline_status(session=s).next_step == "finalise"
+    app = make_app(graded_workspace)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot, "张考务", Role.STAFF)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.query_one("#card-finalised").has_class("next")
+        assert screen.check_action("go_next", ()) is None  # greyed out for exam-centre staff
+        assert "仅限成绩管理" in next_action(screen)
+        await pilot.press("enter", "g")
+        await settle(pilot)
+        assert shown(app) is screen
+
+        await pilot.press("ctrl+o")
+        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        assert shown(app) is screen and screen.check_action("go_next", ())
+        await pilot.press("g")
+        await settle(pilot)
+        results = shown(app)
+        assert isinstance(results, ResultsScreen)
+        assert results.query_one("#results-tabs", TabbedContent).active == "final"

@@ -1,7 +1,11 @@
-"""Dashboard: the exam's pipeline at a glance (`services.status.pipeline_status`) and
-the next action, refreshed in a worker while the screen is shown."""
+"""Dashboard: the exam's pipeline at a glance (`services.status.pipeline_status`),
+refreshed in a worker while the screen is shown: a card per step in pipeline order, the
+next step's card marked, and the next action with a key (enter or g) that opens the
+screen where it is done, if the operator's role may open it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +15,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from exam_center.services import status
 from exam_center.services.status import PipelineStatus
+from exam_center.tui.context import Permission, refusal
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
 from exam_center.tui.widgets.stat_card import CardState, StatCard
 
@@ -25,9 +30,36 @@ CARDS = (
     ("sheets", "答题卡 Sheets"),
     ("pages", "已扫描 Scanned"),
     ("review", "待复核 Review"),
-    ("scores", "成绩 Scores"),
+    ("key", "答案 Answer key"),
+    ("scores", "主观分 Scores"),
     ("finalised", "定稿 Finalised"),
 )
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a step of the pipeline is done: its card, the screen (and an action to run
+    there), and the permission the step itself needs."""
+
+    card: str
+    screen: str
+    then: str | None = None
+    permission: Permission | None = None
+
+
+STEPS = {
+    "register": Step("registered", "registration", None, Permission.IMPORT_CANDIDATES),
+    "rooms": Step("rooms", "seating", None, Permission.IMPORT_VENUES),
+    "invigilators": Step("invigilators", "seating", None, Permission.IMPORT_VENUES),
+    "seat": Step("seated", "seating", None, Permission.SEAT),
+    "print": Step("sheets", "seating", None, Permission.PRINT),
+    "scan": Step("pages", "scanning", None, Permission.SCAN),
+    "review": Step("review", "review", None, Permission.REVIEW),
+    "key": Step("key", "grading", None, Permission.GRADE),
+    "scores": Step("scores", "grading", None, Permission.GRADE),
+    "finalise": Step("finalised", "results", "show_tab('final')", Permission.FINALISE),
+    "done": Step("finalised", "results"),
+}
 
 
 def _state(done: bool, attention: bool = False) -> CardState:
@@ -36,8 +68,17 @@ def _state(done: bool, attention: bool = False) -> CardState:
 
 class DashboardScreen(ExamScreen):
     TITLE = "总览 Dashboard"
-    BINDINGS = [Binding("ctrl+r", "refresh", "刷新", tooltip="Refresh")]
-    PALETTE = (PaletteCommand("刷新总览 Refresh dashboard", "Reload the pipeline", "refresh"),)
+    BINDINGS = [
+        Binding("g", "go_next", "前往下一步 Go", tooltip="Open the screen for the next step"),
+        Binding("enter", "go_next", "前往下一步 Go", show=False),
+        Binding("ctrl+r", "refresh", "刷新", tooltip="Refresh"),
+    ]
+    PALETTE = (
+        PaletteCommand("前往下一步 Go to the next step", "Open its screen", "go_next"),
+        PaletteCommand("刷新总览 Refresh dashboard", "Reload the pipeline", "refresh"),
+    )
+
+    pipeline: PipelineStatus | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,10 +107,30 @@ class DashboardScreen(ExamScreen):
     def action_refresh(self) -> None:
         self.run_service(lambda s: status.pipeline_status(session=s), self.show_status)
 
+    def next_step(self) -> Step | None:
+        return STEPS.get(self.pipeline.next_step) if self.pipeline is not None else None
+
+    def may_open(self, screen: str) -> bool:
+        return bool(self.app.check_action("goto", (screen,)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go_next":
+            step = self.next_step()
+            return (step is not None and self.may_open(step.screen)) or None
+        return super().check_action(action, parameters)
+
+    def action_go_next(self) -> None:
+        step = self.next_step()
+        if step is not None:
+            self.open_screen(step.screen, step.then)
+
+    # -- showing ------------------------------------------------------------------------
+
     def card(self, key: str) -> StatCard:
         return self.query_one(f"#card-{key}", StatCard)
 
     def show_status(self, st: PipelineStatus) -> None:
+        self.pipeline = st
         heading = self.query_one("#exam-heading", Static)
         if st.exam_code is None:
             heading.update("本工作区尚无考试 No exam in this workspace yet")
@@ -92,7 +153,13 @@ class DashboardScreen(ExamScreen):
             f"{st.pages_read} / {st.pages_expected}",
             _state(st.pages_expected > 0 and st.pages_read >= st.pages_expected),
         )
-        self.card("review").show(str(st.review_open), _state(False, st.review_open > 0))
+        self.card("review").show(
+            f"{st.review_open} 项 open" if st.review_open else "0",
+            _state(False, st.review_open > 0),
+        )
+        self.card("key").show(
+            "已导入 loaded" if st.key_loaded else "未导入 not yet", _state(st.key_loaded)
+        )
         self.card("scores").show(
             "完整 complete" if st.scores_complete else "未完成 incomplete",
             _state(st.scores_complete),
@@ -100,12 +167,33 @@ class DashboardScreen(ExamScreen):
         self.card("finalised").show(
             "已定稿 finalised" if st.finalised else "未定稿 open", _state(st.finalised)
         )
+        step = self.next_step()
+        for key, _label in CARDS:
+            self.card(key).set_class(step is not None and key == step.card, "next")
         # No total yet would make an indeterminate (animated) bar: hide it until sheets exist.
         self.query_one("#scan-section").display = st.pages_expected > 0
         self.query_one("#scan-progress", ProgressBar).update(
             total=max(st.pages_expected, 1), progress=st.pages_read
         )
-        self.query_one("#next-action", Static).update(
-            Content.from_markup("[b]下一步 Next:[/b] $a", a=st.next_action or "—")
-        )
+        self.query_one("#next-action", Static).update(self.describe_next(st, step))
         self.query_one("#notes", Static).update(Content("\n".join(st.notes)))
+        self.refresh_bindings()
+
+    def describe_next(self, st: PipelineStatus, step: Step | None) -> Content:
+        line = Content.from_markup("[b]下一步 Next:[/b] $a", a=st.next_action or "—")
+        if step is None:
+            return line
+        # Imported here: the registry imports every screen, this one too.
+        from exam_center.tui.registry import entry
+
+        target = entry(step.screen)
+        where = f"{target.title} ({target.key.upper()})"
+        if target.permission is not None and not self.may_open(step.screen):
+            how = Content.from_markup(
+                "[$warning]$w $why[/]", w=where, why=refusal(target.permission)
+            )
+        else:
+            how = Content.from_markup("按 [b]enter[/b] 或 [b]g[/b] 前往 $w go there", w=where)
+            if step.permission is not None and not self.context.can(step.permission):
+                how += Content.from_markup(" · [$warning]此步$why[/]", why=refusal(step.permission))
+        return Content("\n").join([line, how])

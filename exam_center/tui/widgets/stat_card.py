@@ -1,5 +1,6 @@
 """One figure of the pipeline on the dashboard: a label, a value, and whether that
-step is done (green), waiting (muted) or needs attention (warning)."""
+step is done (green), waiting (muted) or needs attention (warning); the class `next`
+marks the step to take next."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class StatCard(Widget):
     StatCard.done .stat-value { color: $success; }
     StatCard.attention { border: round $warning; }
     StatCard.attention .stat-value { color: $warning; }
+    StatCard.next { border: double $accent; }
+    StatCard.next .stat-label { color: $accent; text-style: bold; }
     """
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
