@@ -17,6 +17,7 @@ from exam_center.tui.context import AppContext, Operator, refusal
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.registry import HOME, SCREENS, entry
 from exam_center.tui.screens.start import StartScreen
+from exam_center.tui.worker_processes import start_resource_tracker
 
 NAVIGATION: list[BindingType] = [
     Binding(e.key, f"goto('{e.name}')", e.title.split()[0], tooltip=e.help) for e in SCREENS
@@ -37,6 +38,9 @@ class ExamCenterApp(App[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.context = AppContext(workspace)
+        # Now, while sys.stderr is still the real one: any screen may then start worker
+        # processes (see worker_processes).
+        start_resource_tracker()
 
     def on_mount(self) -> None:
         for e in SCREENS:

@@ -9,13 +9,11 @@ worker iterates it and posts one message per page (messages up, as the STYLE say
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
 from pathlib import Path
 
 from textual import on, work
@@ -53,19 +51,6 @@ COUNTS = (
 def scan_workers() -> int:
     """Reader processes: every core (a module function so tests can use one)."""
     return os.cpu_count() or 1
-
-
-def start_resource_tracker() -> None:
-    """Textual swaps sys.stderr for a capture whose fileno() is -1; multiprocessing's
-    resource tracker hands that number to the process it starts and fails ("bad
-    value(s) in fds_to_keep"), so the first pool of readers would never start. Start the
-    tracker with the real stderr; it then serves every later pool."""
-    saved = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
 
 
 def count_pages(paths: list[Path]) -> int:
@@ -278,7 +263,6 @@ class ScanningScreen(ExamScreen):
         workspace = self.context.workspace
         try:
             self.post_message(ScanStarted(count_pages([folder])))
-            start_resource_tracker()
             for outcome in scanning.scan_paths(
                 [folder],
                 workspace=workspace,
