@@ -153,39 +153,51 @@ def make_boundary_tie(workspace: Workspace) -> None:
     assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, slots, 1)], pending
 
 
-def correct_key_and_a_score(workspace: Workspace, folder: Path, operator: str) -> str:
+@dataclass(frozen=True)
+class SecondThoughts:
+    key: Path  # question 1's answer changed, question 7 voided
+    scores: Path  # one second marking changed
+    admission_no: str  # whose marking now needs a third
+
+
+def write_second_thoughts(stage: Path, folder: Path) -> SecondThoughts:
     """A results officer's second thoughts on the graded stage, for the grading screen: a
-    key correction (question 1's answer changed, question 7 voided) and one candidate's
-    second marking changed so the two markers differ by more than the tolerance (2.0).
-    Returns that candidate's admission number."""
-    inputs = workspace.path / "inputs"
+    key correction, and one candidate's second marking changed so the two markers differ
+    by more than the tolerance (2.0). Written to `folder`, not imported."""
+    inputs = stage / "inputs"
     with (inputs / "key.csv").open(encoding="utf-8") as f:
         key = list(csv.reader(f))
     key[0].append("作废")
     for row in key[1:]:
         row[1] = {"A": "B", "B": "C", "C": "D", "D": "A"}[row[1]] if row[0] == "1" else row[1]
         row.append("是" if row[0] == "7" else "")
-    with (folder / "key-corrected.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(key)
     with (inputs / "scores.csv").open(encoding="utf-8") as f:
         header, *scores = list(csv.reader(f))
     thirds = {(r[0], r[1]) for r in scores if r[2] == "3"}
     first = next(r for r in scores if r[2] == "1" and (r[0], r[1]) not in thirds)
     assert float(first[4]) >= 3
     second = [first[0], first[1], "2", "阅卷组B", f"{float(first[4]) - 3:g}"]
-    with (folder / "scores-rechecked.csv").open("w", newline="", encoding="utf-8") as f:
+    folder.mkdir(parents=True, exist_ok=True)
+    found = SecondThoughts(folder / "key-corrected.csv", folder / "scores-rechecked.csv", first[0])
+    with found.key.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(key)
+    with found.scores.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([header, second])
+    return found
+
+
+KEY_REASON = "第1题答案更正，第7题作废（命题组函）"
+SCORES_REASON = "二评复查"
+
+
+def correct_key_and_a_score(workspace: Workspace, folder: Path, operator: str) -> str:
+    """Import the second thoughts, as the grading screen's dialogs would; returns the
+    admission number whose marking now needs a third."""
+    found = write_second_thoughts(workspace.path, folder)
     with workspace.session() as s:
-        marking.import_key(
-            folder / "key-corrected.csv",
-            session=s,
-            operator=operator,
-            reason="第1题答案更正，第7题作废（命题组函）",
-        )
-        marking.import_scores(
-            folder / "scores-rechecked.csv", session=s, operator=operator, reason="二评复查"
-        )
-    return first[0]
+        marking.import_key(found.key, session=s, operator=operator, reason=KEY_REASON)
+        marking.import_scores(found.scores, session=s, operator=operator, reason=SCORES_REASON)
+    return found.admission_no
 
 
 def start_build(base: Path) -> Path:

@@ -1,6 +1,6 @@
 """The screenshots in docs/: each main screen at 120×36, as SVG. The first screens on a
-seeded 150-candidate exam; seating, scanning, review and results on the demo's seeded
-stages (tests/tui/demo_scenes.py, ~15 s to build). Run from the repository root:
+seeded 150-candidate exam; seating, scanning, review, grading and results on the demo's
+seeded stages (tests/tui/demo_scenes.py, ~15 s to build). Run from the repository root:
 
     .venv/bin/python -m tests.tui.screenshots [docs]
 """
@@ -20,14 +20,28 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from exam_center.services import marking
 from exam_center.services.workspace import open_workspace
 from exam_center.settings import Settings
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
 from exam_center.tui.screens import scanning as scanning_screen
-from tests.tui.demo_scenes import OPERATOR, DemoFolders, build
+from tests.tui.demo_scenes import (
+    KEY_REASON,
+    OPERATOR,
+    SCORES_REASON,
+    DemoFolders,
+    build,
+    write_second_thoughts,
+)
 from tests.tui.pilot_steps import settle, sign_in, still_frame
-from tests.tui.scenes import create_exam, frozen_audit_clock, register_everyone, write_inputs
+from tests.tui.scenes import (
+    FrozenClock,
+    create_exam,
+    frozen_audit_clock,
+    register_everyone,
+    write_inputs,
+)
 
 SIZE = (120, 36)
 BATCH = ("220700101-p1.png", "220700102-p1.png", "zz-refeed-220700101-p1.png", "zz-stray-page.png")
@@ -110,6 +124,30 @@ async def later_screens(out: Path, saved: list[Path], stages: DemoFolders) -> No
         save("tie")
         await press(pilot, "escape", "f", "ctrl+s")
         save("finalise-refused")
+        await press(pilot, "escape")
+        await grading_screens(pilot, save, stages)
+
+
+async def import_through_dialog(
+    pilot: Pilot[None], key: str, path: Path, reason: str, save: Save | None = None
+) -> None:
+    await press(pilot, key)
+    pilot.app.screen.query_one("#import-path", Input).value = str(path)
+    await press(pilot, "enter")
+    if save is not None:
+        save("key-correction")
+    pilot.app.screen.query_one("#import-reason", Input).value = reason
+    await press(pilot, "ctrl+s")
+
+
+async def grading_screens(pilot: Pilot[None], save: Save, stages: DemoFolders) -> None:
+    """A key correction (its dialog lists the changed questions and asks why) and a
+    re-marked score that now needs a third marking, then the grading screen."""
+    found = write_second_thoughts(stages.graded, Path("corrections"))
+    await press(pilot, "f7")
+    await import_through_dialog(pilot, "k", found.key, KEY_REASON, save)
+    await import_through_dialog(pilot, "s", found.scores, SCORES_REASON)
+    save("grading")
 
 
 async def take(out: Path) -> list[Path]:
@@ -127,6 +165,7 @@ def main() -> None:
     ticks = itertools.count(0.0, 0.5)
     scanning_screen.clock = lambda: next(ticks)  # the rate shown: 2 pages per second
     scanning_screen.scan_workers = lambda: 1
+    marking.datetime = FrozenClock  # type: ignore[attr-defined]  # key versions show it
     with tempfile.TemporaryDirectory() as scratch, frozen_audit_clock():
         # Relative paths inside the scratch folder keep machine paths out of the images.
         here = Path.cwd()
