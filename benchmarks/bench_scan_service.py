@@ -84,18 +84,25 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
     return base, folder
 
 
-def timed_scan(base: Path, folder: Path, workers: int, scratch: Path) -> tuple[float, int, int]:
+def timed_scan(
+    base: Path, folder: Path, workers: int, scratch: Path
+) -> tuple[float, float, int, int]:
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
     ws = open_workspace(Settings(workspace=scratch, operator="bench"))
     t0 = time.perf_counter()
-    outcomes = list(scanning.scan_paths([folder], workspace=ws, operator="bench", workers=workers))
+    outcomes = []
+    first = 0.0
+    for outcome in scanning.scan_paths([folder], workspace=ws, operator="bench", workers=workers):
+        outcomes.append(outcome)
+        first = first or time.perf_counter()
     elapsed = time.perf_counter() - t0
+    steady = (len(outcomes) - 1) / (time.perf_counter() - first)  # after the pool is up
     ws.close()
     read = sum(o.status == "read" for o in outcomes)
     flagged = sum(o.flagged for o in outcomes)
-    return len(outcomes) / elapsed, read, flagged
+    return len(outcomes) / elapsed, steady, read, flagged
 
 
 def main() -> None:
@@ -109,6 +116,7 @@ def main() -> None:
         base, png = make_pages(tmp, args.pages)
         print(f"made {args.pages} simulated pages at 200 dpi in {time.perf_counter() - t0:.0f} s")
         results: dict[tuple[str, int], float] = {}
+        steady_rates: dict[tuple[str, int], float] = {}
         for fmt, folder in (("PNG", png), ("JPEG", tmp / "jpeg")):
             for workers in (1, 2):
                 rates = []

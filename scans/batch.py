@@ -165,7 +165,9 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     # Not fork: the caller is often a threaded app (a TUI worker thread), and forking a
     # threaded process can deadlock. forkserver starts workers fast from a clean server.
     if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["__main__", "scans.batch"])
+        return ctx
     return multiprocessing.get_context("spawn")
 
 

@@ -45,6 +45,7 @@ def scan(
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         console=console,
+        auto_refresh=False,  # no refresh thread: a single-threaded process forks its readers
     ) as progress:
         task = progress.add_task("scan", total=None, rate="")
         for outcome in outcomes:
@@ -54,6 +55,7 @@ def scan(
                 rejected.append((f"{outcome.file}#{outcome.page_index}", outcome.reason))
             elapsed = time.perf_counter() - started
             progress.update(task, advance=1, rate=f"{sum(counts.values()) / elapsed:.1f} pages/s")
+            progress.refresh()
     elapsed = time.perf_counter() - started
     pages = sum(counts.values())
     table(
