@@ -119,13 +119,18 @@ def main() -> None:
         steady_rates: dict[tuple[str, int], float] = {}
         for fmt, folder in (("PNG", png), ("JPEG", tmp / "jpeg")):
             for workers in (1, 2):
-                rates = []
+                rates, steadies = [], []
                 for run in range(args.runs):
-                    rate, read, flagged = timed_scan(base, folder, workers, tmp / f"ws-{run}")
+                    rate, steady, read, flagged = timed_scan(
+                        base, folder, workers, tmp / f"ws-{run}"
+                    )
                     rates.append(rate)
+                    steadies.append(steady)
                 results[(fmt, workers)] = statistics.median(rates)
+                steady_rates[(fmt, workers)] = statistics.median(steadies)
                 print(
-                    f"  {fmt:4} {workers} worker(s): {results[(fmt, workers)]:6.1f} pages/s "
+                    f"  {fmt:4} {workers} worker(s): {results[(fmt, workers)]:6.1f} pages/s end to "
+                    f"end, {steady_rates[(fmt, workers)]:6.1f} once the workers are up "
                     f"(median of {args.runs}; {read} read, {flagged} questions flagged)"
                 )
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
