@@ -5,6 +5,7 @@ stops early and is audited as cancelled."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,15 @@ async def test_a_cancelled_scan_stops_early_and_is_audited_as_cancelled(
     printed_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(scanning_screen, "scan_workers", lambda: 1)
+    # A deliberately slow scanner room (50 ms a page), so that the cancel lands mid-batch
+    # however fast this machine reads; the real reader and store still run for each page.
+    store = scanning._store
+
+    def slow_store(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.05)
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(scanning, "_store", slow_store)
     ws = printed_workspace
     incoming = ws.path / "scans" / "incoming"
     pages = len(list(incoming.iterdir()))
@@ -86,7 +96,12 @@ async def test_a_cancelled_scan_stops_early_and_is_audited_as_cancelled(
         assert isinstance(screen, ScanningScreen)
         assert screen.check_action("cancel_scan", ()) is None  # nothing to cancel yet
         screen.query_one("#scan-folder", Input).value = str(incoming)
-        await pilot.press("ctrl+s", "escape")
+        await pilot.press("ctrl+s")
+        for _ in range(200):  # until the first page is in
+            await pilot.pause(0.02)
+            if screen.running and screen.tally.pages >= 1:
+                break
+        await pilot.press("escape")
         await settle(pilot)
         assert not screen.running
         assert "cancelled" in str(screen.query_one("#scan-status", Static).render())
