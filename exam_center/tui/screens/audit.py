@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from exam_center.services import audit
 from exam_center.services.audit import AuditLine, ChainReport
 from exam_center.tui.context import AppContext
-from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 
 PAGE_SIZE = 200
@@ -34,7 +34,7 @@ def one_line(detail: dict[str, object]) -> str:
     return " ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
 
 
-class AuditScreen(ExamScreen):
+class AuditScreen(PagedScreen):
     TITLE = "审计 Audit log"
     BINDINGS = [
         Binding("v", "verify", "校验 Verify chain"),
@@ -130,12 +130,7 @@ class AuditScreen(ExamScreen):
     def action_focus_filter(self) -> None:
         self.query_one("#action-filter", Input).focus()
 
-    def action_next_page(self) -> None:
-        self.window = self.window.next()
-        self.load()
-
-    def action_previous_page(self) -> None:
-        self.window = self.window.previous()
+    def show_page(self) -> None:
         self.load()
 
     def action_refresh(self) -> None:

@@ -15,6 +15,7 @@ from textual.worker import Worker, get_current_worker
 
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.error_text import RECOVERABLE, describe_error
+from exam_center.tui.widgets.page_bar import PageWindow
 
 if TYPE_CHECKING:
     from exam_center.tui.app import ExamCenterApp
@@ -90,3 +91,22 @@ class ExamScreen(Screen[None]):
 
     def report_error(self, message: str) -> None:
         self.notify(message, title="错误 Error", severity="error", timeout=10)
+
+
+class PagedScreen(ExamScreen):
+    """A screen with one paged table: `window` says which page, `show_page` draws it."""
+
+    window: PageWindow
+
+    def show_page(self) -> None:
+        raise NotImplementedError
+
+    def action_next_page(self) -> None:
+        self.window = self.window.next()
+        self.show_page()
+        self.refresh_bindings()
+
+    def action_previous_page(self) -> None:
+        self.window = self.window.previous()
+        self.show_page()
+        self.refresh_bindings()

@@ -22,7 +22,7 @@ from exam_center.services import marking
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.import_file import Checked, ImportDialog, ImportSpec
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
-from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.screens.grading_scene import (
     GradingScene,
     describe_key_import,
@@ -51,7 +51,7 @@ ABSENCE_NOTE = (
 )
 
 
-class GradingScreen(ExamScreen):
+class GradingScreen(PagedScreen):
     TITLE = "评分 Grading"
     BINDINGS = [
         Binding("k", "import_key", "导入答案 Key", tooltip=refusal(Permission.GRADE)),
@@ -165,15 +165,8 @@ class GradingScreen(ExamScreen):
         note = f"共 {len(issues)} 项 in all" if issues else "双评无问题 no double-marking issue"
         self.query_one("#issue-pages", PageBar).show(self.window, len(page), note)
 
-    def action_next_page(self) -> None:
-        self.window = self.window.next()
+    def show_page(self) -> None:
         self.show_issues()
-        self.refresh_bindings()
-
-    def action_previous_page(self) -> None:
-        self.window = self.window.previous()
-        self.show_issues()
-        self.refresh_bindings()
 
     # -- imports --------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from exam_center.services import exams, registration
 from exam_center.services.registration import CandidateRow
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.import_file import Checked, ImportDialog, ImportSpec
-from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.candidate_detail import CandidateDetail
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 
@@ -42,7 +42,7 @@ def describe_import(report: registration.ImportReport) -> str:
     return f"已导入 {report.imported} 名考生，其中 {report.ineligible} 人不符合参赛条件"
 
 
-class RegistrationScreen(ExamScreen):
+class RegistrationScreen(PagedScreen):
     TITLE = "报名 Registration"
     BINDINGS = [
         Binding(
@@ -188,12 +188,7 @@ class RegistrationScreen(ExamScreen):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def action_next_page(self) -> None:
-        self.window = self.window.next()
-        self.load()
-
-    def action_previous_page(self) -> None:
-        self.window = self.window.previous()
+    def show_page(self) -> None:
         self.load()
 
     def action_refresh(self) -> None:

@@ -23,7 +23,7 @@ from exam_center.tui.dialogs.reason import Decided, ReasonDialog
 from exam_center.tui.dialogs.refusal import ReasonsDialog
 from exam_center.tui.dialogs.tie import TieChoice, TieDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
-from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.screens.results_scene import (
     ResultsScene,
     award_rows,
@@ -48,7 +48,7 @@ FINALISE_WARNING = (
 )
 
 
-class ResultsScreen(ExamScreen):
+class ResultsScreen(PagedScreen):
     TITLE = "成绩 Results"
     BINDINGS = [
         Binding("d", "decide_tie", "并列 Tie", tooltip=refusal(Permission.GRADE)),
@@ -254,15 +254,8 @@ class ResultsScreen(ExamScreen):
 
     # -- paging -------------------------------------------------------------------------
 
-    def action_next_page(self) -> None:
-        self.window = self.window.next()
+    def show_page(self) -> None:
         self.show_ranking()
-        self.refresh_bindings()
-
-    def action_previous_page(self) -> None:
-        self.window = self.window.previous()
-        self.show_ranking()
-        self.refresh_bindings()
 
     # -- ties ---------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from exam_center.services import review, sheets
 from exam_center.services.review import ReviewRow
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
-from exam_center.tui.screens.base import ExamScreen, PaletteCommand
+from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 from exam_center.tui.widgets.review_item import ReviewFacts, describe_decision, describe_item, who
 from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
@@ -58,7 +58,7 @@ def review_page(offset: int, limit: int) -> Callable[[Session], QueuePage]:
     return query
 
 
-class ReviewScreen(ExamScreen):
+class ReviewScreen(PagedScreen):
     TITLE = "复核 Review"
     BINDINGS = [
         *LETTER_BINDINGS,
@@ -309,10 +309,5 @@ class ReviewScreen(ExamScreen):
         self.notify(what, title=f"已记录 Recorded ({self._by()})")
         self.load()
 
-    def action_next_page(self) -> None:
-        self.window = self.window.next()
-        self.load()
-
-    def action_previous_page(self) -> None:
-        self.window = self.window.previous()
+    def show_page(self) -> None:
         self.load()
