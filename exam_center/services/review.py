@@ -13,6 +13,7 @@ from exam_center.errors import NotAllowed
 from exam_center.models import Candidate, ReviewDecision, ReviewItem, ScannedPage, Seat
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
+from exam_center.services.marking import ensure_open
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,6 @@ class ReviewRow:
     overlay: str
     labels: str  # the question's options, e.g. "ABCD"
     measures: tuple[float, ...]
-
-
-def _guard(session: Session) -> None:
-    from exam_center.models import Exam
-
-    exam = session.exec(select(Exam)).first()
-    if exam is not None and exam.finalised_at is not None:
-        raise NotAllowed("results are finalised: reopen them (with a reason) to change a mark")
 
 
 def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -> list[ReviewRow]:
@@ -105,7 +98,7 @@ def resolve_question(
 ) -> ReviewDecision:
     """Set the marks of `question` for the candidate of `page_id`."""
     _require(by, reason)
-    _guard(session)
+    ensure_open(session)
     page = session.get(ScannedPage, page_id)
     if page is None:
         raise NotAllowed(f"no scanned page {page_id}")
@@ -158,7 +151,7 @@ def resolve_question(
 def resolve_conflict(page_id: int, *, keep: bool, session: Session, by: str, reason: str) -> None:
     """For a conflicting rescan: keep=True makes it the scan that counts, else it is set aside."""
     _require(by, reason)
-    _guard(session)
+    ensure_open(session)
     page = session.get(ScannedPage, page_id)
     if page is None or page.status != "conflict":
         raise NotAllowed(f"page {page_id} is not a conflicting scan")
@@ -208,7 +201,7 @@ def resolve_admission(
 ) -> None:
     """Give a spare sheet whose admission grid was unreadable its candidate."""
     _require(by, reason)
-    _guard(session)
+    ensure_open(session)
     exam_id = current_exam_id(session)
     page = session.get(ScannedPage, page_id)
     if page is None or page.candidate_id is not None:

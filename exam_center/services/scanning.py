@@ -239,8 +239,8 @@ def record_page(
                     doubt=1.0,
                 )
             )
-    flagged_any = any(q.status in FLAGGED for q in read.questions)
-    decided = _decided_questions(session, page.candidate_id) if flagged_any else set()
+    flagged = sum(1 for q in read.questions if q.status in FLAGGED)
+    decided = _decided_questions(session, page.candidate_id) if flagged else set()
     for q in read.questions:
         if q.status in FLAGGED:
             review.append(
@@ -262,7 +262,6 @@ def record_page(
         assert page.id is not None
         item.page_id = page.id
         session.add(item)
-    flagged = sum(1 for q in read.questions if q.status in FLAGGED)
     return PageOutcome(
         file,
         page_index,
@@ -387,14 +386,12 @@ def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -
     }
     if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
         kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
-    for _attempt in range(2):
-        try:
-            with workspace.session() as s:
-                return record_page(s, ctx, **kwargs)
-        except IntegrityError:
-            continue
-    with workspace.session() as s:
-        return record_page(s, ctx, **kwargs)
+    try:
+        with workspace.session() as s:
+            return record_page(s, ctx, **kwargs)
+    except IntegrityError:  # stored by another terminal since we looked: now a duplicate
+        with workspace.session() as s:
+            return record_page(s, ctx, **kwargs)
 
 
 @dataclass(frozen=True)

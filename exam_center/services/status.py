@@ -21,6 +21,7 @@ from exam_center.models import (
     Seat,
     SubjectiveMark,
 )
+from exam_center.services.exams import exam_definition
 from exam_center.services.registration import facts_of
 
 
@@ -73,8 +74,6 @@ def pipeline_status(*, session: Session) -> PipelineStatus:
     review = _count(session, ReviewItem, ReviewItem.exam_id == eid, col(ReviewItem.open))
     key = _count(session, AnswerKeyVersion, AnswerKeyVersion.exam_id == eid) > 0
     marks = _count(session, SubjectiveMark, SubjectiveMark.exam_id == eid)
-    from exam_center.services.exams import exam_definition
-
     definition = exam_definition(session)
     subjective_questions = sum(s.count for s in definition.paper.sections if s.kind == "subjective")
     scores_complete = marks >= 2 * subjective_questions * max(seated - absent, 0) and seated > 0
