@@ -10,10 +10,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from exam_center.reports.pdf import HEADING
+from exam_center.reports.pdf import HEADING, use_cjk_font
 from exam_center.reports.results_tables import NOT_FINAL, AwardRow, ResultsTables
 from exam_center.reports.workbook_sheets import chinese_date
-from scans.fonts import find_cjk_font
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -24,13 +23,9 @@ class AwardListPdf(FPDF):
     def __init__(self, footer_text: str, font_path: str | None = None) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.footer_text = footer_text
-        font = find_cjk_font(font_path)
-        self.set_creator("exam-center")
         self.set_auto_page_break(True, margin=18)
         self.set_margins(18, 15, 18)
-        self.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-        self.add_font("cjk", "B", str(font.path), collection_font_number=font.index)
-        self.set_font("cjk", size=11)
+        use_cjk_font(self, font_path)
 
     def footer(self) -> None:
         self.set_y(-13)
