@@ -25,16 +25,19 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from exam_center.demo.answers import answer_sheet, make_key, questions  # noqa: E402
-from exam_center.demo.run import run_demo  # noqa: E402
-from exam_center.demo.scanner import SheetJob, make_scans  # noqa: E402
-from exam_center.services import exams, scanning, seating, sheets  # noqa: E402
-from exam_center.services.workspace import open_workspace  # noqa: E402
-from exam_center.settings import Settings  # noqa: E402
-from scans.render import SheetHeader  # noqa: E402
+# The application is imported inside the functions, as the console script does it: the
+# scanning workers import this module again, and what it imports at the top they pay for.
 
 
 def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
+    from exam_center.demo.answers import answer_sheet, make_key, questions
+    from exam_center.demo.run import run_demo
+    from exam_center.demo.scanner import SheetJob, make_scans
+    from exam_center.services import exams, seating, sheets
+    from exam_center.services.workspace import open_workspace
+    from exam_center.settings import Settings
+    from scans.render import SheetHeader
+
     base = tmp / "base"
     ws = open_workspace(Settings(workspace=base, operator="bench"))
     run_demo(ws, candidates=pages + pages // 10, seed=5, until="print", say=lambda _: None)
@@ -87,6 +90,10 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
 def timed_scan(
     base: Path, folder: Path, workers: int, scratch: Path
 ) -> tuple[float, float, int, int]:
+    from exam_center.services import scanning
+    from exam_center.services.workspace import open_workspace
+    from exam_center.settings import Settings
+
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
