@@ -103,8 +103,9 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "marks": q.marks,
         "status": str(q.status),
         "reason": q.reason,
-        "measures": [round(m, 4) for m in q.measures],
-        "coverage": [round(c, 4) for c in q.coverage],
+        # The reader rounds its measures once (so a re-decision finds the same thresholds).
+        "measures": list(q.measures),
+        "coverage": list(q.coverage),
     }
 
 
