@@ -67,7 +67,10 @@ def draw_overlay(
     scan_px_per_mm = math.sqrt(abs(np.linalg.det(homography[:2, :2])))
     factor = max(1, math.floor(scan_px_per_mm / s + 0.05))
     if factor > 1:
-        image = cv2.resize(image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+        image = np.asarray(
+            cv2.resize(image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA),
+            dtype=np.uint8,
+        )
     to_image = np.diag([1 / factor, 1 / factor, 1.0]) @ homography @ np.diag([1 / s, 1 / s, 1.0])
     upright = cv2.warpPerspective(
         image,
