@@ -180,23 +180,39 @@ def _verify(
     return first_error[0], None, first_error[1]
 
 
+def _corners_mm(rect: Rect) -> npt.NDArray[np.float64]:
+    """A rectangle's corners clockwise from its top left, as zxing-cpp lists a symbol's."""
+    return np.array(
+        [
+            [rect.x_mm, rect.y_mm],
+            [rect.right, rect.y_mm],
+            [rect.right, rect.bottom],
+            [rect.x_mm, rect.bottom],
+        ]
+    )
+
+
+def _missing_note(page: PageLayout, fit: PageFit) -> str:
+    """For a page read with a fiducial missing: which one, and what stood in for it."""
+    if not fit.missing:
+        return ""
+    names = []
+    for k in fit.missing:
+        x, y = page.fiducials[k].centre
+        names.append(f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}")
+    return (
+        f"the {', '.join(names)} fiducial was not found (covered, torn or cut off); "
+        "the page was fitted on the other three and the QR code's corners"
+    )
+
+
 def _residual_mm(fit: PageFit, qr: Rect, hit: QrHit) -> float:
     """RMS misfit (mm) of the transform on points it was not fitted to: the fiducials'
     corners and, when the decoder located them, the QR symbol's corners."""
     squares = fit.corner_residual_mm**2 * fit.corner_count
     count = fit.corner_count
     if hit.corners_px is not None:
-        expected = project(
-            fit.homography,
-            np.array(
-                [
-                    [qr.x_mm, qr.y_mm],
-                    [qr.right, qr.y_mm],
-                    [qr.right, qr.bottom],
-                    [qr.x_mm, qr.bottom],
-                ]
-            ),
-        )
+        expected = project(fit.homography, _corners_mm(qr))
         errors = np.linalg.norm(expected - hit.corners_px, axis=1) / fit.px_per_mm
         squares += float((errors**2).sum())
         count += len(errors)
@@ -307,19 +323,36 @@ def read_page(
             qr_text=hit.text,
         )
     page = layout.page(payload.page)
-    if page.fiducials != matched:
-        # Layouts with different fiducial designs: fit again with this page's own.
-        try:
+    try:
+        if page.fiducials != matched:
+            # Layouts with different fiducial designs: fit again with this page's own.
             fit = find_page(gray, page.fiducials, work)
-        except PageNotFound as error:
-            return _rejected(RejectKind.PAGE_NOT_FOUND, error.reason, clock, payload=payload)
+        if fit.missing and hit.corners_px is not None:
+            # Fitted on three fiducials only (an affine map): the QR symbol's four decoded
+            # corners join the fit and restore the perspective.
+            fit = find_page(gray, page.fiducials, work, (_corners_mm(page.qr), hit.corners_px))
+    except PageNotFound as error:
+        return _rejected(RejectKind.PAGE_NOT_FOUND, error.reason, clock, payload=payload)
     residual = _residual_mm(fit, page.qr, hit)
     if residual > params.max_residual_mm:
-        where = "in its expected place" if hit.from_region else "elsewhere on the page"
+        if fit.missing:
+            # Three marks taken for fiducials that the QR code does not agree with: more
+            # than one fiducial is gone, and something else stood in for one of them.
+            kind = RejectKind.PAGE_NOT_FOUND
+            why = (
+                "page not found: at least two of its four fiducials are missing or covered "
+                f"(the best three candidates put the QR code {residual:.1f} mm out)"
+            )
+        else:
+            kind = RejectKind.POOR_FIT
+            where = "in its expected place" if hit.from_region else "elsewhere on the page"
+            why = (
+                f"the QR code ({where}) is {residual:.2f} mm from where the fiducials put it "
+                f"(limit {params.max_residual_mm} mm): the page transform is not trusted"
+            )
         return _rejected(
-            RejectKind.POOR_FIT,
-            f"the QR code ({where}) is {residual:.2f} mm from where the fiducials put it "
-            f"(limit {params.max_residual_mm} mm): the page transform is not trusted",
+            kind,
+            why,
             clock,
             fit=fit,
             payload=payload,
@@ -390,7 +423,7 @@ def read_page(
 
     return PageRead(
         status=PageStatus.READ,
-        reason="",
+        reason=_missing_note(page, fit),
         reject_kind=None,
         payload=payload,
         qr_text=hit.text,

@@ -9,6 +9,11 @@ The search runs on a downscaled copy; each fiducial found there is then re-measu
 full resolution, so the transform's precision is the full image's. The fiducial pattern
 alone tells the orientation: the layout's fiducials differ in size (one is larger) and
 their rectangle is not square, so only one assignment fits positions and sizes at once.
+
+One fiducial of four may be missing (a thumb or a staple over it, a torn corner, a page
+the feeder shifted so a corner is cut off): three still fix the page (an affine fit),
+``PageFit.missing`` names the absent one, and the caller can refit with more points it
+trusts (``extra``: the decoded QR symbol's corners) to recover the perspective.
 """
 
 from __future__ import annotations
@@ -58,9 +63,10 @@ class PageFit:
     rotation: int  # 0/90/180/270: how far the page is turned clockwise in the image
     skew_deg: float  # the remaining tilt after rotation
     px_per_mm: float
-    fiducials_px: FloatArray  # (n, 2) measured centres, in layout order
+    fiducials_px: FloatArray  # (n, 2) measured centres of the fiducials found, in layout order
     corner_residual_mm: float  # RMS misfit of the fiducials' measured corners
     corner_count: int  # how many corners that RMS is over
+    missing: tuple[int, ...] = ()  # layout indices of fiducials not found (at most one)
 
 
 def project(homography: FloatArray, points_mm: FloatArray) -> FloatArray:
@@ -148,15 +154,19 @@ def _square_blobs(work: Illumination) -> list[_Blob]:
     return blobs[:_MAX_CANDIDATES]
 
 
-def _match_pattern(blobs: list[_Blob], centres_mm: FloatArray, sizes_mm: FloatArray) -> list[int]:
-    """Indices of the blobs playing each layout fiducial.
+def _match_pattern(
+    blobs: list[_Blob], centres_mm: FloatArray, sizes_mm: FloatArray
+) -> list[int | None]:
+    """Indices of the blobs playing each layout fiducial (None: that one is missing).
 
     Every pair of blobs, taken as every pair of layout fiducials, proposes a similarity
     transform; the hypothesis whose predictions land on blobs of the right sizes wins.
-    Vectorised over all hypotheses at once.
+    Vectorised over all hypotheses at once. A hypothesis matching every fiducial always
+    wins over one that misses one; missing more than one is never accepted.
     """
     n = len(centres_mm)
-    if len(blobs) < n:
+    least = n - 1 if n >= 4 else n
+    if len(blobs) < least:
         raise PageNotFound(
             f"page not found: {len(blobs)} fiducial-like marks in the image, {n} needed"
         )
@@ -182,23 +192,22 @@ def _match_pattern(blobs: list[_Blob], centres_mm: FloatArray, sizes_mm: FloatAr
     with np.errstate(divide="ignore", invalid="ignore"):
         size_error = np.abs(np.log(size_blob[nearest] / (sizes_mm[None, :] * px_per_mm[:, None])))
     size_error[~np.isfinite(size_error)] = np.inf
-    ordered = np.sort(nearest, axis=1)
+    hit = (nearest_distance <= tolerance[:, None]) & (size_error <= 0.45)  # (P, n)
+    # Two fiducials may not share a blob; a missed one takes a distinct placeholder.
+    ordered = np.sort(np.where(hit, nearest, -1 - np.arange(n)[None, :]), axis=1)
     distinct = (ordered[:, 1:] != ordered[:, :-1]).all(axis=1)
-    valid = (
-        (nearest_distance <= tolerance[:, None]).all(axis=1)
-        & (size_error <= 0.45).all(axis=1)
-        & distinct
-    )
+    hits = hit.sum(axis=1)
+    valid = distinct & (hits == n)
+    if not valid.any():
+        valid = distinct & (hits >= least)
     if not valid.any():
         raise PageNotFound(
-            f"page not found: no {n} marks in the image match the sheet's fiducial pattern"
+            f"page not found: no {least} marks in the image match the sheet's fiducial pattern"
         )
-    cost = np.full(valid.shape, np.inf)
-    cost[valid] = size_error[valid].sum(axis=1) + (
-        nearest_distance[valid] / tolerance[valid, None]
-    ).sum(axis=1)
+    terms = np.where(hit, size_error + nearest_distance / tolerance[:, None], 0.0)
+    cost = np.where(valid, terms.sum(axis=1), np.inf)
     best = int(np.argmin(cost))
-    return [int(k) for k in nearest[best]]
+    return [int(k) if hit[best, j] else None for j, k in enumerate(nearest[best])]
 
 
 def _refine_centre(
@@ -239,35 +248,56 @@ def _refine_centre(
     return centroid, corners + np.array([x0, y0], dtype=np.float64)
 
 
-def find_page(image: GrayImage, fiducials: tuple[Rect, ...], work: Illumination) -> PageFit:
-    """Fit the page transform from the layout's fiducials; raise PageNotFound if absent."""
+def _fit(points_mm: FloatArray, points_px: FloatArray) -> FloatArray:
+    """mm → px: a homography from four points or more, an affine map from three."""
+    if len(points_mm) >= 4:
+        fitted, _ = cv2.findHomography(points_mm, points_px, 0)
+    else:
+        affine = cv2.getAffineTransform(points_mm.astype(np.float32), points_px.astype(np.float32))
+        fitted = np.vstack([affine, [0.0, 0.0, 1.0]])
+    if fitted is None or not np.isfinite(fitted).all() or abs(np.linalg.det(fitted)) < 1e-12:
+        raise PageNotFound("page not found: the fiducials are degenerate")
+    return np.asarray(fitted, dtype=np.float64)
+
+
+def find_page(
+    image: GrayImage,
+    fiducials: tuple[Rect, ...],
+    work: Illumination,
+    extra: tuple[FloatArray, FloatArray] | None = None,
+) -> PageFit:
+    """Fit the page transform from the layout's fiducials; raise PageNotFound if absent.
+
+    ``extra`` adds trusted correspondences (page mm, image px) to the final fit.
+    """
     centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
     sizes_mm = np.array([math.sqrt(r.w_mm * r.h_mm) for r in fiducials], dtype=np.float64)
     blobs = _square_blobs(work)
     chosen = _match_pattern(blobs, centres_mm, sizes_mm)
-    found_small = np.array([[blobs[i].x, blobs[i].y] for i in chosen])
+    present = [k for k, blob in enumerate(chosen) if blob is not None]
+    missing = tuple(k for k, blob in enumerate(chosen) if blob is None)
+    found_small = np.array([[blobs[b].x, blobs[b].y] for b in chosen if b is not None])
     found = (found_small + 0.5) / work.scale - 0.5
-    rough, _ = cv2.findHomography(centres_mm, found, 0)
-    if rough is None:
-        raise PageNotFound("page not found: the fiducials are degenerate")
-    px_per_mm = _px_per_mm(np.asarray(rough, dtype=np.float64), centres_mm)
+    known_mm = centres_mm[present]
+    px_per_mm = _px_per_mm(_fit(known_mm, found), known_mm)
     refined = found.copy()
     measured_corners: dict[int, FloatArray] = {}
-    for k in range(len(found)):
-        better = _refine_centre(image, found[k], sizes_mm[k] * px_per_mm)
-        if better is not None and np.hypot(*(better[0] - found[k])) < sizes_mm[k] * px_per_mm:
-            refined[k] = better[0]
+    for i, k in enumerate(present):
+        better = _refine_centre(image, found[i], sizes_mm[k] * px_per_mm)
+        if better is not None and np.hypot(*(better[0] - found[i])) < sizes_mm[k] * px_per_mm:
+            refined[i] = better[0]
             measured_corners[k] = better[1]
-    fitted, _ = cv2.findHomography(centres_mm, refined, 0)
-    if fitted is None:
-        raise PageNotFound("page not found: the fiducials are degenerate")
-    homography = np.asarray(fitted, dtype=np.float64)
+    points_mm, points_px = known_mm, refined
+    if extra is not None:
+        points_mm = np.vstack([points_mm, extra[0]])
+        points_px = np.vstack([points_px, extra[1]])
+    homography = _fit(points_mm, points_px)
     px_per_mm = _px_per_mm(homography, centres_mm)
     angle = _page_angle(homography)
     rotation = round(angle / 90.0) % 4 * 90
     skew = (angle - rotation + 180.0) % 360.0 - 180.0
     residual, count = _corner_residual(homography, fiducials, measured_corners, px_per_mm)
-    return PageFit(homography, rotation, skew, px_per_mm, refined, residual, count)
+    return PageFit(homography, rotation, skew, px_per_mm, refined, residual, count, missing)
 
 
 def _corner_residual(

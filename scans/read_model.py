@@ -158,7 +158,7 @@ class AdmissionGridRead:
 @dataclass(frozen=True)
 class PageRead:
     status: PageStatus
-    reason: str  # "" when read; else what went wrong, for a human
+    reason: str  # rejected: what went wrong, for a human; read: "" or a note (fiducial missing)
     reject_kind: RejectKind | None
     payload: SheetPayload | None
     qr_text: str | None

@@ -213,6 +213,7 @@ def record_page(
     page.admission_no = admission_no
     page.candidate_id = ctx.seats.get(admission_no) if admission_no else None
     page.status = "read"
+    page.reason = read.reason  # "" or the reader's note (a fiducial it did without)
     if page.candidate_id is not None:
         current = session.exec(
             select(ScannedPage).where(

@@ -107,6 +107,23 @@ def test_pages_are_read_and_the_same_files_again_are_duplicates(
     assert report.complete == 3 and len(report.absent) == report.seated - 3
 
 
+def test_a_page_with_a_corner_cut_off_is_read_and_says_so(ws: Workspace, tmp_path: Path) -> None:
+    sim, adm = _scan_image(ws, 3, seed=11)
+    image = sim.image.copy()
+    image[: image.shape[0] // 12, : image.shape[1] // 8] = 255  # the feeder cut a corner off
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    cv2.imwrite(str(folder / f"{adm}.png"), image)
+    [outcome] = scan(ws, folder)
+    assert outcome.status == "read" and outcome.admission_no == adm
+    assert "fiducial was not found" in outcome.reason
+    certain = {q["number"]: q["marks"] for q in outcome.questions if q["status"] in ("ok", "blank")}
+    assert len(certain) >= 100 and all(ANSWERS[n] == m for n, m in certain.items())
+    with ws.session() as s:
+        stored = s.exec(select(ScannedPage).where(ScannedPage.admission_no == adm)).one()
+    assert stored.status == "read" and stored.reason == outcome.reason
+
+
 def test_every_rejected_kind_has_its_reason(ws: Workspace, tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()

@@ -399,6 +399,45 @@ def test_sheet_with_its_qr_torn_off_is_rejected() -> None:
     _rejected(_read(_scan(image)), RejectKind.QR_MISSING)
 
 
+def _cover_fiducial(image: Gray, index: int, *, thumb: bool) -> Gray:
+    """A fiducial gone: cut off with its corner (white), or under a grey thumb."""
+    covered = image.copy()
+    r = _layout().pages[0].fiducials[index]
+    s = 200 / 25.4
+    if thumb:
+        centre = (round(r.centre[0] * s), round(r.centre[1] * s))
+        cv2.ellipse(covered, centre, (round(11 * s), round(7 * s)), 30, 0, 360, 150, -1)
+    else:
+        covered[
+            max(0, int((r.y_mm - 2) * s)) : int((r.bottom + 2) * s),
+            max(0, int((r.x_mm - 2) * s)) : int((r.right + 2) * s),
+        ] = 255
+    return covered
+
+
+@pytest.mark.parametrize(
+    ("index", "thumb", "rotation", "perspective"),
+    [(0, False, 0, 0.0), (1, True, 180, 0.02), (2, False, 90, 0.0), (3, True, 270, 0.015)],
+)
+def test_a_missing_fiducial_is_replaced_by_the_qr_corners(
+    index: int, thumb: bool, rotation: int, perspective: float
+) -> None:
+    image = _cover_fiducial(_answered(), index, thumb=thumb)
+    read = _read(_scan(image, rotation=rotation, perspective=perspective, skew=3.0, seed=index))
+    _assert_all_ok(read)
+    assert read.rotation == rotation
+    assert read.residual_mm is not None and read.residual_mm < 0.3
+    x, y = _layout().pages[0].fiducials[index].centre
+    corner = f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105 else 'right'}"
+    assert f"the {corner} fiducial was not found" in read.reason
+
+
+def test_two_missing_fiducials_reject_the_page() -> None:
+    image = _cover_fiducial(_cover_fiducial(_answered(), 0, thumb=False), 2, thumb=False)
+    read = _read(_scan(image))
+    _rejected(read, RejectKind.PAGE_NOT_FOUND)
+
+
 def test_qr_of_another_exam_is_rejected() -> None:
     read = _read(_scan(_clean(exam="OTHER2022")))
     _rejected(read, RejectKind.WRONG_EXAM)
