@@ -42,6 +42,7 @@ __all__ = [
     "RejectKind",
     "RejectedSource",
     "Source",
+    "iter_files",
     "iter_sources",
 ]
 
@@ -142,7 +143,7 @@ def iter_sources(
     """Yield one source per page of every file under ``paths``, in a stable order."""
     if pdf_dpi < _MIN_PDF_DPI:
         raise ValueError(f"pdf_dpi must be at least {_MIN_PDF_DPI}, got {pdf_dpi}")
-    for file in _iter_files(paths):
+    for file in iter_files(paths):
         yield from _sources_of_file(file, pdf_dpi=pdf_dpi, max_pixels=max_pixels)
 
 
@@ -157,7 +158,9 @@ def _natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
     return tuple(parts)
 
 
-def _iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Every file under ``paths`` (folders recursively, hidden entries skipped), in natural
+    order: scanners number pages page1..page10, and page2 comes before page10."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():

@@ -25,6 +25,13 @@ def scan(
     paths: list[Path] = typer.Argument(..., help="files or folders: png, jpeg, tiff, pdf"),
     workers: int = typer.Option(0, "--workers", help="worker processes (default: all cores)"),
     as_json: bool = typer.Option(False, "--json", help="one JSON object per page on stdout"),
+    watch: bool = typer.Option(
+        False, "--watch", help="keep scanning what the scanners write into the folders (Ctrl-C)"
+    ),
+    interval: float = typer.Option(2.0, "--interval", help="with --watch: seconds between looks"),
+    idle_exit: float | None = typer.Option(
+        None, "--idle-exit", help="with --watch: stop after this many seconds with nothing new"
+    ),
 ) -> None:
     """Read filled answer sheets: every mark certain, or sent to review with its reason."""
     ws = workspace(ctx)
@@ -32,11 +39,25 @@ def scan(
     counts: Counter[str] = Counter()
     flagged = 0
     started = time.perf_counter()
-    outcomes = scanning.scan_paths(paths, workspace=ws, operator=ws.operator, workers=n)
+    if watch:
+        outcomes = scanning.watch_paths(
+            paths,
+            workspace=ws,
+            operator=ws.operator,
+            workers=n,
+            interval_s=interval,
+            idle_exit_s=idle_exit,
+        )
+    else:
+        outcomes = scanning.scan_paths(paths, workspace=ws, operator=ws.operator, workers=n)
     if as_json:
-        for outcome in outcomes:
-            typer.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+        try:
+            for outcome in outcomes:
+                typer.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+        except KeyboardInterrupt:  # every page yielded so far is stored
+            _interrupted(watch)
         return
+    interrupted = False
     rejected: list[tuple[str, str]] = []
     with Progress(
         TextColumn("scanning"),
@@ -48,14 +69,18 @@ def scan(
         auto_refresh=False,  # no refresh thread: a single-threaded process forks its readers
     ) as progress:
         task = progress.add_task("scan", total=None, rate="")
-        for outcome in outcomes:
-            counts[outcome.status] += 1
-            flagged += outcome.flagged
-            if outcome.status in ("rejected", "conflict"):
-                rejected.append((f"{outcome.file}#{outcome.page_index}", outcome.reason))
-            elapsed = time.perf_counter() - started
-            progress.update(task, advance=1, rate=f"{sum(counts.values()) / elapsed:.1f} pages/s")
-            progress.refresh()
+        try:
+            for outcome in outcomes:
+                counts[outcome.status] += 1
+                flagged += outcome.flagged
+                if outcome.status in ("rejected", "conflict"):
+                    rejected.append((f"{outcome.file}#{outcome.page_index}", outcome.reason))
+                elapsed = time.perf_counter() - started
+                rate = f"{sum(counts.values()) / elapsed:.1f} pages/s"
+                progress.update(task, advance=1, rate=rate)
+                progress.refresh()
+        except KeyboardInterrupt:  # every page shown so far is stored
+            interrupted = True
     elapsed = time.perf_counter() - started
     pages = sum(counts.values())
     table(
@@ -65,6 +90,15 @@ def scan(
     )
     if rejected:
         table("rejected / conflicts", ["page", "reason"], [list(r) for r in rejected[:50]])
+    if interrupted:
+        _interrupted(watch)
+
+
+def _interrupted(watch: bool) -> None:
+    """Ctrl-C ends a --watch session normally; it cuts a one-off scan short (status 130:
+    what was stored is kept, and running the same scan again reads only the rest)."""
+    if not watch:
+        raise typer.Exit(130)
 
 
 def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:

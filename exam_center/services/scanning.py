@@ -10,6 +10,7 @@ unreadable, …), a `duplicate` (the same image again: nothing recorded twice) o
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -371,6 +372,45 @@ def scan_paths(
                 counts=dict(counts),
                 cancelled=bool(cancel and cancel.is_set()),
             )
+
+
+def watch_paths(
+    paths: Sequence[Path],
+    *,
+    workspace: Workspace,
+    operator: str,
+    workers: int,
+    interval_s: float = 2.0,
+    settle_s: float = 1.0,
+    idle_exit_s: float | None = None,
+    cancel: threading.Event | None = None,
+    on_page: ProgressCallback | None = None,
+) -> Iterator[PageOutcome]:
+    """Scan folders while the scanners write into them: every file once it is whole (its
+    size unchanged for ``settle_s``), each delivery as one batch, until ``cancel`` is set
+    or nothing new has come for ``idle_exit_s`` seconds (never, when None)."""
+    from scans.watch import FolderWatch
+
+    watch = FolderWatch(paths, settle_s=settle_s)
+    stop = cancel or threading.Event()
+    last_new = time.monotonic()
+    while not stop.is_set():
+        files = watch.poll()
+        if files:
+            yield from scan_paths(
+                files,
+                workspace=workspace,
+                operator=operator,
+                workers=workers,
+                on_page=on_page,
+                cancel=stop,
+            )
+            last_new = time.monotonic()
+            continue
+        quiet = time.monotonic() - last_new
+        if idle_exit_s is not None and quiet >= idle_exit_s and not watch.waiting:
+            return
+        stop.wait(interval_s)
 
 
 def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:

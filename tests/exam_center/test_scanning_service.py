@@ -4,6 +4,7 @@ surviving a rescan."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -250,3 +251,28 @@ def test_a_killed_batch_run_again_loses_nothing_and_records_nothing_twice(
     with ws.session() as s:
         conflicts = s.exec(select(ReviewItem).where(ReviewItem.kind == "conflict")).all()
     assert len(conflicts) == len(files) - 3
+
+
+def test_watching_a_folder_reads_each_sheet_once_it_is_whole(ws: Workspace, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sheets_in = sorted((tmp_path / "in").glob("*.png"))
+    cmd = [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), "scan", str(inbox)]
+    cmd += ["--watch", "--interval", "0.2", "--idle-exit", "3", "--workers", "1", "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    shutil.copy(sheets_in[0], inbox / "001.png")
+    data = sheets_in[1].read_bytes()
+    with (inbox / "002.png").open("wb") as slow:  # a scanner still writing this one
+        slow.write(data[: len(data) // 2])
+        slow.flush()
+        time.sleep(0.4)
+        slow.write(data[len(data) // 2 :])
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert sorted((Path(o["file"]).name, o["status"]) for o in lines) == [
+        ("001.png", "read"),
+        ("002.png", "read"),
+    ]
+    with ws.session() as s:
+        assert len(s.exec(select(ScannedPage)).all()) == 2
