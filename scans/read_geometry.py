@@ -168,7 +168,7 @@ def _match_pattern(
     least = n - 1 if n >= 4 else n
     if len(blobs) < least:
         raise PageNotFound(
-            f"page not found: {len(blobs)} fiducial-like marks in the image, {n} needed"
+            f"page not found: {len(blobs)} fiducial-like marks in the image, {least} of {n} needed"
         )
     z_blob = np.array([complex(b.x, b.y) for b in blobs])
     size_blob = np.array([b.size for b in blobs])

@@ -111,3 +111,41 @@ async def test_a_cancelled_scan_stops_early_and_is_audited_as_cancelled(
         stored = scanning.completeness(session=s)
     assert batch.detail["cancelled"] is True
     assert stored.complete + stored.rejected == sum(batch.detail["counts"].values()) < pages
+
+
+@drive
+async def test_a_watched_folder_is_read_as_the_scanner_fills_it_until_cancel(
+    printed_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scanning_screen, "scan_workers", lambda: 1)
+    monkeypatch.setattr(scanning_screen, "WATCH_INTERVAL_S", 0.2)
+    ws = printed_workspace
+    inbox = tmp_path / "scanner-out"
+    inbox.mkdir()
+    app = make_app(ws)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot, "王扫描", Role.PROCTOR)
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ScanningScreen)
+        screen.query_one("#scan-folder", Input).value = str(inbox)
+        await pilot.click("#scan-watch")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert screen.running and "watching" in str(screen.query_one("#scan-status").render())
+        for name in SOME[:2]:  # the scanner delivers two sheets while the screen watches
+            shutil.copy(ws.path / "scans" / "incoming" / name, inbox / name)
+        for _ in range(300):
+            await pilot.pause(0.05)
+            if screen.tally.pages >= 2:
+                break
+        assert screen.running, "a watch goes on until it is cancelled"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.running
+        assert "stopped watching" in str(screen.query_one("#scan-status", Static).render())
+        assert count(screen, "read") == "2"
+        assert "完整 complete 2/27" in str(screen.query_one("#completeness", Static).render())
+    with ws.session() as s:
+        assert scanning.completeness(session=s).complete == 2

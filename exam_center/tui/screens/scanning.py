@@ -1,7 +1,9 @@
 """Scanning: choose a folder (or files), read it in a thread worker while the screen
 stays live: a progress bar with pages per second, live counts (read, questions flagged,
 rejected, duplicates, conflicts), the rejected pages with their reasons, and a cancel
-that stops after the pages in flight. Afterwards, the exam's completeness.
+that stops after the pages in flight. Afterwards, the exam's completeness. With 监视
+Watch ticked, the folder is watched while the scanners write into it (each file once it
+is whole) until Cancel, and the completeness follows every delivery.
 
 `services.scanning.scan_paths` is a generator that stores each page as it is read; the
 worker iterates it and posts one message per page (messages up, as the STYLE says)."""
@@ -23,7 +25,16 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Button, DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Static,
+)
 
 from exam_center.services import scanning
 from exam_center.services.scanning import Completeness, PageOutcome
@@ -37,6 +48,8 @@ from scans.ingest import iter_sources
 # Seconds since some start; a module attribute so a snapshot test can stop the clock.
 clock: Callable[[], float] = time.monotonic
 
+WATCH_INTERVAL_S = 2.0  # seconds between looks at a watched folder
+WATCH_TIP = "Keep reading what the scanners write into the folder, until Cancel"
 SHOWN_NAMES = 5  # of those with no sheet or missing pages; the dashboard has the count
 
 COUNTS = (
@@ -69,7 +82,7 @@ def suggested_folder(workspace_path: Path) -> str:
 
 
 class ScanStarted(Message):
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int | None) -> None:
         super().__init__()
         self.total = total
 
@@ -81,10 +94,11 @@ class PageScanned(Message):
 
 
 class ScanEnded(Message):
-    def __init__(self, cancelled: bool, error: str = "") -> None:
+    def __init__(self, cancelled: bool, error: str = "", *, watched: bool = False) -> None:
         super().__init__()
         self.cancelled = cancelled
         self.error = error
+        self.watched = watched  # a watch ends by Cancel: that is its normal end
 
 
 @dataclass
@@ -159,6 +173,7 @@ class ScanningScreen(ExamScreen):
                 id="scan-folder",
                 suggester=PathSuggester(SCAN_SUFFIXES),
             )
+            yield Checkbox("监视 Watch", id="scan-watch", tooltip=WATCH_TIP)
             yield Button("扫描 Scan", id="scan", variant="primary")
             yield Button("取消 Cancel", id="cancel-scan", disabled=True)
         with Horizontal(id="scan-progress-row"):
@@ -201,6 +216,7 @@ class ScanningScreen(ExamScreen):
         self.query_one("#scan", Button).disabled = self.running
         self.query_one("#cancel-scan", Button).disabled = not self.running
         self.query_one("#scan-folder", Input).disabled = self.running
+        self.query_one("#scan-watch", Checkbox).disabled = self.running
         self.refresh_bindings()
 
     def action_refresh(self) -> None:
@@ -249,8 +265,12 @@ class ScanningScreen(ExamScreen):
         self.query_one("#scan-progress-row").display = True
         self.query_one("#scan-rate", Static).update("")
         self.running = True
-        self.say(f"正在清点页数… counting the pages in {folder}")
-        self.read_pages(folder, self.cancel)
+        if self.query_one("#scan-watch", Checkbox).value:
+            self.say(f"正在监视 watching {folder} — 取消 Cancel (esc) to stop")
+            self.watch_folder(folder, self.cancel)
+        else:
+            self.say(f"正在清点页数… counting the pages in {folder}")
+            self.read_pages(folder, self.cancel)
 
     @on(Button.Pressed, "#cancel-scan")
     def action_cancel_scan(self) -> None:
@@ -276,6 +296,24 @@ class ScanningScreen(ExamScreen):
         else:
             self.post_message(ScanEnded(cancel.is_set()))
 
+    @work(thread=True, exclusive=True, group="scan")
+    def watch_folder(self, folder: Path, cancel: threading.Event) -> None:
+        workspace = self.context.workspace
+        try:
+            for outcome in scanning.watch_paths(
+                [folder],
+                workspace=workspace,
+                operator=workspace.operator,
+                workers=scan_workers(),
+                interval_s=WATCH_INTERVAL_S,
+                cancel=cancel,
+            ):
+                self.post_message(PageScanned(outcome))
+        except RECOVERABLE as exc:
+            self.post_message(ScanEnded(True, describe_error(exc)))
+        else:
+            self.post_message(ScanEnded(False, watched=True))
+
     def on_scan_started(self, message: ScanStarted) -> None:
         self.query_one("#scan-bar", ProgressBar).update(total=message.total, progress=0)
         if not self.cancel.is_set():
@@ -289,6 +327,8 @@ class ScanningScreen(ExamScreen):
         self.query_one("#scan-bar", ProgressBar).advance(1)
         self.query_one("#scan-rate", Static).update(Content(tally.rate()))
         self.show_counts()
+        if self.query_one("#scan-watch", Checkbox).value:
+            self.action_refresh()  # a watch has no end to wait for: keep it current
         if outcome.status in ("rejected", "conflict"):
             self.query_one("#rejected", DataTable).add_row(
                 Path(outcome.file).name,
@@ -302,6 +342,8 @@ class ScanningScreen(ExamScreen):
         pages = self.tally.pages
         if message.error:
             self.say(f"✗ 扫描中断 scan stopped after {pages} pages: {message.error}", "error")
+        elif message.watched:
+            self.say(f"✓ 已停止监视 stopped watching: {pages} 页 pages · {self.tally.rate()}", "ok")
         elif message.cancelled:
             self.say(
                 f"已取消：已记录 {pages} 页；再次扫描会跳过已记录的页 "
