@@ -267,7 +267,7 @@ class ScanningScreen(ExamScreen):
         self.running = True
         if self.query_one("#scan-watch", Checkbox).value:
             self.say(f"正在监视 watching {folder} — 取消 Cancel (esc) to stop")
-            self.watch_folder(folder, self.cancel)
+            self.read_pages(folder, self.cancel, watch=True)
         else:
             self.say(f"正在清点页数… counting the pages in {folder}")
             self.read_pages(folder, self.cancel)
@@ -279,40 +279,31 @@ class ScanningScreen(ExamScreen):
             self.say("正在取消：等待处理中的页读完… cancelling after the pages in flight")
 
     @work(thread=True, exclusive=True, group="scan")
-    def read_pages(self, folder: Path, cancel: threading.Event) -> None:
+    def read_pages(self, folder: Path, cancel: threading.Event, watch: bool = False) -> None:
         workspace = self.context.workspace
+        who, workers = workspace.operator, scan_workers()
         try:
-            self.post_message(ScanStarted(count_pages([folder])))
-            for outcome in scanning.scan_paths(
-                [folder],
-                workspace=workspace,
-                operator=workspace.operator,
-                workers=scan_workers(),
-                cancel=cancel,
-            ):
+            if watch:
+                outcomes = scanning.watch_paths(
+                    [folder],
+                    workspace=workspace,
+                    operator=who,
+                    workers=workers,
+                    interval_s=WATCH_INTERVAL_S,
+                    cancel=cancel,
+                )
+            else:
+                self.post_message(ScanStarted(count_pages([folder])))
+                outcomes = scanning.scan_paths(
+                    [folder], workspace=workspace, operator=who, workers=workers, cancel=cancel
+                )
+            for outcome in outcomes:
                 self.post_message(PageScanned(outcome))
         except RECOVERABLE as exc:
             self.post_message(ScanEnded(cancel.is_set(), describe_error(exc)))
         else:
-            self.post_message(ScanEnded(cancel.is_set()))
-
-    @work(thread=True, exclusive=True, group="scan")
-    def watch_folder(self, folder: Path, cancel: threading.Event) -> None:
-        workspace = self.context.workspace
-        try:
-            for outcome in scanning.watch_paths(
-                [folder],
-                workspace=workspace,
-                operator=workspace.operator,
-                workers=scan_workers(),
-                interval_s=WATCH_INTERVAL_S,
-                cancel=cancel,
-            ):
-                self.post_message(PageScanned(outcome))
-        except RECOVERABLE as exc:
-            self.post_message(ScanEnded(True, describe_error(exc)))
-        else:
-            self.post_message(ScanEnded(False, watched=True))
+            # A watch ends only by Cancel: that is its normal end, not a cut-short scan.
+            self.post_message(ScanEnded(cancel.is_set() and not watch, watched=watch))
 
     def on_scan_started(self, message: ScanStarted) -> None:
         self.query_one("#scan-bar", ProgressBar).update(total=message.total, progress=0)
