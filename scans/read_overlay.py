@@ -34,6 +34,7 @@ BLUE = (220, 120, 20)
 RED = (30, 30, 230)
 ORANGE = (0, 150, 255)
 MAGENTA = (200, 40, 200)
+_BAND = 40  # px of status line and legend above the page
 _WASH = (np.arange(256) * 0.75 + 60).astype(np.uint8)  # lighter, so the annotations stand out
 
 
@@ -80,8 +81,12 @@ def draw_overlay(
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=128,
     )
-    washed = cv2.LUT(upright, _WASH)
-    canvas = np.asarray(cv2.cvtColor(washed, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+    # One picture, the status band on top of the page: the page is converted straight
+    # into its place below the band (a stacked copy of 3 MB would cost more than drawing).
+    picture = np.empty((_BAND + height, width, 3), np.uint8)
+    band, canvas = picture[:_BAND], picture[_BAND:]
+    band.fill(255)
+    cv2.cvtColor(cv2.LUT(upright, _WASH), cv2.COLOR_GRAY2BGR, dst=canvas)
     for rect in page.fiducials:
         cv2.rectangle(
             canvas,
@@ -128,7 +133,6 @@ def draw_overlay(
                     _ellipse(canvas, bubble, s, GREEN if ok else RED, 2)
                 elif thresholds.fill(measure, bubble_key("grid", bubble.label)) > params.blank_max:
                     _ellipse(canvas, bubble, s, ORANGE if not ok else GREEN, 2)
-    band = np.full((40, width, 3), 255, np.uint8)
     cv2.putText(band, title, (6, 15), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
     x = 6
     for colour, text in (
@@ -143,4 +147,4 @@ def draw_overlay(
             band, text, (x + 19, 34), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 1, cv2.LINE_AA
         )
         x += 26 + 8 * len(text)
-    return np.vstack([band, canvas])
+    return picture
