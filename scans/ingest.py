@@ -411,7 +411,7 @@ def _load_single_image(source: PageSource) -> GrayImage:
             RejectKind.TRUNCATED,
             f"truncated {source.format.value} (the file ends before its data does)",
         )
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    image = cv2.imdecode(data, _decode_flag(source.format, data))
     if image is None:
         raise PageLoadError(
             source.file,
@@ -420,6 +420,15 @@ def _load_single_image(source: PageSource) -> GrayImage:
             f"{source.format.value} data is truncated or corrupt",
         )
     return _as_gray_u8(image)
+
+
+def _decode_flag(fmt: PageFormat, data: npt.NDArray[np.uint8]) -> int:
+    """How to decode: an 8-bit grey PNG as it is (asking OpenCV for grey costs ~20 % more
+    on those); anything else converted to grey by the decoder."""
+    # IHDR: bit depth at byte 24, colour type at byte 25 (0: grey, no alpha).
+    if fmt is PageFormat.PNG and data.size > 25 and data[24] == 8 and data[25] == 0:
+        return cv2.IMREAD_UNCHANGED
+    return cv2.IMREAD_GRAYSCALE
 
 
 def _load_tiff_page(source: PageSource) -> GrayImage:

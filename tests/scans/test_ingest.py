@@ -82,11 +82,21 @@ def test_png_and_jpeg_load_lazily_as_grayscale(tmp_path: Path) -> None:
     assert abs(int(jpg_source.load()[20, 20]) - int(_gray(2)[20, 20])) < 8
 
 
-def test_colour_png_becomes_grayscale(tmp_path: Path) -> None:
-    colour = np.dstack([_gray(3)] * 3)
-    (source,) = _sources(_write_png(tmp_path / "c.png", colour))
+@pytest.mark.parametrize("kind", ["rgb", "rgba", "grey 16-bit"])
+def test_every_png_kind_becomes_the_same_grayscale(tmp_path: Path, kind: str) -> None:
+    grey = _gray(3)
+    pixels = {
+        "rgb": np.dstack([grey] * 3),
+        "rgba": np.dstack([grey, grey, grey, np.full_like(grey, 255)]),
+        "grey 16-bit": grey.astype(np.uint16) * 257,
+    }[kind]
+    path = tmp_path / "c.png"
+    assert cv2.imwrite(str(path), pixels)
+    (source,) = _sources(path)
     assert isinstance(source, PageSource)
-    assert source.load().ndim == 2
+    loaded = source.load()
+    assert loaded.dtype == np.uint8 and loaded.ndim == 2
+    assert np.abs(loaded.astype(int) - grey.astype(int)).max() <= 1
 
 
 def test_folders_are_walked_recursively_in_natural_order_skipping_hidden(tmp_path: Path) -> None:
