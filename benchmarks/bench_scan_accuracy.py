@@ -12,10 +12,12 @@ every page (scans.read) and compares each question with what the candidate meant
 - pages lost: pages not read at all (target: zero).
 
 Then the same on a harsher set (careless candidates, phone photos), whose flag rate is
-reported. One in twenty pages is a spare sheet whose admission grid is also checked.
+reported, and on the realistic set drawn with only the marks the issue lists (PLAIN: no
+ticks, crosses, barely-touched marks or dots, which a careful human would doubt too).
+One in twenty pages is a spare sheet whose admission grid is also checked.
 
-    .venv/bin/python benchmarks/bench_scan_accuracy.py [--pages N] [--harsh-pages N]
-        [--workers W] [--seed S] [--show K]
+    .venv/bin/python benchmarks/bench_scan_accuracy.py [--pages N] [--plain-pages N]
+        [--harsh-pages N] [--workers W] [--seed S] [--show K]
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
 from scans.read import PageStatus, QuestionStatus, read_page
 from scans.render import SheetHeader, render_page
-from scans.simulate import HARSH, REALISTIC, SimProfile, simulate_page
+from scans.simulate import HARSH, PLAIN, REALISTIC, SimProfile, simulate_page
 
 DPI = 200
 EXAM = "JS2022"
@@ -48,7 +50,7 @@ PAPER = PaperSpec(
     )
 )
 CANDIDATES = 24  # distinct printed headers/QR codes; the marks differ on every page
-PROFILES = {"realistic": REALISTIC, "harsh": HARSH}
+PROFILES = {"realistic": REALISTIC, "plain": PLAIN, "harsh": HARSH}
 
 
 @cache
@@ -251,6 +253,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--harsh-pages", type=int, default=1000)
+    parser.add_argument(
+        "--plain-pages", type=int, default=1000, help="the issue's mark styles only (see PLAIN)"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=20220710)
     parser.add_argument("--show", type=int, default=10, help="silent errors / lost pages shown")
@@ -261,7 +266,8 @@ def main() -> None:
     if args.overlay:
         _write_overlay(args.overlay, args.seed)
         return
-    for name, pages in (("realistic", args.pages), ("harsh", args.harsh_pages)):
+    runs = (("realistic", args.pages), ("plain", args.plain_pages), ("harsh", args.harsh_pages))
+    for name, pages in runs:
         if pages:
             tally, wall = _run(name, pages, args.workers, args.seed)
             _report(name, tally, wall, args.show)

@@ -32,7 +32,7 @@ __all__ = [
     "bubble_key",
 ]
 
-READER_VERSION = "1.0.0"
+READER_VERSION = "1.1.0"  # 1.1: marked from 0.42 of the pencil level (was 0.45)
 
 
 class QuestionStatus(StrEnum):
@@ -77,7 +77,7 @@ class ReadParams:
     samples_x: int = 13  # sample grid over the inner area (points outside it are dropped)
     samples_y: int = 9
     blank_max: float = 0.08  # normalised fill at or below which a bubble is blank
-    mark_min: float = 0.45  # at or above which it is marked; between: doubtful
+    mark_min: float = 0.42  # at or above which it is marked; between: doubtful
     firm_min: float = 0.50  # a firm mark: lets a faint bubble beside it count as erased
     residue_max: float = 0.28  # the most an erasure may leave beside a firm mark ...
     residue_ratio: float = 0.35  # ... at most this fraction of the firm mark ...

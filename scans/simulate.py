@@ -31,6 +31,7 @@ from scans.layout import Bubble, PageLayout
 
 __all__ = [
     "HARSH",
+    "PLAIN",
     "REALISTIC",
     "MarkStyle",
     "QuestionTruth",
@@ -125,6 +126,19 @@ class SimProfile:
 
 
 REALISTIC = SimProfile(name="realistic")
+# The same candidates and scanners, drawing only the marks the issue lists (firm fills,
+# scribbles, light marks, half fills, erasures, strays, double marks): no ticks, crosses,
+# barely-touched marks or thinking dots, the marks a careful human would doubt too.
+PLAIN = replace(
+    REALISTIC,
+    name="plain",
+    p_dot=0.0,
+    style_weights={
+        style: weight
+        for style, weight in REALISTIC.style_weights.items()
+        if style not in _UNCLEAR_STYLES
+    },
+)
 HARSH = SimProfile(
     name="harsh",
     p_blank=0.02,

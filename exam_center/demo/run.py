@@ -7,7 +7,7 @@ import os
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from exam_center.demo.answers import answer_sheet, make_key, questions
@@ -33,6 +33,7 @@ from exam_center.services import (
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.workspace import Workspace
 from scans.render import SheetHeader
+from scans.simulate import REALISTIC, MarkStyle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
 MARKER = ".exam-center-demo"
@@ -102,6 +103,13 @@ def _print(run: DemoRun) -> str:
 
 
 DEMO_REVIEWER = "演示复核员"
+# The candidate who spoiled their sheet writes the spare one in a hurry, ticking some
+# answers instead of filling them: the review queue always has a spare sheet's question.
+HURRIED = replace(
+    REALISTIC,
+    name="hurried",
+    style_weights={**REALISTIC.style_weights, MarkStyle.TICK: 0.04},
+)
 
 
 def _scan(run: DemoRun) -> str:
@@ -152,6 +160,7 @@ def _scan(run: DemoRun) -> str:
                 rng.randrange(10**9),
                 folder / (f"spare-{seat.admission_no}" if spare else seat.admission_no),
                 fill_grid=seat.admission_no if spare else None,
+                profile=HURRIED if spare else REALISTIC,
             )
         )
     truth = make_scans(jobs, folder, seed=run.seed)

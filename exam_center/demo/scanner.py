@@ -15,7 +15,7 @@ import numpy as np
 
 from scans.layout import SheetLayout
 from scans.render import SheetHeader, render_page, sheet_to_print
-from scans.simulate import REALISTIC, encode_image, simulate_page
+from scans.simulate import REALISTIC, SimProfile, encode_image, simulate_page
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class SheetJob:
     seed: int
     out: Path
     fill_grid: str | None = None  # a spare sheet: the admission number the candidate fills
+    profile: SimProfile = REALISTIC  # how this candidate fills and how the page is scanned
 
 
 def _make(job: SheetJob) -> list[tuple[int, str, bool]]:
@@ -43,7 +44,7 @@ def _make(job: SheetJob) -> list[tuple[int, str, bool]]:
             page,
             dpi_in=200,
             seed=job.seed + page.number,
-            profile=REALISTIC,
+            profile=job.profile,
             answers=job.answers,
             admission_no=job.fill_grid,
         )
