@@ -133,6 +133,7 @@ class _Descendants(threading.Thread):
         self.stop = threading.Event()
         self.peak_mb: dict[int, float] = {}
         self.cpu_s: dict[int, float] = {}
+        self.now_mb: dict[int, float] = {}
 
     def run(self) -> None:
         tick = os.sysconf("SC_CLK_TCK")
@@ -157,6 +158,7 @@ class _Descendants(threading.Thread):
                 self.cpu_s[pid] = (int(fields[11]) + int(fields[12])) / tick
                 rss_mb = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
                 self.peak_mb[pid] = max(self.peak_mb.get(pid, 0.0), rss_mb)
+                self.now_mb[pid] = rss_mb
 
 
 def _cpu(who: int) -> float:
@@ -164,10 +166,64 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stream(base: Path, jpeg: Path, total: int, scratch: Path) -> None:
+    """Feed ``total`` distinct pages (the JPEGs again, each made distinct by a comment
+    segment, so every one is read and stored: a rescan of a page already read, a conflict)
+    through the whole service with 2 workers, and watch the memory of every process."""
+    from exam_center.services import scanning
+    from exam_center.services.workspace import open_workspace
+    from exam_center.settings import Settings
+
+    folder = scratch / "stream"
+    folder.mkdir(parents=True, exist_ok=True)
+    originals = sorted(jpeg.glob("*.jpg"))
+    for i in range(total):
+        data = originals[i % len(originals)].read_bytes()
+        tag = f"rescan {i}".encode()
+        comment = b"\xff\xfe" + (len(tag) + 2).to_bytes(2, "big") + tag  # a JPEG COM segment
+        (folder / f"{i:06d}.jpg").write_bytes(data[:2] + comment + data[2:])
+    ws_dir = scratch / "ws-stream"
+    if ws_dir.exists():
+        shutil.rmtree(ws_dir)
+    shutil.copytree(base, ws_dir)
+    ws = open_workspace(Settings(workspace=ws_dir, operator="bench"))
+    watch = _Descendants()
+    watch.start()
+    checkpoints = {total * k // 5 for k in range(1, 6)}
+    start = time.perf_counter()
+    statuses: dict[str, int] = {}
+    for done, outcome in enumerate(
+        scanning.scan_paths([folder], workspace=ws, operator="bench", workers=2), start=1
+    ):
+        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+        if done in checkpoints:
+            workers = [mb for pid, mb in watch.now_mb.items() if mb > 0]
+            print(
+                f"  {done:6d} pages: parent {_rss_mb():5.0f} MB, workers "
+                f"{', '.join(f'{mb:.0f}' for mb in sorted(workers))} MB, "
+                f"{done / (time.perf_counter() - start):.1f} pages/s"
+            )
+    watch.stop.set()
+    watch.join()
+    ws.close()
+    print(f"  stored: {statuses}")
+    shutil.rmtree(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--stream", type=int, default=0, help="then feed this many pages for the memory check"
+    )
     parser.add_argument(
         "--keep", type=Path, help="make the pages in this folder once and reuse them after"
     )
@@ -213,6 +269,9 @@ def main() -> None:
                 print(where)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory: parent {own:.0f} MB")
+        if args.stream:
+            print(f"streaming {args.stream} pages through the service (2 workers):")
+            stream(base, tmp / "jpeg", args.stream, tmp)
         best2 = max(results[("PNG", 2)], results[("JPEG", 2)])
         print(
             f"target 40 pages/s with 2 workers: {'met' if best2 >= 40 else 'NOT met'} ({best2:.1f})"

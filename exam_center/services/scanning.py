@@ -216,8 +216,9 @@ def record_page(
     page.status = "read"
     page.reason = read.reason  # "" or the reader's note (a fiducial it did without)
     if page.candidate_id is not None:
+        # Only the two columns the message needs: a stored page's marks are large.
         current = session.exec(
-            select(ScannedPage).where(
+            select(ScannedPage.id, ScannedPage.file).where(
                 ScannedPage.exam_id == exam_id,
                 ScannedPage.candidate_id == page.candidate_id,
                 ScannedPage.page_no == payload.page,
@@ -227,10 +228,11 @@ def record_page(
         if current is None:
             page.current = True
         else:
+            current_id, current_file = current
             page.status = "conflict"
             page.reason = (
-                f"page {payload.page} of {admission_no} was already read from {current.file} "
-                f"(record {current.id}); a person must choose which scan counts"
+                f"page {payload.page} of {admission_no} was already read from {current_file} "
+                f"(record {current_id}); a person must choose which scan counts"
             )
             review.append(
                 ReviewItem(
