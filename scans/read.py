@@ -202,7 +202,7 @@ def _missing_note(page: PageLayout, fit: PageFit) -> str:
         names.append(f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}")
     return (
         f"the {', '.join(names)} fiducial was not found (covered, torn or cut off); "
-        "the page was fitted on the other three and the QR code's corners"
+        "the other three and the QR code fixed the page"
     )
 
 
