@@ -28,9 +28,14 @@ def scan(
     watch: bool = typer.Option(
         False, "--watch", help="keep scanning what the scanners write into the folders (Ctrl-C)"
     ),
-    interval: float = typer.Option(2.0, "--interval", help="with --watch: seconds between looks"),
+    interval: float = typer.Option(
+        2.0, "--interval", min=0.1, help="with --watch: seconds between looks"
+    ),
     idle_exit: float | None = typer.Option(
-        None, "--idle-exit", help="with --watch: stop after this many seconds with nothing new"
+        None,
+        "--idle-exit",
+        min=0.0,
+        help="with --watch: stop after this many seconds with nothing new",
     ),
 ) -> None:
     """Read filled answer sheets: every mark certain, or sent to review with its reason."""
@@ -40,6 +45,9 @@ def scan(
     flagged = 0
     started = time.perf_counter()
     if watch:
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:  # a mistyped folder would otherwise be watched, empty, for ever
+            raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}")
         outcomes = scanning.watch_paths(
             paths,
             workspace=ws,

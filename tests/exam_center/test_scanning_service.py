@@ -276,3 +276,12 @@ def test_watching_a_folder_reads_each_sheet_once_it_is_whole(ws: Workspace, tmp_
     ]
     with ws.session() as s:
         assert len(s.exec(select(ScannedPage)).all()) == 2
+
+
+def test_watching_a_folder_that_does_not_exist_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), "scan"]
+    cmd += [str(tmp_path / "no-such-inbox"), "--watch", "--idle-exit", "1"]
+    wide = {**os.environ, "COLUMNS": "400"}  # the message box must not wrap the path
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=wide)
+    assert done.returncode == 2
+    assert "no such file or folder" in done.stderr and "no-such-inbox" in done.stderr
