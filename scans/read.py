@@ -42,7 +42,7 @@ from scans.read_decide import (
     estimate_thresholds,
 )
 from scans.read_geometry import PageFit, PageNotFound, find_page, project, work_image
-from scans.read_marks import ink_darkness, measure_points, sample_points_mm
+from scans.read_marks import ink_darkness, measure_points, sample_points_mm, unit_disc_samples
 from scans.read_model import (
     READER_VERSION,
     AdmissionGridRead,
@@ -225,6 +225,7 @@ class _PagePlan:
 
     keys: list[str]  # printed-label key of every bubble (questions, then the grid)
     points_mm: npt.NDArray[np.float64]  # (n, k, 2) sample points of every bubble
+    quarters: npt.NDArray[np.float64]  # (k, 4) each sample's share of each quarter's mean
 
 
 _plans: dict[tuple[int, float, int, int], tuple[PageLayout, _PagePlan]] = {}
@@ -243,7 +244,10 @@ def _plan(page: PageLayout, params: ReadParams) -> _PagePlan:
             bubbles.extend(column)
             keys.extend(bubble_key("grid", b.label) for b in column)
     points = sample_points_mm(bubbles, params.inner_scale, (params.samples_x, params.samples_y))
-    plan = _PagePlan(keys, points)
+    unit = unit_disc_samples(params.samples_x, params.samples_y)
+    right, low = unit[:, 0] >= 0, unit[:, 1] >= 0
+    masks = np.stack([~right & ~low, right & ~low, ~right & low, right & low], axis=1)
+    plan = _PagePlan(keys, points, masks / masks.sum(axis=0))
     if len(_plans) > 64:
         _plans.clear()
     _plans[key] = (page, plan)
@@ -369,6 +373,10 @@ def read_page(
     # Rounded once, here: what is stored is exactly what the thresholds came from, so a
     # later redecide() from the stored numbers finds the same thresholds.
     means = np.round(measured.values, 4).tolist()
+    # Each bubble's least-filled quarter: pencil strokes through the whole bubble (a loose
+    # scribble) leave none empty; a tick, a dot or a stray line does.
+    quarters = measured.samples @ plan.quarters if len(means) else np.zeros((0, 4))
+    spreads = np.round(quarters.min(axis=1, initial=np.inf), 4).tolist()
     thresholds = estimate_thresholds(means, keys, params)
     # A sample is solid pencil when it is as dark as ``solid_level`` of the candidate's
     # marks *and* darker than its own bubble's mean by ``solid_margin``: pencil strokes
@@ -392,6 +400,7 @@ def read_page(
                 tuple(means[cursor : cursor + n]),
                 tuple(covers[cursor : cursor + n]),
                 readable,
+                tuple(spreads[cursor : cursor + n]),
             )
         )
         cursor += n

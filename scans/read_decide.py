@@ -11,7 +11,8 @@ of an erasure beside a firm mark on a single-answer item.
 
 A bubble is *marked* when its fill reaches ``mark_min``, or when it is more than empty
 and at least ``solid_cover`` of its area is as dark as the candidate's pencil (a
-scribble, a half fill); *empty* at or below ``blank_max``; otherwise *doubtful*.
+scribble, a half fill), or when pencil strokes run through every quarter of it (a loose
+scribble: ``stroke_*``); *empty* at or below ``blank_max``; otherwise *doubtful*.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class QuestionMeasures:
     measures: tuple[float, ...]
     coverage: tuple[float, ...]
     readable: bool = True  # False: part of the question lies outside the image
+    spread: tuple[float, ...] = ()  # the least-filled quarter's measure (see QuestionRead)
 
 
 def estimate_thresholds(
@@ -108,16 +110,29 @@ def _fmt(labels: str, indices: Iterable[int]) -> str:
 
 
 def _classify(
-    fills: Sequence[float], cover: Sequence[float], params: ReadParams
+    fills: Sequence[float],
+    cover: Sequence[float],
+    params: ReadParams,
+    spread: Sequence[float] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Indices of the marked and of the doubtful bubbles (plain Python: a handful each)."""
+    """Indices of the marked and of the doubtful bubbles (plain Python: a handful each).
+
+    ``spread`` is each bubble's least-filled quarter, as a fill (None: not measured)."""
     # A bubble whose mean is only middling but much of whose area is pencil strokes (a
-    # scribble, a half fill) is a mark; an erasure or a smudge is grey all over, and a dot
-    # or a tick is too small, so they stay doubtful.
+    # scribble, a half fill) is a mark; so is one with a little less solid pencil when the
+    # strokes run through all four quarters of it (a loose scribble). An erasure or a smudge
+    # is grey all over with no stroke as dark as pencil; a dot or a tick is too small and
+    # leaves a quarter empty: they stay doubtful.
     marked: list[int] = []
     doubtful: list[int] = []
     for i, (f, c) in enumerate(zip(fills, cover, strict=True)):
-        if f >= params.mark_min or (f > params.blank_max and c >= params.solid_cover):
+        scribbled = (
+            spread is not None
+            and f >= params.stroke_fill
+            and c >= params.stroke_cover
+            and spread[i] >= params.stroke_spread
+        )
+        if f >= params.mark_min or (f > params.blank_max and c >= params.solid_cover) or scribbled:
             marked.append(i)
         elif f > params.blank_max:
             doubtful.append(i)
@@ -134,7 +149,13 @@ def decide_question(
         for m, label in zip(question.measures, labels, strict=True)
     ]
     cover = question.coverage
-    marked, doubtful = _classify(fills, cover, params)
+    spread = None
+    if len(question.spread) == len(labels):
+        spread = [
+            thresholds.fill(m, bubble_key(question.kind, label))
+            for m, label in zip(question.spread, labels, strict=True)
+        ]
+    marked, doubtful = _classify(fills, cover, params, spread)
     marks = _fmt(labels, marked)
 
     def read(status: QuestionStatus, reason: str = "") -> QuestionRead:
@@ -147,6 +168,7 @@ def decide_question(
             reason,
             question.measures,
             question.coverage,
+            question.spread,
         )
 
     if not question.readable:
@@ -194,7 +216,9 @@ def decide(
     for q in questions:
         if isinstance(q, QuestionRead):
             readable = q.reason != _OUTSIDE
-            q = QuestionMeasures(q.number, q.kind, q.labels, q.measures, q.coverage, readable)
+            q = QuestionMeasures(
+                q.number, q.kind, q.labels, q.measures, q.coverage, readable, q.spread
+            )
         out.append(decide_question(q, thresholds, params))
     return tuple(out)
 

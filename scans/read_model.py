@@ -32,7 +32,7 @@ __all__ = [
     "bubble_key",
 ]
 
-READER_VERSION = "1.1.0"  # 1.1: marked from 0.42 of the pencil level (was 0.45)
+READER_VERSION = "1.2.0"  # 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread
 
 
 class QuestionStatus(StrEnum):
@@ -85,6 +85,9 @@ class ReadParams:
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
     solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;
     solid_cover: float = 0.40  # a doubtful bubble this much solid is a mark
+    stroke_fill: float = 0.32  # a scribble: at least this fill, ...
+    stroke_cover: float = 0.32  # ... this much of it solid pencil, ...
+    stroke_spread: float = 0.22  # ... and every quarter of the bubble at least this filled
     min_contrast: float = 0.14  # pencil black sits at least this far above blank (measure)
     default_contrast: float = 0.45  # pencil level assumed when a sheet has too few marks
     max_residual_mm: float = 1.0  # worse: the transform is not trusted, the page rejected
@@ -144,6 +147,9 @@ class QuestionRead:
     reason: str  # why flagged, or a short note ("" when plainly ok/blank)
     measures: tuple[float, ...]  # mean darkness, one per option, in label order
     coverage: tuple[float, ...]  # solid fraction of each option's inner area (see ReadParams)
+    # The darkness of each option's least-filled quarter (a measure like ``measures``);
+    # empty when not measured (a reader before 1.2): the scribble rule is then not used.
+    spread: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         # The reader rounds its measures once (so a re-decision finds the same thresholds).
         "measures": list(q.measures),
         "coverage": list(q.coverage),
+        "spread": list(q.spread),
     }
 
 

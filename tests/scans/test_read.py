@@ -28,11 +28,14 @@ from scans.read import (
     QuestionStatus,
     ReadParams,
     RejectKind,
+    Thresholds,
     decide,
+    decide_question,
     estimate_thresholds,
     read_page,
     redecide,
 )
+from scans.read_model import bubble_key
 from scans.render import SheetHeader, render_page
 from scans.simulate import REALISTIC, MarkStyle, draw_marks, gentle, scan_page
 
@@ -259,6 +262,40 @@ def test_no_style_is_ever_read_as_a_different_answer() -> None:
         if question.number not in STYLE_CASES:
             assert question.status is QuestionStatus.OK
             assert question.marks == answers[question.number]
+
+
+def test_a_scribble_fills_every_quarter_of_its_bubble_and_a_tick_does_not() -> None:
+    read = _styles_read()
+    assert read.thresholds is not None
+    spread_fill = {
+        number: read.thresholds.fill(
+            read.questions[number - 1].spread["ABCD".index(label)], bubble_key("single", label)
+        )
+        for number, label in ((2, "B"), (7, "C"))
+    }
+    assert spread_fill[2] >= ReadParams().stroke_spread > spread_fill[7]
+    assert all(len(q.spread) == len(q.labels) for q in read.questions)
+
+
+def test_a_loose_scribble_is_a_mark_where_a_tick_of_the_same_darkness_is_doubtful() -> None:
+    thresholds = Thresholds(0.02, 0.62, (), 0.08, 0.42, 0.4)  # fill = (measure - 0.02) / 0.6
+    params = ReadParams()
+
+    def measure(fill: float) -> float:
+        return 0.02 + 0.6 * fill
+
+    def question(spread: tuple[float, ...]) -> QuestionMeasures:
+        # Option A: a mark at 0.36 of the pencil level, 34 % of it solid pencil.
+        return QuestionMeasures(
+            1, "single", "ABCD", (measure(0.36), 0.02, 0.02, 0.02), (0.34, 0, 0, 0), True, spread
+        )
+
+    scribble = decide_question(question((measure(0.25), 0.02, 0.02, 0.02)), thresholds, params)
+    tick = decide_question(question((measure(0.01), 0.02, 0.02, 0.02)), thresholds, params)
+    unmeasured = decide_question(question(()), thresholds, params)  # a reader before 1.2
+    assert (scribble.status, scribble.marks) == (QuestionStatus.OK, "A")
+    assert tick.status is QuestionStatus.AMBIGUOUS and tick.marks == ""
+    assert unmeasured.status is QuestionStatus.AMBIGUOUS
 
 
 def test_overlay_is_an_upright_colour_picture() -> None:
