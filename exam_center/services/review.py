@@ -14,6 +14,7 @@ from exam_center.models import Candidate, ReviewDecision, ReviewItem, ScannedPag
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.marking import ensure_open
+from exam_center.services.scanning import current_scan
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,7 @@ def resolve_conflict(page_id: int, *, keep: bool, session: Session, by: str, rea
     page = session.get(ScannedPage, page_id)
     if page is None or page.status != "conflict":
         raise NotAllowed(f"page {page_id} is not a conflicting scan")
-    current = session.exec(
-        select(ScannedPage).where(
-            ScannedPage.candidate_id == page.candidate_id,
-            ScannedPage.page_no == page.page_no,
-            col(ScannedPage.current),
-        )
-    ).first()
+    current = current_scan(session, page.candidate_id, page.page_no)
     winner, loser = (page, current) if keep else (current, page)
     if winner is not None:
         winner.current, winner.status = True, "read"
@@ -212,13 +207,7 @@ def resolve_admission(
     if seat is None:
         raise NotAllowed(f"admission number {admission_no} is not seated in this exam")
     page.admission_no, page.candidate_id = admission_no, seat.candidate_id
-    current = session.exec(
-        select(ScannedPage).where(
-            ScannedPage.candidate_id == seat.candidate_id,
-            ScannedPage.page_no == page.page_no,
-            col(ScannedPage.current),
-        )
-    ).first()
+    current = current_scan(session, seat.candidate_id, page.page_no)
     if current is None:
         page.current = True
     else:

@@ -217,23 +217,14 @@ def record_page(
     page.status = "read"
     page.reason = read.reason  # "" or the reader's note (a fiducial it did without)
     if page.candidate_id is not None:
-        # Only the two columns the message needs: a stored page's marks are large.
-        current = session.exec(
-            select(ScannedPage.id, ScannedPage.file).where(
-                ScannedPage.exam_id == exam_id,
-                ScannedPage.candidate_id == page.candidate_id,
-                ScannedPage.page_no == payload.page,
-                col(ScannedPage.current),
-            )
-        ).first()
+        current = current_scan(session, page.candidate_id, payload.page)
         if current is None:
             page.current = True
         else:
-            current_id, current_file = current
             page.status = "conflict"
             page.reason = (
-                f"page {payload.page} of {admission_no} was already read from {current_file} "
-                f"(record {current_id}); a person must choose which scan counts"
+                f"page {payload.page} of {admission_no} was already read from {current.file} "
+                f"(record {current.id}); a person must choose which scan counts"
             )
             review.append(
                 ReviewItem(
@@ -280,6 +271,19 @@ def record_page(
         overlay,
         sha256,
     )
+
+
+def current_scan(
+    session: Session, candidate_id: int | None, page_no: int | None
+) -> ScannedPage | None:
+    """The scan that counts for a candidate's page, if one does (index: candidate, page)."""
+    return session.exec(
+        select(ScannedPage).where(
+            ScannedPage.candidate_id == candidate_id,
+            ScannedPage.page_no == page_no,
+            col(ScannedPage.current),
+        )
+    ).first()
 
 
 def _decided_questions(session: Session, candidate_id: int | None) -> set[int]:
