@@ -58,18 +58,23 @@ class PageResult:
     elapsed_ms: float
 
 
-def _rejected_source(source: RejectedSource) -> PageResult:
+def _rejected(source: Source, reason: str, kind: str) -> PageResult:
+    """A page (or a whole file) that never reached the reader's decisions."""
     return PageResult(
         source.file,
         source.page_index,
         source.sha256,
         PageStatus.REJECTED,
         None,
-        source.reason,
-        source.kind.value,
+        reason,
+        kind,
         None,
         0.0,
     )
+
+
+def _rejected_source(source: RejectedSource) -> PageResult:
+    return _rejected(source, source.reason, source.kind.value)
 
 
 def read_source(
@@ -148,16 +153,10 @@ def _work(source: PageSource) -> PageResult:
 
 
 def _crashed(source: PageSource) -> PageResult:
-    return PageResult(
-        source.file,
-        source.page_index,
-        source.sha256,
-        PageStatus.REJECTED,
-        None,
+    return _rejected(
+        source,
         "the reader process died on this page (it may be corrupt); scan it again",
         "reader_crashed",
-        None,
-        0.0,
     )
 
 
