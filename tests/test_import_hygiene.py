@@ -24,3 +24,22 @@ def test_pure_library_imports_nothing_from_the_app(package: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"{package} imports {out}"
+
+
+HEAVY = ("cv2", "fpdf", "openpyxl", "alembic", "textual", "sqlmodel", "numpy")
+
+
+def test_the_cli_starts_without_the_heavy_libraries() -> None:
+    """`exam-center --help` and the command table cost nothing of what the commands use."""
+    code = (
+        "import sys\n"
+        "import exam_center.cli.main as cli\n"
+        "cli.app(['--help'], standalone_mode=False)\n"
+        f"print('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert "Usage" in out and "scan-status" in out
+    loaded = out.splitlines()[-1]
+    assert loaded == "loaded:", f"the CLI imports {loaded} at start-up"

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import audit
+from exam_center.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from exam_center.services import audit
+else:
+    audit = lazy_module("exam_center.services.audit")
 
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 

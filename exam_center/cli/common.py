@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from exam_center.services.workspace import Workspace
+if TYPE_CHECKING:
+    from exam_center.services.workspace import Workspace
 
 console = Console()
 err_console = Console(stderr=True)
 
 
 def workspace(ctx: typer.Context) -> Workspace:
+    from exam_center.services.workspace import Workspace
+
     ws = ctx.obj
     assert isinstance(ws, Workspace), "the root callback sets the workspace"
     return ws

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from exam_center.cli.common import console, workspace
-from exam_center.demo.run import STAGES, run_demo
-from exam_center.services.workspace import open_workspace
+from exam_center.demo.stages import STAGES
 
 
 def demo(
@@ -21,6 +20,9 @@ def demo(
     until: str | None = typer.Option(None, "--until", help=f"stop after: {', '.join(STAGES)}"),
 ) -> None:
     """A whole synthetic exam, end to end; leaves a workspace the other commands continue."""
+    from exam_center.demo.run import run_demo
+    from exam_center.services.workspace import open_workspace
+
     ws = workspace(ctx)
     if dir is not None:
         ws.close()

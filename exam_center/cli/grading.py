@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import exporting, finalising, marking, national_stage, results, standings
+from exam_center.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from exam_center.services import (
+        exporting,
+        finalising,
+        marking,
+        national_stage,
+        results,
+        standings,
+    )
+else:
+    exporting = lazy_module("exam_center.services.exporting")
+    finalising = lazy_module("exam_center.services.finalising")
+    marking = lazy_module("exam_center.services.marking")
+    national_stage = lazy_module("exam_center.services.national_stage")
+    results = lazy_module("exam_center.services.results")
+    standings = lazy_module("exam_center.services.standings")
 
 key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
 scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)

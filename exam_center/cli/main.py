@@ -16,8 +16,6 @@ from exam_center.cli.demo import demo
 from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.errors import ExamCenterError
-from exam_center.services.workspace import open_workspace
-from exam_center.settings import load_settings
 
 app = typer.Typer(
     name="exam-center",
@@ -41,6 +39,9 @@ def root(
         None, "--operator", help="who is acting (for the audit log)"
     ),
 ) -> None:
+    from exam_center.services.workspace import open_workspace
+    from exam_center.settings import load_settings
+
     settings = load_settings(db=db, workspace=workspace, operator=operator)
     ctx.obj = open_workspace(settings)
     ctx.call_on_close(ctx.obj.close)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import exams, registration, venues
+from exam_center.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from exam_center.services import exams, registration, venues
+else:
+    exams = lazy_module("exam_center.services.exams")
+    registration = lazy_module("exam_center.services.registration")
+    venues = lazy_module("exam_center.services.venues")
 
 candidates_app = typer.Typer(
     help="Register candidates and check eligibility.", no_args_is_help=True

@@ -8,12 +8,19 @@ import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import review, scanning
+from exam_center.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from exam_center.services import review, scanning
+else:
+    review = lazy_module("exam_center.services.review")
+    scanning = lazy_module("exam_center.services.scanning")
 
 review_app = typer.Typer(
     help="Doubtful marks, conflicting rescans, unmatched spares.", no_args_is_help=True

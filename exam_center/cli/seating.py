@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.cli.lazy import lazy_module
 from exam_center.errors import NotAllowed
-from exam_center.services import documents, seating, sheets
+
+if TYPE_CHECKING:
+    from exam_center.services import documents, seating, sheets
+else:
+    documents = lazy_module("exam_center.services.documents")
+    seating = lazy_module("exam_center.services.seating")
+    sheets = lazy_module("exam_center.services.sheets")
 
 print_app = typer.Typer(help="Print answer sheets and room documents.", no_args_is_help=True)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exam_center.demo.answers import answer_sheet, make_key, questions
 from exam_center.demo.scanner import SheetJob, make_scans
+from exam_center.demo.stages import STAGES
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
 from exam_center.services import (
@@ -37,7 +38,6 @@ from scans.simulate import REALISTIC, MarkStyle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
 MARKER = ".exam-center-demo"
-STAGES = ("register", "seat", "print", "scan", "grade", "finalise")
 
 
 @dataclass
