@@ -167,8 +167,10 @@ def _match_pattern(
     n = len(centres_mm)
     least = n - 1 if n >= 4 else n
     if len(blobs) < least:
+        # The count of dark specks is not said: on a page that is not a sheet it depends
+        # on the scanner's noise, and the person needs only "no sheet found here".
         raise PageNotFound(
-            f"page not found: {len(blobs)} fiducial-like marks in the image, {least} of {n} needed"
+            f"未找到答题卡 page not found: fewer than {least} of its {n} fiducials in the image"
         )
     z_blob = np.array([complex(b.x, b.y) for b in blobs])
     size_blob = np.array([b.size for b in blobs])

@@ -5,6 +5,10 @@ grading screen after a key correction and a re-marked score (times from a frozen
 shown in UTC+8), and the results (ranking, item analysis). Run from the test's own
 folder so the paths shown are relative.
 
+The review queue's picture of the question is a committed image (fixtures/
+sheet-crop.png), drawn as it is: a snapshot holds no pixels that OpenCV or Pillow
+computed on this machine (test_pictures tests the real crop by what it shows).
+
 Update after an intended change with `pytest tests/tui --snapshot-update` and look at
 the SVGs in tests/tui/__snapshots__/ before committing them."""
 
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -23,12 +28,23 @@ from exam_center.services import marking
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
+from exam_center.tui.screens import review as review_screen
 from exam_center.tui.screens import scanning as scanning_screen
+from exam_center.tui.widgets.sheet_image import Crop, half_blocks
 from tests.tui.demo_scenes import correct_key_and_a_score
 from tests.tui.pilot_steps import settle, sign_in, still_frame
 from tests.tui.scenes import FrozenClock, frozen_audit_clock
 from tests.tui.test_scanning import SOME
 from tests.tui.test_snapshots import SIZE, Step
+
+FIXED_CROP = Path(__file__).parent / "fixtures" / "sheet-crop.png"
+
+
+def fixed_crop(overlay: str, layout: dict[str, Any], **where: Any) -> Crop:
+    """The committed picture in place of the cut from the scanned overlay."""
+    with Image.open(FIXED_CROP) as image:
+        picture = half_blocks(image)
+    return Crop(picture, f"第 {where.get('question')} 题 · {where.get('page_label', '')}")
 
 
 def steps(*keys: str, role: Role = Role.STAFF) -> Step:
@@ -79,8 +95,9 @@ def test_scanning_a_batch(
 
 
 def test_review_queue_with_the_question_image(
-    snap_compare: Any, scanned_workspace: Workspace
+    snap_compare: Any, scanned_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(review_screen, "load_crop", fixed_crop)
     run = steps("f6", "down", "down", role=Role.PROCTOR)
     assert snap_compare(make_app(scanned_workspace), terminal_size=SIZE, run_before=run)
 

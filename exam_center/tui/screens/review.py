@@ -207,7 +207,14 @@ class ReviewScreen(PagedScreen):
     def load_image(self, row: ReviewRow, layout: dict[str, Any], width: int) -> None:
         worker = get_current_worker()
         try:
-            crop = load_crop(row.overlay, layout, kind=row.kind, question=row.question, width=width)
+            crop = load_crop(
+                row.overlay,
+                layout,
+                kind=row.kind,
+                question=row.question,
+                width=width,
+                page_label=f"扫描页 {row.page_id} scanned page {row.page_id}",
+            )
         except (OSError, ValueError) as exc:
             crop = Crop(Text(f"图像无法读取 image unreadable: {exc}", style="red"), "")
         if not worker.is_cancelled:

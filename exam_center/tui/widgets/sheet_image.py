@@ -161,8 +161,12 @@ def load_crop(
     question: int | None,
     width: int,
     max_rows: int = 12,
+    page_label: str = "",
 ) -> Crop:
-    """Cut and draw the evidence of one review item (runs in a worker: it reads a file)."""
+    """Cut and draw the evidence of one review item (runs in a worker: it reads a file).
+
+    ``page_label`` names the scanned page in the caption (the screen passes its record
+    number: the overlay's file name says nothing to a person)."""
     if not overlay or not Path(overlay).exists():
         return Crop(Text("（无图像 no overlay image for this page）", style="dim"), "")
     width_mm, height_mm = layout.get("page_size_mm", (210, 297))
@@ -175,7 +179,7 @@ def load_crop(
             picture = page.cut(box, width, max_rows)
             return Crop(
                 half_blocks(picture),
-                f"第 {question} 题 question {question} · {Path(overlay).name}",
+                f"第 {question} 题 question {question} · {page_label}",
                 bubble_labels(bubbles, box, picture.width),
             )
     if kind == "admission":
@@ -183,12 +187,12 @@ def load_crop(
         if grid is not None:
             picture = page.cut(grid, width, max_rows * 2)
             return Crop(
-                half_blocks(picture), f"准考证号填涂区 admission grid · {Path(overlay).name}"
+                half_blocks(picture), f"准考证号填涂区 admission grid · {page_label}"
             )
     header = Box(0, 0, float(width_mm), HEADER_MM)
     return Crop(
         half_blocks(page.cut(header, width, max_rows)),
-        f"页眉 page header · {Path(overlay).name}",
+        f"页眉 page header · {page_label}",
     )
 
 
