@@ -36,7 +36,7 @@ from exam_center.services.workspace import Workspace
 from scans.render import SheetHeader
 from scans.simulate import REALISTIC, MarkStyle
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiangsu-2022" / "exam.toml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jiangsu-2022" / "exam.toml"
 MARKER = ".exam-center-demo"
 
 
