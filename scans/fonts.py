@@ -10,6 +10,7 @@ em units so the raster and the PDF renderer place every string identically.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,8 +29,11 @@ __all__ = [
 
 FONT_ENV_VAR = "EXAM_CENTER_FONT"
 
-# (path, index inside a .ttc collection); the first that exists wins.
+# (path, index inside a .ttc collection); the first that exists wins. First a font
+# installed with the software into its own environment (the offline bundle puts
+# WenQuanYi Micro Hei there, for exam machines with no network to fetch one).
 KNOWN_FONTS: tuple[tuple[str, int], ...] = (
+    (str(Path(sys.prefix, "share", "fonts", "wqy-microhei.ttc")), 0),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: SC
