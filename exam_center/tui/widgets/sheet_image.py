@@ -186,9 +186,7 @@ def load_crop(
         grid = admission_box(layout)
         if grid is not None:
             picture = page.cut(grid, width, max_rows * 2)
-            return Crop(
-                half_blocks(picture), f"准考证号填涂区 admission grid · {page_label}"
-            )
+            return Crop(half_blocks(picture), f"准考证号填涂区 admission grid · {page_label}")
     header = Box(0, 0, float(width_mm), HEADER_MM)
     return Crop(
         half_blocks(page.cut(header, width, max_rows)),
