@@ -14,6 +14,11 @@ class WorkspaceError(ExamCenterError):
     """The workspace or its database cannot be used as it stands."""
 
 
+class WorkspaceMissing(WorkspaceError):
+    """The workspace named (or the default one) holds no exam: a command other than
+    init or demo never creates one, so a mistyped --workspace is said, not hidden."""
+
+
 class SchemaTooNew(WorkspaceError):
     """The database was written by a newer exam-center than this one."""
 
@@ -74,6 +79,10 @@ class ImportRejected(ExamCenterError):
 
 class FileFormatError(ExamCenterError):
     """A file that cannot be read at all (format, encoding, missing header)."""
+
+
+class PathProblem(ExamCenterError):
+    """A file or folder named on the command line cannot be used as it stands."""
 
 
 class NotAllowed(ExamCenterError):

@@ -17,6 +17,9 @@ from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.errors import ExamCenterError
 
+# The only commands that may make a new workspace; every other one needs an exam.
+CREATE_WORKSPACE = frozenset({"init", "demo"})
+
 app = typer.Typer(
     name="exam-center",
     help="Offline exam administration and grading: roster to awards.",
@@ -43,7 +46,7 @@ def root(
     from exam_center.settings import load_settings
 
     settings = load_settings(db=db, workspace=workspace, operator=operator)
-    ctx.obj = open_workspace(settings)
+    ctx.obj = open_workspace(settings, create=ctx.invoked_subcommand in CREATE_WORKSPACE)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from exam_center.cli.tui import run_tui
@@ -91,4 +94,13 @@ def main() -> None:
         app(standalone_mode=True)
     except ExamCenterError as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
+    except OSError as exc:
+        # A path the command was given or writes to (exists, no such folder, no right to
+        # write, a file where a folder should be): the person needs the path and the cause.
+        where = f": {exc.filename}" if exc.filename else ""
+        err_console.print(
+            f"[red]文件错误 error:[/] {escape(exc.strerror or str(exc))}{escape(where)}",
+            highlight=False,
+        )
         sys.exit(1)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
+from exam_center.errors import PathProblem
 
 if TYPE_CHECKING:
     from exam_center.services import review, scanning
@@ -51,10 +52,10 @@ def scan(
     counts: Counter[str] = Counter()
     flagged = 0
     started = time.perf_counter()
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:  # a mistyped folder would be stored as a rejected page, or watched for ever
+        raise PathProblem(f"找不到文件或文件夹 no such file or folder: {', '.join(missing)}")
     if watch:
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:  # a mistyped folder would otherwise be watched, empty, for ever
-            raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}")
         outcomes = scanning.watch_paths(
             paths,
             workspace=ws,
@@ -105,6 +106,12 @@ def scan(
     )
     if rejected:
         table("rejected / conflicts", ["page", "reason"], [list(r) for r in rejected[:50]])
+    if pages == 0 and not interrupted:
+        console.print(
+            "[yellow]没有找到扫描图像 no scanned images found[/] under "
+            f"{', '.join(str(p) for p in paths)} (png, jpeg, tiff, pdf)",
+            highlight=False,
+        )
     if interrupted:
         _interrupted(watch)
 

@@ -15,4 +15,7 @@ def run_tui(ctx: typer.Context) -> None:
             "The terminal UI is not part of this build yet; see `exam-center --help`."
         )
         raise typer.Exit(2) from None
-    make_app(workspace(ctx)).run()
+    ws = workspace(ctx)
+    if not ws.create:
+        ws.require_existing()  # before the screen takes the terminal
+    make_app(ws).run()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from exam_center.db import open_database, session_scope
+from exam_center.errors import WorkspaceMissing
 from exam_center.settings import Settings
 
 
@@ -19,6 +20,9 @@ from exam_center.settings import Settings
 class Workspace:
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
+    # False for the CLI's and TUI's commands other than init and demo: they work on an
+    # exam that exists, and a wrong folder must be an error, not a new empty exam.
+    create: bool = True
 
     @property
     def path(self) -> Path:
@@ -31,7 +35,10 @@ class Workspace:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self.settings.ensure_workspace()
+            if self.create:
+                self.settings.ensure_workspace()
+            else:
+                self.require_existing()
             self._engine = open_database(self.settings.database_url)
         return self._engine
 
@@ -39,6 +46,20 @@ class Workspace:
     def session(self) -> Iterator[Session]:
         with session_scope(self.engine) as s:
             yield s
+
+    def require_existing(self) -> None:
+        """Raise WorkspaceMissing unless the workspace holds an exam's database (SQLite:
+        its exam.db; with a database server, the folder for the scans and exports)."""
+        path = self.path
+        where = f"{path} ({path.resolve()})" if not path.is_absolute() else str(path)
+        hint = (
+            "name the exam's folder with --workspace DIR or EXAM_CENTER_WORKSPACE; "
+            "`exam-center init EXAM.toml` creates a new one"
+        )
+        if not path.is_dir():
+            raise WorkspaceMissing(f"工作区不存在 no workspace at {where}: {hint}")
+        if self.settings.db is None and not (path / "exam.db").is_file():
+            raise WorkspaceMissing(f"工作区中没有考试数据库 no exam.db in {where}: {hint}")
 
     def folder(self, name: str) -> Path:
         """A sub-folder of the workspace (scans, overlays, exports, print), created on use."""
@@ -52,5 +73,5 @@ class Workspace:
             self._engine = None
 
 
-def open_workspace(settings: Settings) -> Workspace:
-    return Workspace(settings)
+def open_workspace(settings: Settings, *, create: bool = True) -> Workspace:
+    return Workspace(settings, create=create)
