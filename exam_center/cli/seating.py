@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.errors import NotAllowed
 from exam_center.services import documents, seating, sheets
 
@@ -50,7 +50,7 @@ def seat(
     for line in outcome.fallbacks:
         console.print(f"[yellow]fallback:[/] {line}")
     if outcome.not_seated:
-        console.print(f"Not seated (not eligible): {'、'.join(outcome.not_seated)}")
+        console.print(f"Not seated (not eligible): {shown('、'.join(outcome.not_seated))}")
     if outcome.reprint_needed:
         console.print("[bold red]The answer sheets must be printed again for the new plan.[/]")
     _room_table(view)
