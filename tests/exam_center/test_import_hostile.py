@@ -153,6 +153,16 @@ def test_a_long_csv_cell_is_read_and_an_endless_one_is_named(
     assert _count(exam_workspace) == 2
 
 
+@pytest.mark.postgres
+def test_a_phone_longer_than_its_column_is_a_problem(
+    exam_workspace: Workspace, tmp_path: Path
+) -> None:
+    rows = _rows(2)
+    rows[1][5] = "1" * 21  # on PostgreSQL the insert itself failed, a traceback
+    problems = _rejected(exam_workspace, _csv(tmp_path / "r.csv", rows))
+    assert problems == ["row 3, column 手机: longer than 20 characters"]
+
+
 def test_a_damaged_workbook_names_the_file(exam_workspace: Workspace, tmp_path: Path) -> None:
     good = _xlsx(tmp_path / "good.xlsx", _rows(3))
     broken = _rewrite_sheet(good, tmp_path / "broken.xlsx", {b"</sheetData>": b"<row r="})
@@ -219,6 +229,7 @@ def rosters(
     return kind, headers, rows, splice
 
 
+@pytest.mark.postgres
 @settings(
     max_examples=150,
     deadline=None,
