@@ -67,7 +67,6 @@ DEFAULT_MAX_BYTES = 1 << 30
 DEFAULT_PDF_DPI = 200
 _MIN_PDF_DPI = 200
 _POINTS_PER_INCH = 72.0
-_HASH_CHUNK = 1 << 20
 
 GrayImage = npt.NDArray[np.uint8]
 _PageFactory = Callable[[int, int], "PageSource"]
