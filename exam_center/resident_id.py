@@ -3,10 +3,15 @@ sequence (odd = male) and the ISO 7064 MOD 11-2 check character."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+# ASCII only: str.isdigit() also takes "١٢٣" and "²", which int() reads as digits too, so
+# one person could be registered under several spellings of one number.
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def check_character(first17: str) -> str:
@@ -18,8 +23,8 @@ def id_problem(value: str, *, not_after: date | None = None) -> str | None:
     """Why `value` is not a valid resident ID, or None when it is."""
     if len(value) != 18:
         return f"must have 18 characters (has {len(value)})"
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        return "must be 17 digits and a final digit or X"
+    if not _SHAPE.fullmatch(value):
+        return "must be 17 digits and a final digit or X (0-9, X)"
     try:
         born = birth_date(value)
     except ValueError:
@@ -33,7 +38,10 @@ def id_problem(value: str, *, not_after: date | None = None) -> str | None:
 
 
 def normalise_id(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    """One spelling per ID: NFKC first (full-width "１２３" and the ideographic space
+    become ASCII), then no spaces, an upper-case X."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(text.split()).upper()
 
 
 def birth_date(value: str) -> date:

@@ -7,7 +7,9 @@ and hashes files), at most ``max_in_flight`` at a time, so memory stays flat ove
 number of pages. Setting ``cancel`` (a ``threading.Event``) stops submitting new pages;
 the pages already being read are still yielded. Closing the generator stops everything.
 ``workers=1`` reads in the calling process (simplest to debug). A page that makes the
-reader fail, or even kill its worker process, becomes a rejected result; the batch goes on.
+reader fail, or even kill its worker process, becomes a rejected result; the batch goes on
+(a dead worker's pool is replaced, and the pages it held are read again; see
+``_read_in_pool``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from scans.layout import SheetLayout
 from scans.read import read_page
 from scans.read_model import PageRead, PageStatus, ReadParams
 
-__all__ = ["PageResult", "ReadContext", "read_batch", "read_source"]
+__all__ = ["PageResult", "ReadContext", "ReaderProcessesFailing", "read_batch", "read_source"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ def _work(source: PageSource) -> PageResult:
 def _crashed(source: PageSource) -> PageResult:
     return _rejected(
         source,
-        "the reader process died on this page (it may be corrupt); scan it again",
+        "读卡进程处理此页时两次崩溃，请重新扫描 "
+        "(the reader process died on this page twice; it may be corrupt: scan it again)",
         "reader_crashed",
     )
 
@@ -217,6 +220,16 @@ def _read_in_process(
             yield read_source(source, context, overlay_dir)
 
 
+class ReaderProcessesFailing(RuntimeError):
+    """Worker processes die on page after page: the fault is the machine, not the pages."""
+
+
+# So many pages in a row proven to kill their worker, none read between them, means the
+# workers cannot live at all (out of memory, a broken install): stop rather than reject
+# a whole batch of good pages as "crashed".
+_CRASHED_IN_A_ROW_LIMIT = 3
+
+
 def _read_in_pool(
     sources: Iterable[Source],
     context: ReadContext,
@@ -225,10 +238,19 @@ def _read_in_pool(
     workers: int,
     limit: int,
 ) -> Iterator[PageResult]:
+    """Stream pages through a pool; a worker's death costs at most the page that caused it.
+
+    When a worker dies (a decoder's segfault, an ``os.kill``), its pool is broken: every
+    page in flight fails with it and the pool takes no more. The pool is replaced, and the
+    pages that were in flight become suspects, read again one at a time, so that a death
+    with one page in flight names its culprit. A page that kills its worker alone twice is
+    rejected with the reason; one that reads is yielded as usual; the batch goes on."""
     iterator = iter(sources)
     exhausted = False
-    retry: deque[PageSource] = deque()  # pages caught in a pool that died under another
-    crashes: Counter[tuple[Path, int]] = Counter()
+    later: deque[PageSource] = deque()  # refused by a pool found broken: never reached it
+    suspects: deque[PageSource] = deque()  # in flight at a death: read alone until cleared
+    deaths: Counter[tuple[Path, int]] = Counter()
+    crashed_in_a_row = 0
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -239,8 +261,8 @@ def _read_in_pool(
         )
 
     def next_source() -> Source | None:
-        if retry:
-            return retry.popleft()
+        if later:
+            return later.popleft()
         if exhausted:
             return None
         return next(iterator, None)
@@ -249,46 +271,81 @@ def _read_in_pool(
     pending: dict[Future[PageResult], PageSource] = {}
     try:
         while True:
-            # Fill up to the limit; rejected files need no worker and are yielded at once.
-            while len(pending) < limit:
-                if cancel is not None and cancel.is_set():
-                    exhausted = True
-                    retry.clear()
-                    break
-                source = next_source()
-                if source is None:
-                    exhausted = True
-                    break
-                if isinstance(source, RejectedSource):
-                    yield _rejected_source(source)
+            broken = False
+            if cancel is not None and cancel.is_set():
+                # Stop submitting; pages never read are simply not stored (read next time).
+                exhausted = True
+                later.clear()
+                suspects.clear()
+            if suspects:
+                if not pending:
+                    suspect = suspects.popleft()
+                    try:
+                        pending[pool.submit(_work, suspect)] = suspect
+                    except BrokenProcessPool:
+                        suspects.appendleft(suspect)
+                        broken = True
+            else:
+                # Fill up to the limit; rejected files need no worker and are yielded at once.
+                while len(pending) < limit:
+                    source = next_source()
+                    if source is None:
+                        exhausted = True
+                        break
+                    if isinstance(source, RejectedSource):
+                        yield _rejected_source(source)
+                        continue
+                    try:
+                        pending[pool.submit(_work, source)] = source
+                    except BrokenProcessPool:  # a worker died since the last wait
+                        later.appendleft(source)
+                        broken = True
+                        break
+            if not pending and not broken:
+                if suspects or later:
                     continue
-                pending[pool.submit(_work, source)] = source
-            if not pending:
                 return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             failed: list[PageSource] = []
-            for future in done:
-                source = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
+            if pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    source = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        failed.append(source)
+                        continue
+                    crashed_in_a_row = 0
+                    yield outcome
+            if not failed and not broken:
+                continue
+            # The pool is dead. Pages that finished before it died are kept; the rest of
+            # those in flight failed with it, and become suspects.
+            for future, source in list(pending.items()):
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    crashed_in_a_row = 0
+                    yield future.result()
+                else:
                     failed.append(source)
-                    continue
-                yield outcome
-            if failed:
-                # A worker died (a segfault in a decoder, say). Every page in flight failed
-                # with it; each gets one more try in a fresh pool, and a page that is in
-                # flight for two deaths is the culprit: it is rejected, the batch goes on.
-                failed.extend(pending.values())
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                for source in failed:
-                    key = (source.file, source.page_index)
-                    crashes[key] += 1
-                    if crashes[key] >= 2:
-                        yield _crashed(source)
-                    else:
-                        retry.append(source)
+            pending.clear()
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = new_pool()
+            if len(failed) == 1:
+                source = failed[0]
+                key = (source.file, source.page_index)
+                deaths[key] += 1
+                if deaths[key] >= 2:
+                    crashed_in_a_row += 1
+                    if crashed_in_a_row >= _CRASHED_IN_A_ROW_LIMIT:
+                        raise ReaderProcessesFailing(
+                            f"读卡进程在连续 {crashed_in_a_row} 页上崩溃，扫描已停止 "
+                            f"(the reader processes died on {crashed_in_a_row} pages in a row; "
+                            "the machine, not the pages, is at fault)"
+                        )
+                    yield _crashed(source)
+                else:
+                    suspects.appendleft(source)
+            else:
+                suspects.extend(failed)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

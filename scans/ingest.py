@@ -5,11 +5,19 @@ Contract:
   hidden entries skipped) and yields, for every page it finds, a :class:`PageSource`, and
   for every file that cannot be a page a :class:`RejectedSource` with a reason; the walk
   never stops on a bad file.
-- The parent process only hashes bytes and reads headers (format, size, page count): no
-  pixels are decoded there, so memory stays flat however many pages a batch holds.
-  ``PageSource.load()`` decodes one page to a grayscale ``uint8`` array, in whichever
-  process calls it, and raises :class:`PageLoadError` (with a reason) for what only
-  shows at decode time (a truncated stream, a corrupt PDF page).
+- Only regular files are read (a symbolic link to one too): a FIFO, a socket, a device
+  (a link to ``/dev/zero``, say) is named and rejected without being opened for a read
+  that would never end. A file larger than ``max_bytes`` is rejected unread.
+- The parent process reads each file once, hashes those bytes and reads headers from
+  them (format, size, page count): no pixels are decoded there. A single-image page
+  carries the bytes it was hashed from to the worker, so the bytes decoded are the bytes
+  hashed even if the file is replaced meanwhile; a page of a multi-page file is read again
+  in the worker and decoded only if its sha256 is still the one recorded (else it is
+  rejected as changed). ``PageSource.load()`` decodes one page to a grayscale ``uint8``
+  array, in whichever process calls it, and raises :class:`PageLoadError` (with a reason)
+  for what only shows at decode time (a truncated stream, a corrupt PDF page).
+- ``display_name(path)`` is a file name that can be stored and printed: a name that is not
+  UTF-8 has its stray bytes escaped (``\\xff``).
 - ``PageSource.sha256`` identifies the page: the file's sha256 for a single-image file,
   ``sha256(file_sha256 + ":" + page_index)`` for a page of a multi-page TIFF or PDF.
 - Formats: PNG, JPEG, TIFF (every frame a page), PDF (every page rasterised with
@@ -19,11 +27,13 @@ Contract:
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -34,6 +44,7 @@ import numpy.typing as npt
 from PIL import Image
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
     "DEFAULT_PDF_DPI",
     "PageFormat",
@@ -42,6 +53,7 @@ __all__ = [
     "RejectKind",
     "RejectedSource",
     "Source",
+    "display_name",
     "iter_files",
     "iter_sources",
 ]
@@ -49,10 +61,12 @@ __all__ = [
 DEFAULT_MAX_PIXELS = 80_000_000
 """A page larger than this (an A4 page at ~1000 dpi) is treated as a decompression bomb."""
 
+DEFAULT_MAX_BYTES = 1 << 30
+"""A file larger than this (1 GiB) is not a scanner's output; it is rejected unread."""
+
 DEFAULT_PDF_DPI = 200
 _MIN_PDF_DPI = 200
 _POINTS_PER_INCH = 72.0
-_HASH_CHUNK = 1 << 20
 
 GrayImage = npt.NDArray[np.uint8]
 _PageFactory = Callable[[int, int], "PageSource"]
@@ -76,6 +90,8 @@ class RejectKind(StrEnum):
     CORRUPT = "corrupt"
     UNREADABLE = "unreadable"
     NOT_FOUND = "not_found"
+    NOT_A_FILE = "not_a_file"  # a FIFO, a socket, a device: never read
+    CHANGED = "changed"  # rewritten between the hash and the decode
 
 
 class PageLoadError(Exception):
@@ -112,6 +128,8 @@ class PageSource:
     file_sha256: str
     pdf_dpi: int = DEFAULT_PDF_DPI
     max_pixels: int = DEFAULT_MAX_PIXELS
+    # A single-image page: the file's bytes as they were hashed (None: read again and verify).
+    data: bytes | None = field(default=None, repr=False)
 
     def load(self) -> GrayImage:
         """Decode this page to grayscale uint8; raises :class:`PageLoadError`."""
@@ -139,12 +157,22 @@ def iter_sources(
     *,
     pdf_dpi: int = DEFAULT_PDF_DPI,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Source]:
     """Yield one source per page of every file under ``paths``, in a stable order."""
     if pdf_dpi < _MIN_PDF_DPI:
         raise ValueError(f"pdf_dpi must be at least {_MIN_PDF_DPI}, got {pdf_dpi}")
     for file in iter_files(paths):
-        yield from _sources_of_file(file, pdf_dpi=pdf_dpi, max_pixels=max_pixels)
+        yield from _sources_of_file(
+            file, pdf_dpi=pdf_dpi, max_pixels=max_pixels, max_bytes=max_bytes
+        )
+
+
+def display_name(path: Path | str) -> str:
+    """The name as text that any database, terminal or JSON takes: a file name that is not
+    UTF-8 (an old scanner's GBK name, say) keeps its readable part, its stray bytes
+    escaped as ``\\xNN`` (Python holds them as lone surrogates, which cannot be encoded)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
@@ -204,39 +232,98 @@ def _sniff(head: bytes) -> PageFormat | str | None:
     return None
 
 
-def _file_sha256(path: Path) -> tuple[str, bytes, int]:
-    """The file's sha256, its first bytes and its size, read in chunks."""
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            if not head:
-                head = chunk[:64]
-            size += len(chunk)
-            digest.update(chunk)
-    return digest.hexdigest(), head, size
+class _NotRead(Exception):
+    """A path that was not read: why, as a reject kind and reason."""
+
+    def __init__(self, kind: RejectKind, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _what_it_is(mode: int) -> str:
+    for test, name in _NOT_REGULAR:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes:
+    """The whole file, read once; raises :class:`_NotRead` for anything but a regular file.
+
+    Reading a FIFO or ``/dev/zero`` never ends, so the kind is checked before the open and
+    again on the open descriptor (the path may be swapped between the two); O_NONBLOCK
+    keeps even the open of a FIFO from waiting for a writer."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        link = " (a broken symbolic link)" if path.is_symlink() else ""
+        raise _NotRead(RejectKind.NOT_FOUND, f"no such file{link}") from exc
+    except OSError as exc:
+        raise _NotRead(RejectKind.UNREADABLE, f"cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotRead(RejectKind.NOT_A_FILE, _skipped_reason(path, info.st_mode))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _NotRead(RejectKind.UNREADABLE, f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRead(RejectKind.NOT_A_FILE, _skipped_reason(path, info.st_mode))
+        if info.st_size > max_bytes:
+            raise _NotRead(RejectKind.TOO_LARGE, _too_big(info.st_size, max_bytes))
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _NotRead(RejectKind.UNREADABLE, f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:  # grew while being read
+        raise _NotRead(RejectKind.TOO_LARGE, _too_big(len(data), max_bytes))
+    return data
+
+
+def _skipped_reason(path: Path, mode: int) -> str:
+    what = _what_it_is(mode)
+    if path.is_symlink():
+        try:
+            target = display_name(os.readlink(path))
+        except OSError:  # pragma: no cover - it was a link a moment ago
+            target = "?"
+        what = f"a symbolic link to {target}, {what}"
+    return f"不是普通文件，已跳过 (not a regular file, skipped: {what})"
+
+
+def _too_big(size: int, cap: int) -> str:
+    return f"file of {size / 1e6:,.0f} MB exceeds the {cap / 1e6:,.0f} MB cap"
 
 
 def _page_sha256(file_sha256: str, page_index: int) -> str:
     return hashlib.sha256(f"{file_sha256}:{page_index}".encode()).hexdigest()
 
 
-def _sources_of_file(path: Path, *, pdf_dpi: int, max_pixels: int) -> Iterator[Source]:
+def _sources_of_file(
+    path: Path, *, pdf_dpi: int, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Source]:
     def reject(kind: RejectKind, reason: str, sha: str | None = None) -> RejectedSource:
         return RejectedSource(path, None, kind, reason, sha)
 
     try:
-        sha, head, size = _file_sha256(path)
-    except FileNotFoundError:
-        yield reject(RejectKind.NOT_FOUND, "no such file")
+        data = _read_regular(path, max_bytes)
+    except _NotRead as exc:
+        yield reject(exc.kind, exc.reason)
         return
-    except IsADirectoryError:
-        yield reject(RejectKind.UNREADABLE, "is a directory")
-        return
-    except OSError as exc:
-        yield reject(RejectKind.UNREADABLE, f"cannot read: {exc.strerror or exc}")
-        return
+    sha = hashlib.sha256(data).hexdigest()
+    head, size = data[:64], len(data)
     if size == 0:
         yield reject(RejectKind.EMPTY, "zero bytes", sha)
         return
@@ -253,26 +340,26 @@ def _sources_of_file(path: Path, *, pdf_dpi: int, max_pixels: int) -> Iterator[S
         return PageSource(path, index, count, fmt, page_sha, sha, pdf_dpi, max_pixels)
 
     if fmt is PageFormat.PDF:
-        yield from _pdf_pages(path, sha, page, pdf_dpi=pdf_dpi, max_pixels=max_pixels)
+        yield from _pdf_pages(path, data, sha, page, pdf_dpi=pdf_dpi, max_pixels=max_pixels)
         return
     if fmt is PageFormat.TIFF:
-        yield from _tiff_pages(path, sha, page, max_pixels=max_pixels)
+        yield from _tiff_pages(path, data, sha, page, max_pixels=max_pixels)
         return
-    problem = _check_single_image(path, fmt, max_pixels)
+    problem = _check_single_image(data, fmt, max_pixels)
     if problem is not None:
         yield reject(problem[0], problem[1], sha)
         return
-    yield page(0, 1)
+    yield PageSource(path, 0, 1, fmt, sha, sha, pdf_dpi, max_pixels, data)
 
 
 def _check_single_image(
-    path: Path, fmt: PageFormat, max_pixels: int
+    data: bytes, fmt: PageFormat, max_pixels: int
 ) -> tuple[RejectKind, str] | None:
     """Header checks only: dimensions (bombs) and a complete stream ending."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
     except Image.DecompressionBombError as exc:
         return RejectKind.TOO_LARGE, f"decompression bomb: {exc}"
@@ -284,19 +371,15 @@ def _check_single_image(
         )
     if width == 0 or height == 0:
         return RejectKind.CORRUPT, f"{width}×{height} image"
-    if not _ends_completely(path, fmt):
+    if not _ends_completely(data, fmt):
         return RejectKind.TRUNCATED, f"truncated {fmt.value} (the file ends before its data does)"
     return None
 
 
-def _ends_completely(path: Path, fmt: PageFormat) -> bool:
+def _ends_completely(data: bytes, fmt: PageFormat) -> bool:
     # Decoders paint a truncated JPEG's missing rows grey with only a warning: a blank answer
     # would then look like paper. Check the end marker instead of trusting the decoder.
-    with path.open("rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        size = handle.tell()
-        handle.seek(max(0, size - 4096))
-        tail = handle.read()
+    tail = data[-4096:]
     if fmt is PageFormat.JPEG:
         return tail.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
     if fmt is PageFormat.PNG:
@@ -306,6 +389,7 @@ def _ends_completely(path: Path, fmt: PageFormat) -> bool:
 
 def _tiff_pages(
     path: Path,
+    data: bytes,
     sha: str,
     page: _PageFactory,
     *,
@@ -315,7 +399,7 @@ def _tiff_pages(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 count = int(getattr(image, "n_frames", 1))
                 for index in range(count):
                     image.seek(index)
@@ -363,6 +447,7 @@ def _tiff_page_sources(
 
 def _pdf_pages(
     path: Path,
+    data: bytes,
     sha: str,
     page: _PageFactory,
     *,
@@ -372,7 +457,7 @@ def _pdf_pages(
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(path)
+        document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         yield RejectedSource(path, None, RejectKind.CORRUPT, f"unreadable PDF: {exc}", sha)
         return
@@ -400,11 +485,40 @@ def _pdf_pages(
             yield page(index, count)
 
 
+# A worker is usually handed consecutive pages of one multi-page file: keep the last
+# file it verified rather than reading and hashing it again for every page.
+_verified: tuple[Path, str, bytes] | None = None
+
+
+def _verified_bytes(source: PageSource) -> bytes:
+    """The file's bytes, if they are still those hashed when the page was listed."""
+    global _verified
+    if source.data is not None:
+        return source.data
+    if _verified is not None and _verified[:2] == (source.file, source.file_sha256):
+        return _verified[2]
+    try:
+        data = _read_regular(source.file, DEFAULT_MAX_BYTES)
+    except _NotRead as exc:
+        raise PageLoadError(source.file, source.page_index, exc.kind, exc.reason) from exc
+    if hashlib.sha256(data).hexdigest() != source.file_sha256:
+        raise PageLoadError(
+            source.file,
+            source.page_index,
+            RejectKind.CHANGED,
+            "文件在扫描期间被改写，请重新扫描 "
+            "(the file changed after it was hashed; scan it again)",
+        )
+    _verified = (source.file, source.file_sha256, data)
+    return data
+
+
 def _load_single_image(source: PageSource) -> GrayImage:
-    data = np.fromfile(source.file, dtype=np.uint8)
+    raw = _verified_bytes(source)
+    data = np.frombuffer(raw, dtype=np.uint8)
     if data.size == 0:
         raise PageLoadError(source.file, source.page_index, RejectKind.EMPTY, "zero bytes")
-    if not _ends_completely(source.file, source.format):
+    if not _ends_completely(raw, source.format):
         raise PageLoadError(
             source.file,
             source.page_index,
@@ -434,7 +548,7 @@ def _decode_flag(fmt: PageFormat, data: npt.NDArray[np.uint8]) -> int:
 def _load_tiff_page(source: PageSource) -> GrayImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(source.file) as image:
+        with Image.open(io.BytesIO(_verified_bytes(source))) as image:
             image.seek(source.page_index)
             width, height = image.size
             if width * height > source.max_pixels:
@@ -453,7 +567,7 @@ def _load_pdf_page(source: PageSource) -> GrayImage:
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(source.file)
+        document = pdfium.PdfDocument(_verified_bytes(source))
     except pdfium.PdfiumError as exc:
         raise PageLoadError(
             source.file, source.page_index, RejectKind.CORRUPT, f"unreadable PDF: {exc}"

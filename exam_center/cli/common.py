@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from exam_center.safe_text import for_terminal
 
 if TYPE_CHECKING:
     from exam_center.services.workspace import Workspace
@@ -33,5 +36,11 @@ def table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
     for h in headers:
         t.add_column(h)
     for r in rows:
-        t.add_row(*(str(c) for c in r))
+        t.add_row(*(shown(c) for c in r))
     console.print(t)
+
+
+def shown(value: Any) -> str:
+    """A value from the database as a terminal may print it: names come from rosters, so
+    an ESC or a bidi override is shown escaped and ``[red]`` is not Rich markup."""
+    return escape(for_terminal(value))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
 from exam_center.errors import NotAllowed
 
@@ -58,7 +58,7 @@ def seat(
     for line in outcome.fallbacks:
         console.print(f"[yellow]fallback:[/] {line}")
     if outcome.not_seated:
-        console.print(f"Not seated (not eligible): {'、'.join(outcome.not_seated)}")
+        console.print(f"Not seated (not eligible): {shown('、'.join(outcome.not_seated))}")
     if outcome.reprint_needed:
         console.print("[bold red]The answer sheets must be printed again for the new plan.[/]")
     _room_table(view)

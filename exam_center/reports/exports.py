@@ -1,6 +1,10 @@
 """The results workbook (XLSX: 成绩排名, 个人奖项, 团体奖项, 全国比试名单, 试题分析, 说明) and
 the CSV files beside it (UTF-8 with a BOM, so Excel reads the Chinese), written from
-`ResultsTables`. Every sheet has a bold, frozen header row and columns sized to fit."""
+`ResultsTables`. Every sheet has a bold, frozen header row and columns sized to fit.
+
+No text cell is ever a formula: names come from rosters, and a name such as
+``=HYPERLINK(…)`` or ``@SUM(…)`` is written as text (a string cell in the workbook, a
+``'``-prefixed cell in the CSV files, as OWASP advises), its control characters escaped."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from exam_center.reports.workbook_sheets import (
     team_header,
     team_rows,
 )
+from exam_center.safe_text import csv_text, xlsx_text
 
 Cell = str | int | float | None
 BOLD = Font(bold=True)
@@ -58,6 +63,18 @@ def _fit_columns(ws: Worksheet, header_row: int) -> None:
         ws.row_dimensions[header_row].height = 30
 
 
+def _append(ws: Worksheet, values: Sequence[Cell]) -> None:
+    """One row; every text cell a string, never a formula."""
+    ws.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            # openpyxl makes any text beginning with "=" a formula; Excel evaluates it.
+            cell.data_type = "s"
+            if cell.value.startswith(("=", "+", "-", "@")):
+                # Shown as text in Excel's formula bar too: editing it keeps it text.
+                cell.quotePrefix = True
+
+
 def _table(
     ws: Worksheet,
     header: Sequence[str],
@@ -66,14 +83,14 @@ def _table(
     formats: dict[int, str] | None = None,
 ) -> None:
     """Header at the next free row (frozen below it), then the rows."""
-    ws.append(list(header))
+    _append(ws, list(header))
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.freeze_panes = f"A{header_row + 1}"
     for row in rows:
-        ws.append(list(row))
+        _append(ws, list(row))
         for col, fmt in (formats or {}).items():
             ws.cell(ws.max_row, col).number_format = fmt
     _fit_columns(ws, header_row)
@@ -83,14 +100,14 @@ def _block(ws: Worksheet, heading: str, header: Sequence[str], rows: list[list[C
     """A second table further down a sheet (not frozen), under a bold heading."""
     if not rows:
         return
-    ws.append([])
-    ws.append([heading])
+    _append(ws, [])
+    _append(ws, [heading])
     ws.cell(ws.max_row, 1).font = BOLD
-    ws.append(list(header))
+    _append(ws, list(header))
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for row in rows:
-        ws.append(row)
+        _append(ws, row)
 
 
 def write_workbook(out: Path, tables: ResultsTables) -> Path:
@@ -113,7 +130,7 @@ def write_workbook(out: Path, tables: ResultsTables) -> Path:
     national = wb.create_sheet("全国比试名单")
     lines, header, rows, extra = national_sheet(tables)
     for line in lines:
-        national.append([line])
+        _append(national, [line])
         national.cell(national.max_row, 1).font = WARNING if line.startswith("模拟") else BOLD
     _table(national, header, rows)
     for heading, block_header, block_rows in extra:
@@ -122,7 +139,7 @@ def write_workbook(out: Path, tables: ResultsTables) -> Path:
     items = wb.create_sheet("试题分析")
     lead, header, rows, formats = item_sheet(tables)
     for cells in lead:
-        items.append(cells)
+        _append(items, cells)
         items.cell(items.max_row, 1).font = BOLD
     _table(items, header, rows, formats=formats)
 
@@ -138,17 +155,17 @@ def write_workbook(out: Path, tables: ResultsTables) -> Path:
 
 def _notes(ws: Worksheet, tables: ResultsTables) -> None:
     info = tables.info
-    ws.append(["项目", "内容"])
+    _append(ws, ["项目", "内容"])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     ws.freeze_panes = "A2"
     if not info.final:
-        ws.append(["状态", NOT_FINAL])
+        _append(ws, ["状态", NOT_FINAL])
         ws.cell(ws.max_row, 2).font = WARNING
-        ws.append(["", "成绩尚未定稿，本文件仅供核对，不得公布。"])
+        _append(ws, ["", "成绩尚未定稿，本文件仅供核对，不得公布。"])
         ws.cell(ws.max_row, 2).font = WARNING
     for label, value in notes_rows(tables):
-        ws.append([label, value])
+        _append(ws, [label, value])
         if label in ("警告", "摘要核对") and "不一致" in str(value):
             ws.cell(ws.max_row, 2).font = WARNING
     for cell in ws["A"]:
@@ -160,11 +177,13 @@ def _notes(ws: Worksheet, tables: ResultsTables) -> None:
 
 
 def _csv_cell(value: Cell) -> str:
-    """As Excel shows it: no cell for None, 78 rather than 78.0."""
+    """As Excel shows it: no cell for None, 78 rather than 78.0; text never a formula."""
     if value is None:
         return ""
     if isinstance(value, float):
         return str(value).removesuffix(".0")
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 

@@ -60,6 +60,9 @@ ROSTER_COLUMNS = (
 )
 
 
+_LONGEST = {"gender": 4, "phone": 20}  # Candidate's column lengths
+
+
 @dataclass(frozen=True)
 class ImportReport:
     source: str
@@ -132,6 +135,9 @@ def import_candidates(
         for key in ("star_titles", "weekly_points"):
             if isinstance(rec[key], int) and rec[key] < 0:
                 problems.append(RowProblem(row_no, shown(key), "cannot be negative"))
+        for key, most in _LONGEST.items():  # the columns' widths (PostgreSQL enforces them)
+            if len(rec[key] or "") > most:
+                problems.append(RowProblem(row_no, shown(key), f"longer than {most} characters"))
         if problems:
             continue  # once the file has an error nothing is imported; keep checking rows
         rec["id_number"] = id_number

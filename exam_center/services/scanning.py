@@ -326,7 +326,7 @@ def scan_paths(
     is stored. Interrupted (even killed) and run again, it loses nothing and records
     nothing twice."""
     from scans.batch import read_batch
-    from scans.ingest import iter_sources
+    from scans.ingest import display_name, iter_sources
 
     started = datetime.now(UTC)
     with workspace.session() as s:
@@ -336,13 +336,22 @@ def scan_paths(
             exam_id=exam_id,
             started_at=started,
             operator=operator,
-            paths=[str(p) for p in paths],
+            paths=[display_name(p) for p in paths],
             workers=workers,
         )
         s.add(batch)
         s.flush()
         batch_id = batch.id
         assert batch_id is not None
+        # Opened in the log before any page: a batch killed midway still shows who ran it.
+        audit.record(
+            s,
+            operator=operator,
+            action="scan.open",
+            batch=batch_id,
+            paths=[display_name(p) for p in paths],
+            workers=workers,
+        )
     counts: Counter[str] = Counter()
     overlay_dir = workspace.folder("overlays")
     results = read_batch(
@@ -357,7 +366,7 @@ def scan_paths(
     done = 0
     try:
         for result in results:
-            outcome = _store(workspace, ctx, result, batch_id)
+            outcome = _store(workspace, ctx, result, batch_id, operator)
             counts[outcome.status] += 1
             done += 1
             if on_page is not None:
@@ -375,7 +384,7 @@ def scan_paths(
                 operator=operator,
                 action="scan.batch",
                 batch=batch_id,
-                paths=[str(p) for p in paths],
+                paths=[display_name(p) for p in paths],
                 counts=dict(counts),
                 cancelled=bool(cancel and cancel.is_set()),
             )
@@ -420,11 +429,16 @@ def watch_paths(
         stop.wait(interval_s)
 
 
-def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
-    """One transaction per page; a concurrent terminal storing the same image first
-    makes this one a duplicate, not an error."""
+def _store(
+    workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int, operator: str = ""
+) -> PageOutcome:
+    """One transaction per page, its audit entry in it; a concurrent terminal storing the
+    same image first makes this one a duplicate, not an error."""
+    from scans.ingest import display_name
+
     kwargs = {
-        "file": str(result.file),
+        # A name that is not UTF-8 cannot be stored or printed as it is: escaped bytes.
+        "file": display_name(result.file),
         "page_index": result.page_index or 0,
         "sha256": result.sha256 or "",
         "read": result.read,
@@ -437,10 +451,27 @@ def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -
         kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
     try:
         with workspace.session() as s:
-            return record_page(s, ctx, **kwargs)
+            return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
     except IntegrityError:  # stored by another terminal since we looked: now a duplicate
         with workspace.session() as s:
-            return record_page(s, ctx, **kwargs)
+            return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
+
+
+def _audited(outcome: PageOutcome, s: Session, operator: str, batch_id: int) -> PageOutcome:
+    audit.record(
+        s,
+        operator=operator,
+        action="scan.page",
+        batch=batch_id,
+        file=outcome.file,
+        page_index=outcome.page_index,
+        sha256=outcome.sha256,
+        status=outcome.status,
+        reason=outcome.reason,
+        admission_no=outcome.admission_no,
+        page=outcome.page,
+    )
+    return outcome
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,26 @@ def test_every_single_digit_typo_is_caught() -> None:
                 typo = good[:i] + d + good[i + 1 :]
                 assert id_problem(typo) is not None, typo
     assert mask_id(good) == good[:6] + "********" + good[-4:]
+
+
+def test_one_id_has_one_spelling() -> None:
+    from exam_center.resident_id import normalise_id
+
+    full_width = "１１０１０５１９４９１２３１００２ｘ"  # an IME's full-width digits
+    assert normalise_id(full_width) == VALID
+    assert normalise_id(" 110105\u30001949 1231002x ") == VALID  # ideographic space too
+    assert id_problem(normalise_id(full_width)) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",  # Arabic-Indic digits: isdigit() is true, NFKC keeps them
+        "11010519491231002\u0662",
+    ],
+)
+def test_only_ascii_digits_make_an_id(value: str) -> None:
+    from exam_center.resident_id import normalise_id
+
+    problem = id_problem(normalise_id(value))
+    assert problem is not None and "17 digits" in problem

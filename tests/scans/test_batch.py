@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import threading
+import time
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from crashing import KillsItsReader, kill_a_worker
 from PIL import Image
 
-from scans.batch import PageResult, ReadContext, read_batch
-from scans.ingest import iter_sources
+from scans.batch import PageResult, ReadContext, ReaderProcessesFailing, read_batch
+from scans.ingest import PageFormat, Source, iter_sources
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
 from scans.read import PageStatus, QuestionStatus
@@ -183,3 +187,56 @@ def test_wrong_secret_rejects_every_page_with_its_reason(scans: Path) -> None:
     results = list(read_batch(iter_sources([scans / "a"]), context=context, workers=1))
     assert [r.reject_kind for r in results] == ["bad_signature", "bad_signature"]
     assert all(r.read is not None and r.read.rotation is not None for r in results)
+
+
+@pytest.fixture(scope="module")
+def many(scans: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten single pages: more than the pool holds in flight, so a death finds work left."""
+    folder = tmp_path_factory.mktemp("many")
+    for i in range(10):
+        name = "p1.png" if i % 2 == 0 else "p2.jpg"
+        shutil.copy(scans / "a" / name, folder / f"s{i:02d}{Path(name).suffix}")
+    return folder
+
+
+def _crasher(folder: Path, name: str) -> KillsItsReader:
+    sha = hashlib.sha256(name.encode()).hexdigest()
+    return KillsItsReader(folder / name, 0, 1, PageFormat.PNG, sha, sha)
+
+
+def test_a_killed_worker_is_replaced_and_every_page_still_read(many: Path) -> None:
+    # os.kill of a worker mid-batch (as the issue did): its pool is broken, the next submit
+    # used to raise BrokenProcessPool and end the scan. Now every page is still read.
+    results: list[PageResult] = []
+    killed: list[int] = []
+    for result in read_batch(iter_sources([many]), context=_context(), workers=2):
+        results.append(result)
+        if not killed:
+            killed.append(kill_a_worker())
+            # Let the pool notice before the batch asks it for more (a busy machine does):
+            # that next submit is where the scan used to die.
+            time.sleep(0.5)
+    assert killed
+    assert sorted(r.file.name for r in results) == sorted(p.name for p in many.iterdir())
+    assert all(r.status is PageStatus.READ for r in results), [r.reason for r in results]
+
+
+def test_a_page_that_kills_its_reader_is_rejected_and_the_batch_goes_on(many: Path) -> None:
+    sources: list[Source] = list(iter_sources([many]))
+    sources.insert(3, _crasher(many, "crash.png"))
+    results = list(read_batch(sources, context=_context(), workers=2))
+    assert len(results) == 11
+    by_name = {r.file.name: r for r in results}
+    crashed = by_name.pop("crash.png")
+    assert crashed.status is PageStatus.REJECTED and crashed.reject_kind == "reader_crashed"
+    assert "died on this page" in crashed.reason and "请重新扫描" in crashed.reason
+    # Every other page was read, including those in flight with it when it struck.
+    assert all(r.status is PageStatus.READ for r in by_name.values()), [
+        r.reason for r in by_name.values()
+    ]
+
+
+def test_workers_that_die_on_every_page_stop_the_batch_with_a_reason(tmp_path: Path) -> None:
+    sources = [_crasher(tmp_path, f"c{i}.png") for i in range(4)]
+    with pytest.raises(ReaderProcessesFailing, match="in a row"):
+        list(read_batch(sources, context=_context(), workers=2))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import socket
 import struct
 import zlib
 from pathlib import Path
@@ -20,6 +22,7 @@ from scans.ingest import (
     PageSource,
     RejectedSource,
     RejectKind,
+    display_name,
     iter_sources,
 )
 
@@ -180,15 +183,83 @@ def test_truncated_images_are_rejected(tmp_path: Path, writer: object, keep: flo
     assert "truncated" in rejected.reason or "unreadable" in rejected.reason
 
 
-def test_truncation_after_listing_is_caught_at_load(tmp_path: Path) -> None:
-    path = _write_jpeg(tmp_path / "late.jpg", _gray(7, (400, 300)))
+def test_the_bytes_decoded_are_the_bytes_hashed(tmp_path: Path) -> None:
+    # The file is replaced (by another page, then truncated) after it was listed: the page
+    # still decodes to the image its sha256 names, never to the newcomer.
+    path = _write_png(tmp_path / "late.png", _gray(7, (400, 300)))
     (source,) = _sources(path)
     assert isinstance(source, PageSource)
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) - 40])
+    assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    _write_png(path, _gray(8, (400, 300)))
+    assert np.array_equal(source.load(), _gray(7, (400, 300)))
+    path.write_bytes(path.read_bytes()[:100])
+    assert np.array_equal(source.load(), _gray(7, (400, 300)))
+
+
+def test_a_multi_page_file_rewritten_after_listing_is_rejected_as_changed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "scan.tiff"
+    frames = [Image.fromarray(_gray(i)) for i in range(2)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    first, second = _sources(path)
+    assert isinstance(first, PageSource) and isinstance(second, PageSource)
+    frames = [Image.fromarray(_gray(i)) for i in (5, 6)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
     with pytest.raises(PageLoadError) as caught:
-        source.load()
-    assert caught.value.kind is RejectKind.TRUNCATED
+        second.load()
+    assert caught.value.kind is RejectKind.CHANGED
+    assert "scan it again" in caught.value.reason
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    # Each of these would block a read for ever (or yield endless zeros): named, not read.
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.png"
+    zero.symlink_to("/dev/zero")
+    dangling = tmp_path / "gone.png"
+    dangling.symlink_to(tmp_path / "nowhere.png")
+    server = socket.socket(socket.AF_UNIX)
+    sock = tmp_path / "s.png"
+    server.bind(str(sock))
+    good = _write_png(tmp_path / "real.png", _gray(1))
+    linked = tmp_path / "link.png"
+    linked.symlink_to(good)
+    try:
+        sources = {s.file.name: s for s in iter_sources([tmp_path])}
+    finally:
+        server.close()
+    for name, what in [
+        ("pipe.png", "FIFO"),
+        ("zero.png", "symbolic link to /dev/zero, a character device"),
+        ("s.png", "socket"),
+    ]:
+        rejected = sources[name]
+        assert isinstance(rejected, RejectedSource), name
+        assert rejected.kind is RejectKind.NOT_A_FILE
+        assert what in rejected.reason and "不是普通文件" in rejected.reason
+    assert isinstance(sources["gone.png"], RejectedSource)
+    assert sources["gone.png"].kind is RejectKind.NOT_FOUND
+    assert isinstance(sources["real.png"], PageSource)
+    assert isinstance(sources["link.png"], PageSource)  # a link to a regular file is read
+
+
+def test_a_file_over_the_byte_cap_is_rejected_unread(tmp_path: Path) -> None:
+    path = _write_png(tmp_path / "big.png", _gray(1))
+    (rejected,) = iter_sources([path], max_bytes=100)
+    assert isinstance(rejected, RejectedSource) and rejected.kind is RejectKind.TOO_LARGE
+
+
+def test_a_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/\xbf\xfe\xc3\xfb-\xff.png"
+    _write_png(Path(os.fsdecode(raw)), _gray(2))
+    (source,) = iter_sources([tmp_path])
+    assert isinstance(source, PageSource)
+    shown = display_name(source.file)
+    shown.encode("utf-8")  # storable and printable
+    assert shown.endswith("/\\xbf\\xfe\\xc3\\xfb-\\xff.png")
+    assert display_name(tmp_path / "考生.png").endswith("考生.png")
 
 
 def test_decompression_bomb_is_rejected_without_decoding(tmp_path: Path) -> None:
