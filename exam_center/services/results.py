@@ -306,14 +306,23 @@ def compute(session: Session) -> Computation:
     ]
     national_honours = None
     if results:
-        national_honours = grading.national_honours(
-            results,
-            prior_honours=honours,
-            provincial=individual,
-            policy=policy.national,
-            award_policy=policy.awards,
-            decisions=_decisions(session, "honours"),
-        )
+        try:
+            national_honours = grading.national_honours(
+                results,
+                contestants=contestants(national, draw),
+                prior_honours=honours,
+                provincial=individual,
+                policy=policy.national,
+                award_policy=policy.awards,
+                decisions=_decisions(session, "honours"),
+            )
+        except grading.GradingError as exc:
+            # Results stored before the list or the draw changed: no honours from them,
+            # and finalising is blocked until they are imported again.
+            problems.append(
+                f"全国比试成绩与当前名单不符，请重新导入 (national results no longer match "
+                f"the delegation: {exc})"
+            )
     return Computation(
         roster,
         paper,
@@ -333,6 +342,14 @@ def compute(session: Session) -> Computation:
         national_honours,
         problems,
     )
+
+
+def contestants(national: grading.NationalList, draw: grading.NationalDraw) -> tuple[str, ...]:
+    """Who may have a national result: the chosen and the drawn; before any draw is on
+    record, the chosen and everyone the ministry could draw (the recommended)."""
+    if draw.kind is grading.DrawKind.NONE:
+        return national.selected + national.recommended
+    return grading.delegation(national, draw)
 
 
 def points(value: Fraction | int) -> float:
