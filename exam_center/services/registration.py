@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from exam_center.eligibility import EligibilityFacts, RuleFailure, check_eligibility
 from exam_center.errors import ImportRejected, RowProblem
-from exam_center.honours import parse_honours
+from exam_center.honours import NATIONAL_EXPERT, parse_honours
 from exam_center.models import Candidate, Team
 from exam_center.resident_id import gender_of, id_problem, normalise_id
 from exam_center.services import audit
@@ -55,7 +55,14 @@ ROSTER_COLUMNS = (
     _flag("prior_national", "参加过全国赛", "全国赛"),
     _flag("online_test_2021", "参加过2021年度全国统一在线比试", "2021全国统一在线比试"),
     _flag("law_contest_2019", "参加过2019年度全国人社法治知识竞赛", "2019全国人社法治知识竞赛"),
-    _flag("national_expert_title", "已获全国人社知识通", "全国人社知识通"),
+    # None when the cell is blank: only a stated 否 can contradict 既往荣誉.
+    Column(
+        "national_expert_title",
+        ("已获全国人社知识通", "全国人社知识通"),
+        required=False,
+        parse=parse_bool,
+        default=None,
+    ),
     Column("prior_honours", ("既往荣誉", "获奖情况"), required=False, parse=_honours, default=[]),
 )
 
@@ -132,11 +139,23 @@ def import_candidates(
         for key in ("star_titles", "weekly_points"):
             if isinstance(rec[key], int) and rec[key] < 0:
                 problems.append(RowProblem(row_no, shown(key), "cannot be negative"))
+        stated_no = rec["national_expert_title"] is False
+        expert_years = [h["year"] for h in rec["prior_honours"] if h["honour"] == NATIONAL_EXPERT]
+        if stated_no and expert_years:
+            problems.append(
+                RowProblem(
+                    row_no,
+                    shown("national_expert_title"),
+                    f"填写为“否”，但既往荣誉中有{NATIONAL_EXPERT}"
+                    f"{'、'.join(str(y) for y in expert_years)}，两栏矛盾，请核实 "
+                    f"(contradicts {shown('prior_honours')})",
+                )
+            )
         if problems:
             continue  # once the file has an error nothing is imported; keep checking rows
         rec["id_number"] = id_number
-        facts = EligibilityFacts(**{k: rec[k] for k in EligibilityFacts.__dataclass_fields__})
-        ineligible += not check_eligibility(facts).eligible
+        rec["national_expert_title"] = bool(rec["national_expert_title"])
+        ineligible += not check_eligibility(_facts(rec)).eligible
         records.append(
             rec
             | {
@@ -178,6 +197,25 @@ class CandidateRow:
     prior_honours: tuple[tuple[str, int], ...]
 
 
+def _honour_pairs(honours: list[dict[str, Any]]) -> tuple[tuple[str, int], ...]:
+    return tuple((str(h["honour"]), int(h["year"])) for h in honours)
+
+
+def _facts(rec: dict[str, Any]) -> EligibilityFacts:
+    """The eligibility facts of an import row (as parsed by ROSTER_COLUMNS)."""
+    return EligibilityFacts(
+        star_titles=rec["star_titles"],
+        weekly_points=rec["weekly_points"],
+        prior_invitational=rec["prior_invitational"],
+        prior_regional=rec["prior_regional"],
+        prior_national=rec["prior_national"],
+        online_test_2021=rec["online_test_2021"],
+        law_contest_2019=rec["law_contest_2019"],
+        national_expert_title=bool(rec["national_expert_title"]),
+        prior_honours=_honour_pairs(rec["prior_honours"]),
+    )
+
+
 def facts_of(c: Candidate) -> EligibilityFacts:
     return EligibilityFacts(
         star_titles=c.star_titles,
@@ -188,6 +226,7 @@ def facts_of(c: Candidate) -> EligibilityFacts:
         online_test_2021=c.online_test_2021,
         law_contest_2019=c.law_contest_2019,
         national_expert_title=c.national_expert_title,
+        prior_honours=_honour_pairs(c.prior_honours),
     )
 
 
