@@ -119,3 +119,23 @@ def test_rows_are_checked_even_before_the_draw(
         national_stage.import_national_results(tmp_path / "n.csv", session=s, operator="成绩员")
     assert [p.row for p in rejected.value.problems] == [3]
     assert "全省排名 10" in rejected.value.problems[0].message
+
+
+def test_the_national_thresholds_come_from_the_exam_definition(
+    tmp_path: Path,
+    make_workspace,  # type: ignore[no-untyped-def]
+) -> None:
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
+    policy = SMALL_NATIONAL | {"national_knowledge_top": "1", "national_star_count": "1"}
+    exam = graded_exam(ws, tmp_path, policy=policy)
+    r = exam.ranked
+    write_csv(tmp_path / "n.csv", ["准考证号", "全国排名"], [[r[0], 1], [r[1], 2], [r[2], 9]])
+    with ws.session() as s:
+        national_stage.import_national_results(tmp_path / "n.csv", session=s, operator="成绩员")
+    with ws.session() as s:
+        doc = standings.national_json(results.compute(s))
+    by_award: dict[str, list[str]] = {}
+    for h in doc["honours"]:
+        by_award.setdefault(h["award"], []).append(h["admission_no"])
+    assert by_award["全国人社知识通"] == [r[0]]  # only the national top 1
+    assert by_award["全国岗位练兵明星"] == [r[1]]  # one star, passing over the expert
