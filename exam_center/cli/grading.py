@@ -180,16 +180,23 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
     ws = workspace(ctx)
     with ws.session() as s:
         pending = standings.pending_ties(results.compute(s))
+    prefix = "exam-center"
+    if ws.path != Path("workspace"):  # the default needs no option
+        prefix += f" --workspace {standings.shell_word(str(ws.path))}"
     if as_json:
-        print_json([p.__dict__ for p in pending])
+        print_json([p.__dict__ | {"command": p.command(prefix)} for p in pending])
+        return
+    if not pending:
+        console.print("没有待决定的并列 (no tie waits for a decision).")
         return
     table(
         "待决定的并列",
-        ["scope", "award", "rank", "slots", "tied"],
+        ["scope", "award", "名次 boundary", "并列名次 rank", "slots", "tied"],
         [
             [
                 p.scope,
                 p.award,
+                p.boundary if p.boundary is not None else "",
                 p.rank,
                 p.slots,
                 "、".join(f"{a} {n}" for a, n in zip(p.tied, p.names, strict=True)),
@@ -197,6 +204,14 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
             for p in pending
         ],
     )
+    console.print("决定每个并列，运行 (to decide each tie, run):")
+    for p in pending:
+        console.print(f"  {p.command(prefix)}", markup=False, highlight=False)
+        console.print(
+            f"    从 {' '.join(p.tied)} 中选 {p.slots} 个 (choose {p.slots})",
+            markup=False,
+            highlight=False,
+        )
 
 
 @tie_app.command("decide")
@@ -204,7 +219,9 @@ def tie_decide(
     ctx: typer.Context,
     scope: str = typer.Argument(..., help="individual | team | national | honours"),
     award: str = typer.Argument(...),
-    rank: int = typer.Argument(...),
+    rank: int = typer.Argument(
+        ..., help="the award's boundary (e.g. 10) or the rank the tied share (tie list shows both)"
+    ),
     winners: list[str] = typer.Argument(..., help="admission numbers (team names for teams)"),
     by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),

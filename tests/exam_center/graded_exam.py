@@ -74,8 +74,11 @@ def graded_exam(
     candidates: int = 30,
     seed: int = 8,
     policy: dict[str, str] | None = None,
+    alike: tuple[int, ...] = (),
 ) -> GradedExam:
-    """Registered, seated, every sheet on record, key and case scores imported."""
+    """Registered, seated, every sheet on record, key and case scores imported. The
+    seated candidates numbered in `alike` (0-based, seat order) all answer like the
+    first of them, so they tie."""
     inputs = folder / "inputs"
     toml = definition_with(folder / "definition", dict(policy or {}))
     made = write_inputs(inputs, candidates, seed, toml)
@@ -93,7 +96,7 @@ def graded_exam(
         seats = [st for r in view.rooms for st in r.seats]
         exam_id = exams.current_exam_id(s)
         for k, st in enumerate(seats):
-            right = 120 - k
+            right = 120 - (alike[0] if k in alike else k)
             marks = [
                 {
                     "number": n,
