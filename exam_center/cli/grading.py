@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import exporting, finalising, marking, national_stage, results, standings
+from exam_center.services import (
+    exporting,
+    finalising,
+    marking,
+    national_stage,
+    results,
+    standings,
+    team_awards,
+)
 
 key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
 scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)
@@ -125,9 +133,32 @@ def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
         )
 
 
-def teams(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Team totals, ranks and awards (the cities; 省厅本级 is not a team)."""
+def teams(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json"),
+    organisation_award: str | None = typer.Option(
+        None,
+        "--organisation-award",
+        help="record 岗位练兵优秀组织奖 for this team (the officers' decision; needs --reason)",
+    ),
+    withdraw: str | None = typer.Option(
+        None,
+        "--withdraw-organisation-award",
+        help="withdraw a 岗位练兵优秀组织奖 recorded in error (needs --reason)",
+    ),
+    reason: str = typer.Option("", "--reason", help="the basis of the decision (audited)"),
+) -> None:
+    """Team totals, ranks and awards (the cities; 省厅本级 is not a team); 岗位练兵优秀组织奖."""
     ws = workspace(ctx)
+    with ws.session() as s:
+        if organisation_award is not None:
+            team_awards.record_organisation_award(
+                organisation_award, session=s, operator=ws.operator, reason=reason
+            )
+        if withdraw is not None:
+            team_awards.withdraw_organisation_award(
+                withdraw, session=s, operator=ws.operator, reason=reason
+            )
     with ws.session() as s:
         doc = standings.teams_json(results.compute(s))
     if as_json:
@@ -135,9 +166,16 @@ def teams(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
         return
     table(
         "团体奖项",
-        ["名次", "设区市", "人数", "总成绩", "奖项"],
+        ["名次", "设区市", "人数", "总成绩", "奖项", team_awards.ORGANISATION_AWARD],
         [
-            [t["rank"] or "", t["team"], t["members"], t["total"], t["award"] or ""]
+            [
+                t["rank"] or "",
+                t["team"],
+                t["members"],
+                t["total"],
+                t["award"] or "",
+                "是" if t["organisation_award"] else "",
+            ]
             for t in doc["teams"]
         ],
     )

@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 import grading
 from exam_center.errors import ImportRejected, NotAllowed, RowProblem
-from exam_center.models import NationalDrawRecord, NationalResultRecord, OrganisationAward, Seat
+from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
 from exam_center.services import audit
-from exam_center.services.exams import current_exam_id, exam_definition
+from exam_center.services.exams import current_exam_id
 from exam_center.services.results import Computation, compute, contestants
 from exam_center.tables import Column, parse_bool, parse_id_text, parse_int, parse_rows, read_table
 
@@ -185,23 +185,3 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
         session, operator=operator, action="national.results", source=str(path), rows=len(rows)
     )
     return NationalImport(len(rows))
-
-
-def record_organisation_award(team: str, *, session: Session, operator: str, reason: str) -> None:
-    """岗位练兵优秀组织奖: the officers' decision from organisation records."""
-    if team not in exam_definition(session).teams.ranked:
-        raise NotAllowed(f"{team} is not a ranked team")
-    if not reason.strip():
-        raise NotAllowed("record the basis of the decision with --reason")
-    session.add(
-        OrganisationAward(
-            exam_id=current_exam_id(session),
-            team=team,
-            decided_by=operator,
-            reason=reason,
-            at=datetime.now(UTC),
-        )
-    )
-    audit.record(
-        session, operator=operator, action="team.organisation_award", team=team, reason=reason
-    )
