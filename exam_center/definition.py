@@ -78,6 +78,9 @@ class Policy(_Strict):
     prior_honour: Literal["pass_down", "lapse"] = "pass_down"
     honour_years: list[int] = Field(default_factory=lambda: [2019, 2020, 2021])
     invigilators_per_room: int = Field(default=2, ge=1, le=6)
+    # Each ranked team sends at most this many (各设区市成绩前10); unranked teams such as
+    # 省厅本级 are not limited. None: no limit (a city-level or national-size exam).
+    max_per_team: int | None = Field(default=None, ge=1)
     voided_question: Literal["full_marks", "exclude"] = "full_marks"
     subjective_final: Literal["mean_two", "closest_two", "arbiter"] = "mean_two"
     subjective_tolerance: float = Field(default=2.0, ge=0)

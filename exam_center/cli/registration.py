@@ -45,6 +45,8 @@ def candidates_import(
         f"{report.source}: {report.rows} rows, {verb}; "
         f"{report.ineligible} not eligible (see `candidates check`)."
     )
+    for over in report.over_limit:
+        console.print(f"[yellow]超过每队上限 over the limit:[/] {over.message()}", highlight=False)
 
 
 @candidates_app.command("check")
@@ -55,12 +57,22 @@ def candidates_check(
     ws = workspace(ctx)
     with ws.session() as s:
         rows = registration.list_candidates(session=s)
+        over = registration.teams_over_limit(session=s)
     bad = [r for r in rows if not r.eligible]
     if as_json:
         print_json(
             {
                 "candidates": len(rows),
                 "eligible": len(rows) - len(bad),
+                "teams_over_limit": [
+                    {
+                        "team": o.team,
+                        "limit": o.limit,
+                        "count": o.count,
+                        "rows": [asdict(r) for r in o.rows],
+                    }
+                    for o in over
+                ],
                 "ineligible": [
                     {
                         "candidate_id": r.id,
@@ -76,6 +88,8 @@ def candidates_check(
     console.print(
         f"{len(rows)} candidates, {len(rows) - len(bad)} eligible, {len(bad)} not eligible."
     )
+    for o in over:
+        console.print(f"[yellow]超过每队上限 over the limit:[/] {o.message()}", highlight=False)
     if bad:
         table(
             "不符合参赛条件",

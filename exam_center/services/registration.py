@@ -17,7 +17,7 @@ from exam_center.honours import NATIONAL_EXPERT, parse_honours
 from exam_center.models import Candidate, Team
 from exam_center.resident_id import gender_of, id_problem, normalise_id
 from exam_center.services import audit
-from exam_center.services.exams import current_exam, teams
+from exam_center.services.exams import current_exam, exam_definition, teams
 from exam_center.tables import (
     Cell,
     Column,
@@ -68,12 +68,71 @@ ROSTER_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class RosterRow:
+    """Where a registered (or about to be registered) candidate came from."""
+
+    file: str
+    row: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.file} 第{self.row}行 {self.name}"
+
+
+@dataclass(frozen=True)
+class TeamOverLimit:
+    """A ranked team with more candidates than the exam's `max_per_team`: reported with
+    every row, never trimmed by the software (the city decides whom it withdraws)."""
+
+    team: str
+    limit: int
+    count: int
+    rows: tuple[RosterRow, ...]
+
+    def message(self) -> str:
+        return (
+            f"{self.team} 报名 {self.count} 人，超过每队上限 {self.limit} 人 "
+            f"({self.count} registered, limit {self.limit}): "
+            + "；".join(str(r) for r in self.rows)
+        )
+
+
+@dataclass(frozen=True)
 class ImportReport:
     source: str
     rows: int
     imported: int
     ineligible: int
     dry_run: bool
+    over_limit: tuple[TeamOverLimit, ...] = ()
+
+
+def _over_limit(
+    session: Session, new: list[tuple[int, RosterRow]] | None = None
+) -> tuple[TeamOverLimit, ...]:
+    """Ranked teams over `max_per_team`, counting those registered and `new` (team id, row)."""
+    limit = exam_definition(session).policy.max_per_team
+    if limit is None:
+        return ()
+    exam_id = current_exam(session).id
+    ranked = {t.id: t.name for t in teams(session) if t.ranked and t.id is not None}
+    members: dict[int, list[RosterRow]] = {}
+    for c in session.exec(
+        select(Candidate).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
+    ):
+        members.setdefault(c.team_id, []).append(RosterRow(c.source_file, c.source_row, c.name))
+    for team_id, row in new or []:
+        members.setdefault(team_id, []).append(row)
+    return tuple(
+        TeamOverLimit(name, limit, len(members[tid]), tuple(members[tid]))
+        for tid, name in ranked.items()
+        if len(members.get(tid, [])) > limit
+    )
+
+
+def teams_over_limit(*, session: Session) -> tuple[TeamOverLimit, ...]:
+    """The registration report's per-team check (RULES-2022: each city sends its ten)."""
+    return _over_limit(session)
 
 
 def _team_lookup(session: Session) -> dict[str, int]:
@@ -169,6 +228,11 @@ def import_candidates(
         del records[-1]["team"]
     if problems:
         raise ImportRejected(table.source, problems)
+    source_name = Path(table.source).name
+    over = _over_limit(
+        session,
+        [(r["team_id"], RosterRow(source_name, r["source_row"], r["name"])) for r in records],
+    )
     if not dry_run and records:
         session.execute(insert(Candidate), records)
         audit.record(
@@ -180,7 +244,7 @@ def import_candidates(
             rows=len(records),
         )
     return ImportReport(
-        table.source, len(table.rows), 0 if dry_run else len(records), ineligible, dry_run
+        table.source, len(table.rows), 0 if dry_run else len(records), ineligible, dry_run, over
     )
 
 

@@ -222,3 +222,33 @@ def test_honours_that_contradict_the_title_column_are_an_import_error(
     assert "既往荣誉" in problem.message and "全国人社知识通2020" in problem.message
     with exam_workspace.session() as s:
         assert registration.count_candidates(session=s) == 0
+
+
+def test_a_city_over_the_per_team_limit_is_reported_with_its_rows(
+    exam_workspace: Workspace, tmp_path: Path
+) -> None:
+    """The example exam allows 10 per city (省厅本级 unlimited): a second file that brings
+    南京 to 11 is reported naming all eleven rows, across both files."""
+    rows = valid_rows(150)  # 10 per city, 20 of 省厅本级
+    write_roster(tmp_path / "a.xlsx", rows)
+    with exam_workspace.session() as s:
+        first = registration.import_candidates(tmp_path / "a.xlsx", session=s, operator="t")
+    assert first.over_limit == ()
+    extra = valid_rows(300, seed=9)  # 20 per city, 40 of 省厅本级
+    nanjing = [r for r in extra if r[2] == "南京"][:1]
+    ministry = [r for r in extra if r[2] == "省厅本级"][:5]
+    write_roster(tmp_path / "b.xlsx", nanjing + ministry)
+    with exam_workspace.session() as s:
+        report = registration.import_candidates(
+            tmp_path / "b.xlsx", session=s, operator="t", dry_run=True
+        )
+    (over,) = report.over_limit
+    assert (over.team, over.limit, over.count) == ("南京", 10, 11)
+    assert [r.file for r in over.rows] == ["a.xlsx"] * 10 + ["b.xlsx"]
+    assert (over.rows[-1].row, over.rows[-1].name) == (2, nanjing[0][0])
+    assert "b.xlsx 第2行" in over.message() and "超过每队上限 10 人" in over.message()
+    with exam_workspace.session() as s:
+        assert registration.teams_over_limit(session=s) == ()  # a dry run imports nothing
+        registration.import_candidates(tmp_path / "b.xlsx", session=s, operator="t")
+    with exam_workspace.session() as s:
+        assert [o.team for o in registration.teams_over_limit(session=s)] == ["南京"]
