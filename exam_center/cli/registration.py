@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
-from exam_center.services import exams, registration, venues
+from exam_center.services import exams, register_facts, registration, venues
 
 candidates_app = typer.Typer(
     help="Register candidates and check eligibility.", no_args_is_help=True
@@ -58,6 +58,7 @@ def candidates_check(
     with ws.session() as s:
         rows = registration.list_candidates(session=s)
         over = registration.teams_over_limit(session=s)
+        differ = register_facts.disagreements(session=s)
     bad = [r for r in rows if not r.eligible]
     if as_json:
         print_json(
@@ -72,6 +73,15 @@ def candidates_check(
                         "rows": [asdict(r) for r in o.rows],
                     }
                     for o in over
+                ],
+                "register_disagreements": [
+                    {
+                        "candidate_id": d.candidate_id,
+                        "name": d.name,
+                        "team": d.team,
+                        "items": [asdict(i) for i in d.items],
+                    }
+                    for d in differ
                 ],
                 "ineligible": [
                     {
@@ -90,6 +100,12 @@ def candidates_check(
     )
     for o in over:
         console.print(f"[yellow]超过每队上限 over the limit:[/] {o.message()}", highlight=False)
+    for d in differ:
+        console.print(
+            f"[yellow]能手库与报名表不一致 register and roster differ:[/] {d.name}（{d.team}）："
+            + "；".join(str(i) for i in d.items),
+            highlight=False,
+        )
     if bad:
         table(
             "不符合参赛条件",

@@ -15,6 +15,8 @@ from exam_center.errors import ImportRejected, NotAllowed, RowProblem
 from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
+from exam_center.services.register import ONLINE_TEST
+from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute, contestants
 from exam_center.tables import Column, parse_bool, parse_id_text, parse_int, parse_rows, read_table
 
@@ -129,6 +131,7 @@ NATIONAL_COLUMNS = (
 @dataclass(frozen=True)
 class NationalImport:
     rows: int
+    register: RegisterUpdate | None = None  # the national titles added to the 能手库
 
 
 def import_national_results(path: Path, *, session: Session, operator: str) -> NationalImport:
@@ -184,4 +187,14 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
     audit.record(
         session, operator=operator, action="national.results", source=str(path), rows=len(rows)
     )
-    return NationalImport(len(rows))
+    session.flush()
+    honours = compute(session).honours
+    update = record_in_register(
+        session,
+        origin="national",
+        honours=[(int(g.candidate_id), g.award) for g in honours.grants] if honours else [],
+        took_part=[r.candidate_id for r in rows],
+        contest=ONLINE_TEST,
+        operator=operator,
+    )
+    return NationalImport(len(rows), update)

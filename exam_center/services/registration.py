@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
@@ -18,6 +19,8 @@ from exam_center.models import Candidate, Team
 from exam_center.resident_id import gender_of, id_problem, normalise_id
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition, teams
+from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
+from exam_center.services.register_facts import facts_by_candidate, lookup, read_register
 from exam_center.tables import (
     Cell,
     Column,
@@ -165,7 +168,6 @@ def import_candidates(
     problems: list[RowProblem] = []
     records: list[dict[str, Any]] = []
     now = datetime.now(UTC)
-    ineligible = 0
     for row_no, rec, row_problems in parse_rows(table, ROSTER_COLUMNS):
         problems.extend(row_problems)
         id_number = normalise_id(rec["id_number"] or "")
@@ -214,7 +216,6 @@ def import_candidates(
             continue  # once the file has an error nothing is imported; keep checking rows
         rec["id_number"] = id_number
         rec["national_expert_title"] = bool(rec["national_expert_title"])
-        ineligible += not check_eligibility(_facts(rec)).eligible
         records.append(
             rec
             | {
@@ -228,6 +229,11 @@ def import_candidates(
         del records[-1]["team"]
     if problems:
         raise ImportRejected(table.source, problems)
+    held = lookup(session, [r["id_number"] for r in records]) or {}
+    ineligible = sum(
+        not check_eligibility(with_register(_facts(r), held.get(r["id_number"], []))).eligible
+        for r in records
+    )
     source_name = Path(table.source).name
     over = _over_limit(
         session,
@@ -235,6 +241,13 @@ def import_candidates(
     )
     if not dry_run and records:
         session.execute(insert(Candidate), records)
+        new_ids = {r["id_number"] for r in records}
+        added = [
+            c
+            for c in session.exec(select(Candidate).where(Candidate.exam_id == exam.id))
+            if c.id_number in new_ids
+        ]
+        read_register(session, added, operator=operator)
         audit.record(
             session,
             operator=operator,
@@ -280,17 +293,45 @@ def _facts(rec: dict[str, Any]) -> EligibilityFacts:
     )
 
 
-def facts_of(c: Candidate) -> EligibilityFacts:
-    return EligibilityFacts(
-        star_titles=c.star_titles,
-        weekly_points=c.weekly_points,
-        prior_invitational=c.prior_invitational,
-        prior_regional=c.prior_regional,
-        prior_national=c.prior_national,
-        online_test_2021=c.online_test_2021,
-        law_contest_2019=c.law_contest_2019,
-        national_expert_title=c.national_expert_title,
-        prior_honours=_honour_pairs(c.prior_honours),
+class _Fact(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+
+
+def with_register(facts: EligibilityFacts, register: Sequence[_Fact]) -> EligibilityFacts:
+    """The roster's facts with what the 能手库 register holds for the person on top:
+    either source is enough for a rule to fail (their disagreements are reported)."""
+    if not register:
+        return facts
+    flags = {
+        CONTEST_FLAGS[f.name] for f in register if f.kind == CONTEST and f.name in CONTEST_FLAGS
+    }
+    extra = tuple((f.name, f.year) for f in register if f.kind == HONOUR)
+    return replace(
+        facts,
+        prior_honours=facts.prior_honours + tuple(h for h in extra if h not in facts.prior_honours),
+        **{flag: True for flag in flags},
+    )
+
+
+def facts_of(c: Candidate, register: Sequence[_Fact] = ()) -> EligibilityFacts:
+    return with_register(
+        EligibilityFacts(
+            star_titles=c.star_titles,
+            weekly_points=c.weekly_points,
+            prior_invitational=c.prior_invitational,
+            prior_regional=c.prior_regional,
+            prior_national=c.prior_national,
+            online_test_2021=c.online_test_2021,
+            law_contest_2019=c.law_contest_2019,
+            national_expert_title=c.national_expert_title,
+            prior_honours=_honour_pairs(c.prior_honours),
+        ),
+        register,
     )
 
 
@@ -316,8 +357,9 @@ def list_candidates(
         like = f"%{search}%"
         query = query.where(col(Candidate.name).like(like) | col(Candidate.id_number).like(like))
     rows = []
+    register = facts_by_candidate(session)
     for c, team_name in session.exec(query):
-        verdict = check_eligibility(facts_of(c))
+        verdict = check_eligibility(facts_of(c, register.get(c.id or -1, ())))
         if eligible is not None and verdict.eligible != eligible:
             continue
         assert c.id is not None

@@ -75,12 +75,13 @@ def graded_exam(
     seed: int = 8,
     policy: dict[str, str] | None = None,
     alike: tuple[int, ...] = (),
+    year: int = 2022,
 ) -> GradedExam:
     """Registered, seated, every sheet on record, key and case scores imported. The
     seated candidates numbered in `alike` (0-based, seat order) all answer like the
     first of them, so they tie."""
     inputs = folder / "inputs"
-    toml = definition_with(folder / "definition", dict(policy or {}))
+    toml = definition_with(folder / "definition", dict(policy or {}), year)
     made = write_inputs(inputs, candidates, seed, toml)
     with ws.session() as s:
         exams.init_exam(made.definition, session=s, operator=ws.operator)
