@@ -78,6 +78,9 @@ class Policy(_Strict):
     prior_honour: Literal["pass_down", "lapse"] = "pass_down"
     honour_years: list[int] = Field(default_factory=lambda: [2019, 2020, 2021])
     invigilators_per_room: int = Field(default=2, ge=1, le=6)
+    # Each ranked team sends at most this many (各设区市成绩前10); unranked teams such as
+    # 省厅本级 are not limited. None: no limit (a city-level or national-size exam).
+    max_per_team: int | None = Field(default=None, ge=1)
     voided_question: Literal["full_marks", "exclude"] = "full_marks"
     subjective_final: Literal["mean_two", "closest_two", "arbiter"] = "mean_two"
     subjective_tolerance: float = Field(default=2.0, ge=0)
@@ -85,6 +88,17 @@ class Policy(_Strict):
     national_selected: int = Field(default=15, ge=0)
     national_recommended: int = Field(default=100, ge=0)
     national_drawn: int = Field(default=35, ge=0)
+    # The ministry's awards from the national results (人社部: national top 50 ->
+    # 全国人社知识通; each province's top 3 -> 全国岗位练兵明星) and the province's
+    # national top 3 -> nominated 江苏省五一劳动奖章.
+    national_knowledge_top: int = Field(default=50, ge=0)
+    national_star_count: int = Field(default=3, ge=0)
+    national_may_day_top: int = Field(default=3, ge=0)
+    # Whether the 2019-2021 rule also keeps the ministry's own titles from prior holders
+    # (the provincial honours always apply it), and whether an honour given at the
+    # provincial stage this year is not given again from the national results.
+    national_exclude_prior_titles: bool = False
+    national_once_per_year: bool = True
 
     @model_validator(mode="after")
     def _tie_chain(self) -> Policy:
@@ -92,6 +106,8 @@ class Policy(_Strict):
             raise ValueError("tie_break must start with 'total'")
         if len(set(self.tie_break)) != len(self.tie_break):
             raise ValueError("tie_break lists a key twice")
+        if self.national_drawn > self.national_recommended:
+            raise ValueError("national_drawn cannot exceed national_recommended")
         return self
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from exam_center.honours import NATIONAL_EXPERT
+
 MIN_WEEKLY_POINTS = 1000
 
 
@@ -18,6 +20,12 @@ class EligibilityFacts:
     online_test_2021: bool
     law_contest_2019: bool
     national_expert_title: bool
+    # (honour, year) from the roster's 既往荣誉 (and the 能手库 register): a prior
+    # 全国人社知识通 there fails rule 五(二)3 even where the flag column says nothing.
+    prior_honours: tuple[tuple[str, int], ...] = ()
+
+    def national_expert_years(self) -> tuple[int, ...]:
+        return tuple(sorted({y for h, y in self.prior_honours if h == NATIONAL_EXPERT}))
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,10 @@ def check_eligibility(f: EligibilityFacts) -> Eligibility:
     taken = [name for took, name in contests if took]
     if taken:
         failures.append(RuleFailure("prior_contest", "曾参加" + "、".join(taken)))
-    if f.national_expert_title:
-        failures.append(RuleFailure("national_title", "已获“全国人社知识通”称号"))
+    years = f.national_expert_years()
+    if f.national_expert_title or years:
+        since = (
+            f"（既往荣誉：{'、'.join(f'{NATIONAL_EXPERT}{y}' for y in years)}）" if years else ""
+        )
+        failures.append(RuleFailure("national_title", f"已获“全国人社知识通”称号{since}"))
     return Eligibility(not failures, tuple(failures))

@@ -377,3 +377,18 @@ class OrganisationAward(SQLModel, table=True):
     decided_by: str
     reason: str
     at: datetime
+
+
+class RegisterFact(SQLModel, table=True):
+    """An entry of the 能手库 register for a candidate, as read at registration or by
+    `register check`: the exam keeps its own copy, so its eligibility and awards change
+    only when the register is read again (audited), never behind finalised results."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    kind: str = Field(max_length=16)  # honour | contest
+    name: str
+    year: int
+    source: str = ""
+    read_at: datetime

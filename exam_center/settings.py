@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+REGISTER_FILE = "nengshouku.db"  # 能手库
+
 
 def _default_operator() -> str:
     try:
@@ -24,6 +26,13 @@ class Settings(BaseSettings):
     db: str | None = None
     operator: str = Field(default_factory=_default_operator)
     font: Path | None = None
+    # The 能手库 register, shared by the exams of every year: by default one file beside
+    # the workspaces (their parent folder), so each year's workspace finds the same one.
+    register_file: Path | None = None  # EXAM_CENTER_REGISTER_FILE
+
+    @property
+    def register_path(self) -> Path:
+        return self.register_file or self.workspace.resolve().parent / REGISTER_FILE
 
     @property
     def database_url(self) -> str:

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
         national_stage,
         results,
         standings,
+        team_awards,
     )
 else:
+    team_awards = lazy_module("exam_center.services.team_awards")
     exporting = lazy_module("exam_center.services.exporting")
     finalising = lazy_module("exam_center.services.finalising")
     marking = lazy_module("exam_center.services.marking")
@@ -143,9 +145,32 @@ def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
         )
 
 
-def teams(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Team totals, ranks and awards (the cities; 省厅本级 is not a team)."""
+def teams(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json"),
+    organisation_award: str | None = typer.Option(
+        None,
+        "--organisation-award",
+        help="record 岗位练兵优秀组织奖 for this team (the officers' decision; needs --reason)",
+    ),
+    withdraw: str | None = typer.Option(
+        None,
+        "--withdraw-organisation-award",
+        help="withdraw a 岗位练兵优秀组织奖 recorded in error (needs --reason)",
+    ),
+    reason: str = typer.Option("", "--reason", help="the basis of the decision (audited)"),
+) -> None:
+    """Team totals, ranks and awards (the cities; 省厅本级 is not a team); 岗位练兵优秀组织奖."""
     ws = workspace(ctx)
+    with ws.session() as s:
+        if organisation_award is not None:
+            team_awards.record_organisation_award(
+                organisation_award, session=s, operator=ws.operator, reason=reason
+            )
+        if withdraw is not None:
+            team_awards.withdraw_organisation_award(
+                withdraw, session=s, operator=ws.operator, reason=reason
+            )
     with ws.session() as s:
         doc = standings.teams_json(results.compute(s))
     if as_json:
@@ -153,9 +178,16 @@ def teams(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
         return
     table(
         "团体奖项",
-        ["名次", "设区市", "人数", "总成绩", "奖项"],
+        ["名次", "设区市", "人数", "总成绩", "奖项", team_awards.ORGANISATION_AWARD],
         [
-            [t["rank"] or "", t["team"], t["members"], t["total"], t["award"] or ""]
+            [
+                t["rank"] or "",
+                t["team"],
+                t["members"],
+                t["total"],
+                t["award"] or "",
+                "是" if t["organisation_award"] else "",
+            ]
             for t in doc["teams"]
         ],
     )
@@ -198,16 +230,23 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
     ws = workspace(ctx)
     with ws.session() as s:
         pending = standings.pending_ties(results.compute(s))
+    prefix = "exam-center"
+    if ws.path != Path("workspace"):  # the default needs no option
+        prefix += f" --workspace {standings.shell_word(str(ws.path))}"
     if as_json:
-        print_json([p.__dict__ for p in pending])
+        print_json([p.__dict__ | {"command": p.command(prefix)} for p in pending])
+        return
+    if not pending:
+        console.print("没有待决定的并列 (no tie waits for a decision).")
         return
     table(
         "待决定的并列",
-        ["scope", "award", "rank", "slots", "tied"],
+        ["scope", "award", "名次 boundary", "并列名次 rank", "slots", "tied"],
         [
             [
                 p.scope,
                 p.award,
+                p.boundary if p.boundary is not None else "",
                 p.rank,
                 p.slots,
                 "、".join(f"{a} {n}" for a, n in zip(p.tied, p.names, strict=True)),
@@ -215,6 +254,14 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
             for p in pending
         ],
     )
+    console.print("决定每个并列，运行 (to decide each tie, run):")
+    for p in pending:
+        console.print(f"  {p.command(prefix)}", markup=False, highlight=False)
+        console.print(
+            f"    从 {' '.join(p.tied)} 中选 {p.slots} 个 (choose {p.slots})",
+            markup=False,
+            highlight=False,
+        )
 
 
 @tie_app.command("decide")
@@ -222,7 +269,9 @@ def tie_decide(
     ctx: typer.Context,
     scope: str = typer.Argument(..., help="individual | team | national | honours"),
     award: str = typer.Argument(...),
-    rank: int = typer.Argument(...),
+    rank: int = typer.Argument(
+        ..., help="the award's boundary (e.g. 10) or the rank the tied share (tie list shows both)"
+    ),
     winners: list[str] = typer.Argument(..., help="admission numbers (team names for teams)"),
     by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),

@@ -13,6 +13,7 @@ from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
 from exam_center.cli.common import err_console
 from exam_center.cli.demo import demo
+from exam_center.cli.register import register_app
 from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.errors import ExamCenterError
@@ -59,6 +60,7 @@ app.add_typer(registration.candidates_app, name="candidates")
 app.add_typer(registration.rooms_app, name="rooms")
 app.add_typer(registration.invigilators_app, name="invigilators")
 app.add_typer(audit_app, name="audit")
+app.add_typer(register_app, name="register")
 app.command()(seat)
 app.add_typer(print_app, name="print")
 app.command()(layout)

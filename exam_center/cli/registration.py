@@ -12,8 +12,9 @@ from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from exam_center.services import exams, registration, venues
+    from exam_center.services import exams, register_facts, registration, venues
 else:
+    register_facts = lazy_module("exam_center.services.register_facts")
     exams = lazy_module("exam_center.services.exams")
     registration = lazy_module("exam_center.services.registration")
     venues = lazy_module("exam_center.services.venues")
@@ -53,6 +54,8 @@ def candidates_import(
         f"{report.source}: {report.rows} rows, {verb}; "
         f"{report.ineligible} not eligible (see `candidates check`)."
     )
+    for over in report.over_limit:
+        console.print(f"[yellow]超过每队上限 over the limit:[/] {over.message()}", highlight=False)
 
 
 @candidates_app.command("check")
@@ -63,12 +66,32 @@ def candidates_check(
     ws = workspace(ctx)
     with ws.session() as s:
         rows = registration.list_candidates(session=s)
+        over = registration.teams_over_limit(session=s)
+        differ = register_facts.disagreements(session=s)
     bad = [r for r in rows if not r.eligible]
     if as_json:
         print_json(
             {
                 "candidates": len(rows),
                 "eligible": len(rows) - len(bad),
+                "teams_over_limit": [
+                    {
+                        "team": o.team,
+                        "limit": o.limit,
+                        "count": o.count,
+                        "rows": [asdict(r) for r in o.rows],
+                    }
+                    for o in over
+                ],
+                "register_disagreements": [
+                    {
+                        "candidate_id": d.candidate_id,
+                        "name": d.name,
+                        "team": d.team,
+                        "items": [asdict(i) for i in d.items],
+                    }
+                    for d in differ
+                ],
                 "ineligible": [
                     {
                         "candidate_id": r.id,
@@ -84,6 +107,14 @@ def candidates_check(
     console.print(
         f"{len(rows)} candidates, {len(rows) - len(bad)} eligible, {len(bad)} not eligible."
     )
+    for o in over:
+        console.print(f"[yellow]超过每队上限 over the limit:[/] {o.message()}", highlight=False)
+    for d in differ:
+        console.print(
+            f"[yellow]能手库与报名表不一致 register and roster differ:[/] {d.name}（{d.team}）："
+            + "；".join(str(i) for i in d.items),
+            highlight=False,
+        )
     if bad:
         table(
             "不符合参赛条件",

@@ -12,8 +12,9 @@ from exam_center.cli.lazy import lazy_module
 from exam_center.errors import NotAllowed
 
 if TYPE_CHECKING:
-    from exam_center.services import documents, seating, sheets
+    from exam_center.services import certificates, documents, seating, sheets
 else:
+    certificates = lazy_module("exam_center.services.certificates")
     documents = lazy_module("exam_center.services.documents")
     seating = lazy_module("exam_center.services.seating")
     sheets = lazy_module("exam_center.services.sheets")
@@ -91,6 +92,21 @@ def print_rooms(
         docs = documents.print_room_documents(out, session=s, operator=ws.operator)
     for path in docs.all():
         console.print(f"wrote {path}")
+
+
+@print_app.command("certificates")
+def print_certificates(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="folder for the PDFs"),
+) -> None:
+    """证书: one A4 landscape certificate per individual and team award, and the numbered
+    证书发放登记表 (refused before the results are finalised)."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        done = certificates.print_certificates(out, session=s, operator=ws.operator)
+    for path in done.files():
+        console.print(f"wrote {path}")
+    console.print(f"{done.count} certificates, numbered in the register.")
 
 
 @print_app.command("sheets")

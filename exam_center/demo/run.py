@@ -347,6 +347,9 @@ def run_demo(
     if until is not None and until not in STAGES:
         raise NotAllowed(f"unknown stage {until!r}; stages: {', '.join(STAGES)}")
     prepare_folder(workspace.path)
+    if workspace.settings.register_file is None:
+        # Synthetic winners never go into a real 能手库: the demo keeps its own, inside.
+        workspace.settings.register_file = workspace.path / "nengshouku-demo.db"
     inputs = write_inputs(workspace.path / "inputs", candidates, seed, EXAMPLE)
     run = DemoRun(workspace, inputs, seed)
     done: list[str] = []

@@ -38,6 +38,20 @@ def _team_total(teams: dict[str, Any]) -> str:
     return str(how)
 
 
+def _national_titles(national: dict[str, Any]) -> str:
+    prior = (
+        "往年已获者也不再授予全国称号"
+        if national.get("exclude_prior_for_national_titles")
+        else "全国称号按人社部名单，往年规则只用于省级荣誉"
+    )
+    once = "；省赛阶段已获的荣誉本年度不因全国成绩重复授予" if national.get("once_per_year") else ""
+    return (
+        f"全国前 {national.get('knowledge_top')} 名为全国人社知识通；本省前 "
+        f"{national.get('star_count')} 名为全国岗位练兵明星（与知识通重复者依次顺延）；全国前 "
+        f"{national.get('may_day_top')} 名申报江苏省五一劳动奖章；{prior}{once}"
+    )
+
+
 def policy_lines(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """(name, setting) for each policy of RULES-2022 in the stored record."""
     scoring = record.get("scoring", {})
@@ -66,6 +80,7 @@ def policy_lines(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
             f"省选前 {national.get('selected')} 名；推荐其后 {national.get('recommended')} 名，"
             f"由人社部从中抽取 {national.get('drawn')} 名",
         ),
+        ("全国比试奖项", _national_titles(national)),
         ("边界并列", "奖项名额边界处的并列由成绩管理人员记录决定，不按行序"),
     )
 

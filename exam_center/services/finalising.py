@@ -13,6 +13,8 @@ from exam_center.errors import NotAllowed
 from exam_center.models import ResultsLock
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.register import PROVINCIAL_CONTEST
+from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute
 from exam_center.services.review import open_items
 from exam_center.services.standings import (
@@ -71,6 +73,7 @@ def blockers(c: Computation, session: Session) -> list[str]:
 class Finalised:
     digest: str
     at: datetime
+    register: RegisterUpdate | None = None  # the exam's awards added to the 能手库
 
 
 def finalise(*, session: Session, operator: str) -> Finalised:
@@ -111,7 +114,23 @@ def finalise(*, session: Session, operator: str) -> Finalised:
         digest=digest,
         key_version=c.key_version,
     )
-    return Finalised(digest, now)
+    r = c.roster
+    sat = [
+        int(cand.id)
+        for row, cand in enumerate(r.candidates)
+        if cand.id is not None and r.eligible[row] and not r.absent[row] and cand.id in r.admission
+    ]
+    update = record_in_register(
+        session,
+        origin="exam",
+        honours=[(int(g.candidate_id), g.award) for g in c.individual.grants]
+        if c.individual
+        else [],
+        took_part=sat,
+        contest=PROVINCIAL_CONTEST,
+        operator=operator,
+    )
+    return Finalised(digest, now, update)
 
 
 def reopen(*, session: Session, operator: str, reason: str) -> None:

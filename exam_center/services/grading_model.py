@@ -44,6 +44,11 @@ def policy_record(policy: Policy) -> dict[str, dict[str, Any]]:
             "selected": policy.national_selected,
             "recommended": policy.national_recommended,
             "drawn": policy.national_drawn,
+            "knowledge_top": policy.national_knowledge_top,
+            "star_count": policy.national_star_count,
+            "may_day_top": policy.national_may_day_top,
+            "exclude_prior_for_national_titles": policy.national_exclude_prior_titles,
+            "once_per_year": policy.national_once_per_year,
         },
     }
 

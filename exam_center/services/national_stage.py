@@ -12,10 +12,12 @@ from sqlmodel import Session, select
 
 import grading
 from exam_center.errors import ImportRejected, NotAllowed, RowProblem
-from exam_center.models import NationalDrawRecord, NationalResultRecord, OrganisationAward, Seat
+from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
 from exam_center.services import audit
-from exam_center.services.exams import current_exam_id, exam_definition
-from exam_center.services.results import compute
+from exam_center.services.exams import current_exam_id
+from exam_center.services.register import ONLINE_TEST
+from exam_center.services.register_facts import RegisterUpdate, record_in_register
+from exam_center.services.results import Computation, compute, contestants
 from exam_center.tables import Column, parse_bool, parse_id_text, parse_int, parse_rows, read_table
 
 
@@ -94,6 +96,31 @@ def rehearse_draw(seed: int, *, session: Session, operator: str) -> int:
     return len(draw.drawn)
 
 
+def _provincial_ranks(c: Computation) -> dict[str, int | None]:
+    if c.ranking is None:
+        return {}
+    return {str(cand.id): c.ranking.rank_of(row) for row, cand in enumerate(c.roster.candidates)}
+
+
+def _outside_delegation(
+    adm: str, candidate_id: int, c: Computation, rank_of: dict[str, int | None]
+) -> str:
+    """Why a row's candidate cannot have a national result, in the officer's terms."""
+    assert c.national is not None
+    cid = str(candidate_id)
+    rank = rank_of.get(cid)
+    where = f"全省排名 {rank}" if rank is not None else "未排名"
+    if cid in c.national.recommended:
+        return (
+            f"{adm}（{where}）在推荐名单中但未被人社部抽取，不是参赛选手 "
+            f"(recommended, not drawn: not in the delegation)"
+        )
+    return (
+        f"{adm}（{where}）既不在自主确定的{len(c.national.selected)}人中，也不在推荐的"
+        f"{len(c.national.recommended)}人名单中 (on neither the chosen nor the recommended list)"
+    )
+
+
 NATIONAL_COLUMNS = (
     Column("admission_no", ("准考证号",), parse=parse_id_text),
     Column("national_rank", ("全国排名", "名次"), parse=parse_int),
@@ -104,23 +131,37 @@ NATIONAL_COLUMNS = (
 @dataclass(frozen=True)
 class NationalImport:
     rows: int
+    register: RegisterUpdate | None = None  # the national titles added to the 能手库
 
 
 def import_national_results(path: Path, *, session: Session, operator: str) -> NationalImport:
-    """The ministry's national ranks of Jiangsu's contestants."""
+    """The ministry's national ranks of Jiangsu's contestants: every row must be one of
+    the delegation (the chosen and the drawn; before a draw is on record, the chosen and
+    the recommended), or the file imports nothing and each stray row is named."""
     seats = _seats(session)
     exam_id = current_exam_id(session)
     table = read_table(path)
+    c = compute(session)
+    if c.national is None or not c.national.decided:
+        raise NotAllowed(
+            "全国比试名单尚未确定（成绩或边界并列）；the national list is not settled yet"
+        )
+    allowed = set(contestants(c.national, c.draw))
+    rank_of = _provincial_ranks(c)
     problems: list[RowProblem] = []
     rows: list[NationalResultRecord] = []
     now = datetime.now(UTC)
     for row_no, rec, row_problems in parse_rows(table, NATIONAL_COLUMNS):
         problems.extend(row_problems)
-        if rec["admission_no"] not in seats:
+        adm = rec["admission_no"]
+        if adm not in seats:
             problems.append(
-                RowProblem(
-                    row_no, "准考证号", f"{rec['admission_no']} is not a candidate of this exam"
-                )
+                RowProblem(row_no, "准考证号", f"{adm} is not a candidate of this exam")
+            )
+            continue
+        if str(seats[adm]) not in allowed:
+            problems.append(
+                RowProblem(row_no, "准考证号", _outside_delegation(adm, seats[adm], c, rank_of))
             )
             continue
         if rec["national_rank"] is not None and rec["national_rank"] < 1:
@@ -146,24 +187,14 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
     audit.record(
         session, operator=operator, action="national.results", source=str(path), rows=len(rows)
     )
-    return NationalImport(len(rows))
-
-
-def record_organisation_award(team: str, *, session: Session, operator: str, reason: str) -> None:
-    """岗位练兵优秀组织奖: the officers' decision from organisation records."""
-    if team not in exam_definition(session).teams.ranked:
-        raise NotAllowed(f"{team} is not a ranked team")
-    if not reason.strip():
-        raise NotAllowed("record the basis of the decision with --reason")
-    session.add(
-        OrganisationAward(
-            exam_id=current_exam_id(session),
-            team=team,
-            decided_by=operator,
-            reason=reason,
-            at=datetime.now(UTC),
-        )
+    session.flush()
+    honours = compute(session).honours
+    update = record_in_register(
+        session,
+        origin="national",
+        honours=[(int(g.candidate_id), g.award) for g in honours.grants] if honours else [],
+        took_part=[r.candidate_id for r in rows],
+        contest=ONLINE_TEST,
+        operator=operator,
     )
-    audit.record(
-        session, operator=operator, action="team.organisation_award", team=team, reason=reason
-    )
+    return NationalImport(len(rows), update)

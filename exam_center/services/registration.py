@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from exam_center.eligibility import EligibilityFacts, RuleFailure, check_eligibility
 from exam_center.errors import ImportRejected, RowProblem
-from exam_center.honours import parse_honours
+from exam_center.honours import NATIONAL_EXPERT, parse_honours
 from exam_center.models import Candidate, Team
 from exam_center.resident_id import gender_of, id_problem, normalise_id
 from exam_center.services import audit
-from exam_center.services.exams import current_exam, teams
+from exam_center.services.exams import current_exam, exam_definition, teams
+from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
+from exam_center.services.register_facts import facts_by_candidate, lookup, read_register
 from exam_center.tables import (
     Cell,
     Column,
@@ -55,12 +58,49 @@ ROSTER_COLUMNS = (
     _flag("prior_national", "参加过全国赛", "全国赛"),
     _flag("online_test_2021", "参加过2021年度全国统一在线比试", "2021全国统一在线比试"),
     _flag("law_contest_2019", "参加过2019年度全国人社法治知识竞赛", "2019全国人社法治知识竞赛"),
-    _flag("national_expert_title", "已获全国人社知识通", "全国人社知识通"),
+    # None when the cell is blank: only a stated 否 can contradict 既往荣誉.
+    Column(
+        "national_expert_title",
+        ("已获全国人社知识通", "全国人社知识通"),
+        required=False,
+        parse=parse_bool,
+        default=None,
+    ),
     Column("prior_honours", ("既往荣誉", "获奖情况"), required=False, parse=_honours, default=[]),
 )
 
 
 _LONGEST = {"gender": 4, "phone": 20}  # Candidate's column lengths
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """Where a registered (or about to be registered) candidate came from."""
+
+    file: str
+    row: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.file} 第{self.row}行 {self.name}"
+
+
+@dataclass(frozen=True)
+class TeamOverLimit:
+    """A ranked team with more candidates than the exam's `max_per_team`: reported with
+    every row, never trimmed by the software (the city decides whom it withdraws)."""
+
+    team: str
+    limit: int
+    count: int
+    rows: tuple[RosterRow, ...]
+
+    def message(self) -> str:
+        return (
+            f"{self.team} 报名 {self.count} 人，超过每队上限 {self.limit} 人 "
+            f"({self.count} registered, limit {self.limit}): "
+            + "；".join(str(r) for r in self.rows)
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +110,35 @@ class ImportReport:
     imported: int
     ineligible: int
     dry_run: bool
+    over_limit: tuple[TeamOverLimit, ...] = ()
+
+
+def _over_limit(
+    session: Session, new: list[tuple[int, RosterRow]] | None = None
+) -> tuple[TeamOverLimit, ...]:
+    """Ranked teams over `max_per_team`, counting those registered and `new` (team id, row)."""
+    limit = exam_definition(session).policy.max_per_team
+    if limit is None:
+        return ()
+    exam_id = current_exam(session).id
+    ranked = {t.id: t.name for t in teams(session) if t.ranked and t.id is not None}
+    members: dict[int, list[RosterRow]] = {}
+    for c in session.exec(
+        select(Candidate).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
+    ):
+        members.setdefault(c.team_id, []).append(RosterRow(c.source_file, c.source_row, c.name))
+    for team_id, row in new or []:
+        members.setdefault(team_id, []).append(row)
+    return tuple(
+        TeamOverLimit(name, limit, len(members[tid]), tuple(members[tid]))
+        for tid, name in ranked.items()
+        if len(members.get(tid, [])) > limit
+    )
+
+
+def teams_over_limit(*, session: Session) -> tuple[TeamOverLimit, ...]:
+    """The registration report's per-team check (RULES-2022: each city sends its ten)."""
+    return _over_limit(session)
 
 
 def _team_lookup(session: Session) -> dict[str, int]:
@@ -102,7 +171,6 @@ def import_candidates(
     problems: list[RowProblem] = []
     records: list[dict[str, Any]] = []
     now = datetime.now(UTC)
-    ineligible = 0
     for row_no, rec, row_problems in parse_rows(table, ROSTER_COLUMNS):
         problems.extend(row_problems)
         id_number = normalise_id(rec["id_number"] or "")
@@ -138,11 +206,22 @@ def import_candidates(
         for key, most in _LONGEST.items():  # the columns' widths (PostgreSQL enforces them)
             if len(rec[key] or "") > most:
                 problems.append(RowProblem(row_no, shown(key), f"longer than {most} characters"))
+        stated_no = rec["national_expert_title"] is False
+        expert_years = [h["year"] for h in rec["prior_honours"] if h["honour"] == NATIONAL_EXPERT]
+        if stated_no and expert_years:
+            problems.append(
+                RowProblem(
+                    row_no,
+                    shown("national_expert_title"),
+                    f"填写为“否”，但既往荣誉中有{NATIONAL_EXPERT}"
+                    f"{'、'.join(str(y) for y in expert_years)}，两栏矛盾，请核实 "
+                    f"(contradicts {shown('prior_honours')})",
+                )
+            )
         if problems:
             continue  # once the file has an error nothing is imported; keep checking rows
         rec["id_number"] = id_number
-        facts = EligibilityFacts(**{k: rec[k] for k in EligibilityFacts.__dataclass_fields__})
-        ineligible += not check_eligibility(facts).eligible
+        rec["national_expert_title"] = bool(rec["national_expert_title"])
         records.append(
             rec
             | {
@@ -156,8 +235,25 @@ def import_candidates(
         del records[-1]["team"]
     if problems:
         raise ImportRejected(table.source, problems)
+    held = lookup(session, [r["id_number"] for r in records]) or {}
+    ineligible = sum(
+        not check_eligibility(with_register(_facts(r), held.get(r["id_number"], []))).eligible
+        for r in records
+    )
+    source_name = Path(table.source).name
+    over = _over_limit(
+        session,
+        [(r["team_id"], RosterRow(source_name, r["source_row"], r["name"])) for r in records],
+    )
     if not dry_run and records:
         session.execute(insert(Candidate), records)
+        new_ids = {r["id_number"] for r in records}
+        added = [
+            c
+            for c in session.exec(select(Candidate).where(Candidate.exam_id == exam.id))
+            if c.id_number in new_ids
+        ]
+        read_register(session, added, operator=operator)
         audit.record(
             session,
             operator=operator,
@@ -167,7 +263,7 @@ def import_candidates(
             rows=len(records),
         )
     return ImportReport(
-        table.source, len(table.rows), 0 if dry_run else len(records), ineligible, dry_run
+        table.source, len(table.rows), 0 if dry_run else len(records), ineligible, dry_run, over
     )
 
 
@@ -184,16 +280,64 @@ class CandidateRow:
     prior_honours: tuple[tuple[str, int], ...]
 
 
-def facts_of(c: Candidate) -> EligibilityFacts:
+def _honour_pairs(honours: list[dict[str, Any]]) -> tuple[tuple[str, int], ...]:
+    return tuple((str(h["honour"]), int(h["year"])) for h in honours)
+
+
+def _facts(rec: dict[str, Any]) -> EligibilityFacts:
+    """The eligibility facts of an import row (as parsed by ROSTER_COLUMNS)."""
     return EligibilityFacts(
-        star_titles=c.star_titles,
-        weekly_points=c.weekly_points,
-        prior_invitational=c.prior_invitational,
-        prior_regional=c.prior_regional,
-        prior_national=c.prior_national,
-        online_test_2021=c.online_test_2021,
-        law_contest_2019=c.law_contest_2019,
-        national_expert_title=c.national_expert_title,
+        star_titles=rec["star_titles"],
+        weekly_points=rec["weekly_points"],
+        prior_invitational=rec["prior_invitational"],
+        prior_regional=rec["prior_regional"],
+        prior_national=rec["prior_national"],
+        online_test_2021=rec["online_test_2021"],
+        law_contest_2019=rec["law_contest_2019"],
+        national_expert_title=bool(rec["national_expert_title"]),
+        prior_honours=_honour_pairs(rec["prior_honours"]),
+    )
+
+
+class _Fact(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+
+
+def with_register(facts: EligibilityFacts, register: Sequence[_Fact]) -> EligibilityFacts:
+    """The roster's facts with what the 能手库 register holds for the person on top:
+    either source is enough for a rule to fail (their disagreements are reported)."""
+    if not register:
+        return facts
+    flags = {
+        CONTEST_FLAGS[f.name] for f in register if f.kind == CONTEST and f.name in CONTEST_FLAGS
+    }
+    extra = tuple((f.name, f.year) for f in register if f.kind == HONOUR)
+    return replace(
+        facts,
+        prior_honours=facts.prior_honours + tuple(h for h in extra if h not in facts.prior_honours),
+        **{flag: True for flag in flags},
+    )
+
+
+def facts_of(c: Candidate, register: Sequence[_Fact] = ()) -> EligibilityFacts:
+    return with_register(
+        EligibilityFacts(
+            star_titles=c.star_titles,
+            weekly_points=c.weekly_points,
+            prior_invitational=c.prior_invitational,
+            prior_regional=c.prior_regional,
+            prior_national=c.prior_national,
+            online_test_2021=c.online_test_2021,
+            law_contest_2019=c.law_contest_2019,
+            national_expert_title=c.national_expert_title,
+            prior_honours=_honour_pairs(c.prior_honours),
+        ),
+        register,
     )
 
 
@@ -219,8 +363,9 @@ def list_candidates(
         like = f"%{search}%"
         query = query.where(col(Candidate.name).like(like) | col(Candidate.id_number).like(like))
     rows = []
+    register = facts_by_candidate(session)
     for c, team_name in session.exec(query):
-        verdict = check_eligibility(facts_of(c))
+        verdict = check_eligibility(facts_of(c, register.get(c.id or -1, ())))
         if eligible is not None and verdict.eligible != eligible:
             continue
         assert c.id is not None

@@ -5,7 +5,7 @@ or a review decision re-scores everyone at once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -20,6 +20,7 @@ from exam_center.models import (
     NationalDrawRecord,
     NationalResultRecord,
     OrganisationAward,
+    RegisterFact,
     ReviewDecision,
     ReviewItem,
     ScannedPage,
@@ -31,6 +32,7 @@ from exam_center.models import (
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.grading_model import grading_paper, grading_policy
 from exam_center.services.marking import latest_key
+from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
 
 LETTER_BITS = {c: 1 << i for i, c in enumerate("ABCDEFGH")}
@@ -53,6 +55,8 @@ class Roster:
     eligible: npt.NDArray[np.bool_]
     absent: npt.NDArray[np.bool_]  # confirmed absent
     no_sheet: npt.NDArray[np.bool_]  # seated, not confirmed absent, nothing scanned
+    # What the 能手库 register held for each candidate when it was read into the exam.
+    register: dict[int, list[RegisterFact]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -122,13 +126,17 @@ def load_roster(session: Session) -> Roster:
             )
         )
     )
-    eligible = np.array([check_eligibility(facts_of(c)).eligible for c in candidates], dtype=bool)
+    register = facts_by_candidate(session)
+    eligible = np.array(
+        [check_eligibility(facts_of(c, register.get(c.id or -1, ()))).eligible for c in candidates],
+        dtype=bool,
+    )
     absent = np.array([c.id in absent_ids for c in candidates], dtype=bool)
     no_sheet = np.array(
         [c.id in admission and c.id not in absent_ids and c.id not in scanned for c in candidates],
         dtype=bool,
     )
-    return Roster(candidates, teams, admission, eligible, absent, no_sheet)
+    return Roster(candidates, teams, admission, eligible, absent, no_sheet, register)
 
 
 def _responses(
@@ -253,11 +261,16 @@ def compute(session: Session) -> Computation:
         scores, marks, candidate_ids=roster.ids, absent=roster.absent, ineligible=~roster.eligible
     )
     ranking = grading.rank_candidates(totals, policy.ranking)
-    honours = [
-        grading.HonourRecord(str(c.id), str(h["honour"]), int(h["year"]))
-        for c in roster.candidates
-        for h in c.prior_honours
-    ]
+    # The prior-honour rule reads the roster's 既往荣誉 and the register alike.
+    held = {
+        (c.id, str(h["honour"]), int(h["year"])) for c in roster.candidates for h in c.prior_honours
+    } | {
+        (cid, f.name, f.year)
+        for cid, facts in roster.register.items()
+        for f in facts
+        if f.kind == "honour"
+    }
+    honours = [grading.HonourRecord(str(cid), name, year) for cid, name, year in sorted(held)]
     individual = grading.award_individuals(
         ranking,
         prior_honours=honours,
@@ -306,14 +319,23 @@ def compute(session: Session) -> Computation:
     ]
     national_honours = None
     if results:
-        national_honours = grading.national_honours(
-            results,
-            prior_honours=honours,
-            provincial=individual,
-            policy=policy.national,
-            award_policy=policy.awards,
-            decisions=_decisions(session, "honours"),
-        )
+        try:
+            national_honours = grading.national_honours(
+                results,
+                contestants=contestants(national, draw),
+                prior_honours=honours,
+                provincial=individual,
+                policy=policy.national,
+                award_policy=policy.awards,
+                decisions=_decisions(session, "honours"),
+            )
+        except grading.GradingError as exc:
+            # Results stored before the list or the draw changed: no honours from them,
+            # and finalising is blocked until they are imported again.
+            problems.append(
+                f"全国比试成绩与当前名单不符，请重新导入 (national results no longer match "
+                f"the delegation: {exc})"
+            )
     return Computation(
         roster,
         paper,
@@ -333,6 +355,14 @@ def compute(session: Session) -> Computation:
         national_honours,
         problems,
     )
+
+
+def contestants(national: grading.NationalList, draw: grading.NationalDraw) -> tuple[str, ...]:
+    """Who may have a national result: the chosen and the drawn; before any draw is on
+    record, the chosen and everyone the ministry could draw (the recommended)."""
+    if draw.kind is grading.DrawKind.NONE:
+        return national.selected + national.recommended
+    return grading.delegation(national, draw)
 
 
 def points(value: Fraction | int) -> float:

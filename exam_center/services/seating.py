@@ -29,6 +29,7 @@ from exam_center.models import (
 )
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
+from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
 
 
@@ -85,10 +86,11 @@ def seat_exam(
     teams = {t.id: t.name for t in session.exec(select(Team).where(Team.exam_id == exam_id))}
     eligible: list[Candidate] = []
     not_seated: list[str] = []
+    register = facts_by_candidate(session)
     for c in session.exec(
         select(Candidate).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
     ):
-        if check_eligibility(facts_of(c)).eligible:
+        if check_eligibility(facts_of(c, register.get(c.id or -1, ()))).eligible:
             eligible.append(c)
         else:
             not_seated.append(f"{c.name}（{teams[c.team_id]}）")

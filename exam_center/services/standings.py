@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -191,14 +193,56 @@ def national_json(c: Computation) -> dict[str, Any]:
     return doc
 
 
+def shell_word(text: str) -> str:
+    """`text` as one shell word: Chinese names stay readable, quoted only when needed."""
+    return text if re.fullmatch(r"[\w·./:+-]+", text) else shlex.quote(text)
+
+
 @dataclass(frozen=True)
 class PendingDecision:
     scope: str  # individual | team | national | honours
     award: str
-    rank: int
+    rank: int  # the rank the tied share
     tied: tuple[str, ...]  # admission numbers (teams: team names)
     names: tuple[str, ...]
     slots: int
+    boundary: int | None = None  # the award's last place (江苏省人社知识通: 10), when known
+
+    def command(self, prefix: str = "exam-center") -> str:
+        """The `tie decide` command for this tie, with placeholders for the winners."""
+        winners = " ".join(
+            f"<{'准考证号' if self.scope != 'team' else '设区市'}{i + 1}>"
+            for i in range(self.slots)
+        )
+        place = self.boundary if self.boundary is not None else self.rank
+        return (
+            f"{prefix} tie decide {self.scope} {shell_word(self.award)} {place} {winners} "
+            "--by <决定人> --reason <决定依据>"
+        )
+
+
+def award_boundary(c: Computation, scope: str, award: str) -> int | None:
+    """The last place of an award (or list) in its scope: where a tie waits for a decision.
+    Team awards follow each other (特等奖 1, 一等奖 to place 3, ...), as do the national lists."""
+    if scope == "individual":
+        return next((a.slots for a in grading.PROVINCIAL_AWARDS_2022 if a.award == award), None)
+    if scope == "team":
+        end = 0
+        for tier in grading.TEAM_AWARDS_2022:
+            end += tier.slots
+            if tier.award == award:
+                return end
+        return None
+    national = c.policy.national
+    if scope == "national":
+        ends = {
+            grading.SELECTED: national.selected,
+            grading.RECOMMENDED: national.selected + national.recommended,
+        }
+        return ends.get(award)
+    if scope == "honours" and award == grading.NATIONAL_STAR:
+        return national.star_count
+    return None
 
 
 def pending_ties(c: Computation) -> list[PendingDecision]:
@@ -220,7 +264,8 @@ def pending_ties(c: Computation) -> list[PendingDecision]:
             else:
                 tied = tuple(_adm(c, i) or i for i in p.candidate_ids)
                 who = tuple(names.get(i, i) for i in p.candidate_ids)
-            out.append(PendingDecision(scope, p.award, p.rank, tied, who, p.slots_left))
+            boundary = award_boundary(c, scope, p.award)
+            out.append(PendingDecision(scope, p.award, p.rank, tied, who, p.slots_left, boundary))
     return out
 
 
@@ -228,15 +273,29 @@ def decide_tie(
     scope: str, award: str, rank: int, winners: list[str], *, session: Session, by: str, reason: str
 ) -> None:
     """Record who gets the slots of a tie at an award boundary (admission numbers, or
-    team names for team awards). The tie must be pending now, exactly as stated."""
+    team names for team awards). The tie must be pending now; `rank` names it either by
+    the award's boundary (江苏省人社知识通: 10) or by the rank the tied share."""
     ensure_open(session)
     if not by.strip() or not reason.strip():
         raise NotAllowed("a tie decision needs who decided (--by) and why (--reason)")
     c = compute(session)
-    match = [p for p in pending_ties(c) if p.scope == scope and p.award == award and p.rank == rank]
+    match = [
+        p
+        for p in pending_ties(c)
+        if p.scope == scope and p.award == award and rank in (p.rank, p.boundary)
+    ]
     if not match:
-        open_ = "; ".join(f"{p.scope} {p.award} rank {p.rank}" for p in pending_ties(c)) or "none"
-        raise NotAllowed(f"no pending {scope} tie for {award} at rank {rank} (pending: {open_})")
+        open_ = (
+            "; ".join(
+                f"{p.scope} {p.award} 名次 {p.boundary or p.rank}（并列名次 {p.rank}）"
+                for p in pending_ties(c)
+            )
+            or "无 none"
+        )
+        raise NotAllowed(
+            f"没有待决定的并列：{scope} {award} 名次 {rank} "
+            f"(no pending tie there; pending: {open_}; exam-center tie list prints the commands)"
+        )
     tie = match[0]
     if set(winners) - set(tie.tied) or len(set(winners)) != tie.slots:
         raise NotAllowed(f"choose exactly {tie.slots} of {', '.join(tie.tied)}")
@@ -247,7 +306,7 @@ def decide_tie(
             exam_id=current_exam_id(session),
             scope=scope,
             award=award,
-            rank=rank,
+            rank=tie.rank,
             tied=[to_id(x) for x in tie.tied],
             winners=[to_id(x) for x in winners],
             decided_by=by,
@@ -261,7 +320,7 @@ def decide_tie(
         action="tie.decide",
         scope=scope,
         award=award,
-        rank=rank,
+        rank=tie.rank,
         tied=list(tie.tied),
         winners=winners,
         reason=reason,

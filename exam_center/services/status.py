@@ -22,6 +22,7 @@ from exam_center.models import (
     SubjectiveMark,
 )
 from exam_center.services.exams import exam_definition
+from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
 
 
@@ -58,7 +59,10 @@ def pipeline_status(*, session: Session) -> PipelineStatus:
         )
     eid = exam.id
     candidates = list(session.exec(select(Candidate).where(Candidate.exam_id == eid)))
-    eligible = sum(check_eligibility(facts_of(c)).eligible for c in candidates)
+    register = facts_by_candidate(session)
+    eligible = sum(
+        check_eligibility(facts_of(c, register.get(c.id or -1, ()))).eligible for c in candidates
+    )
     rooms = _count(session, Room, Room.exam_id == eid)
     people = _count(session, Invigilator, Invigilator.exam_id == eid)
     seated = _count(session, Seat, Seat.exam_id == eid)

@@ -45,6 +45,8 @@ class Workspace:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with session_scope(self.engine) as s:
+            # Services that keep the 能手库 register up to date find it here.
+            s.info["register"] = self.settings.register_path
             yield s
 
     def require_existing(self) -> None:

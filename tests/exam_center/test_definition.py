@@ -45,3 +45,41 @@ def test_truefalse_must_have_two_options_and_syntax_errors_are_reported(tmp_path
     with pytest.raises(DefinitionError) as err:
         load_definition(bad)
     assert err.value.problems[0].key == "(syntax)"
+
+
+def test_the_national_switches_are_policy_keys_that_reach_grading() -> None:
+    import grading
+    from exam_center.services.grading_model import policy_record
+
+    text = EXAMPLE_TOML.read_text(encoding="utf-8")
+    for old, new in (
+        ("national_knowledge_top = 50", "national_knowledge_top = 40"),
+        ("national_star_count = 3", "national_star_count = 2"),
+        ("national_may_day_top = 3", "national_may_day_top = 1"),
+        ("national_exclude_prior_titles = false", "national_exclude_prior_titles = true"),
+        ("national_once_per_year = true", "national_once_per_year = false"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    policy = grading.GradingPolicy.from_record(policy_record(parse_definition(text).policy))
+    assert policy.national == grading.NationalPolicy(
+        selected=15,
+        recommended=100,
+        drawn=35,
+        knowledge_top=40,
+        star_count=2,
+        may_day_top=1,
+        exclude_prior_for_national_titles=True,
+        once_per_year=False,
+    )
+    default = grading.GradingPolicy.from_record(policy_record(load_definition(EXAMPLE_TOML).policy))
+    assert default.national == grading.NationalPolicy()
+    bad = text.replace("national_star_count = 2", "national_star_count = -1").replace(
+        "national_drawn = 35", "national_drawn = 101"
+    )
+    with pytest.raises(DefinitionError) as err:
+        parse_definition(bad)
+    assert {p.key for p in err.value.problems} == {"policy.national_star_count"}
+    too_many = text.replace("national_drawn = 35", "national_drawn = 101")
+    with pytest.raises(DefinitionError, match="national_drawn cannot exceed"):
+        parse_definition(too_many)

@@ -38,6 +38,14 @@ def test_each_rule_fails_on_its_own(change: dict[str, object], rule: str) -> Non
     assert [f.rule for f in verdict.failures] == [rule]
 
 
+def test_a_prior_national_title_among_the_honours_fails_rule_3() -> None:
+    honours = (("江苏省技术能手", 2020), ("全国人社知识通", 2019))
+    verdict = check_eligibility(replace(OK, prior_honours=honours))
+    assert [f.rule for f in verdict.failures] == ["national_title"]
+    assert "全国人社知识通2019" in verdict.failures[0].message
+    assert check_eligibility(replace(OK, prior_honours=honours[:1])).eligible
+
+
 def test_the_2021_national_online_test_does_not_count() -> None:
     assert check_eligibility(replace(OK, online_test_2021=True)).eligible
 

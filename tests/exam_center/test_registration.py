@@ -190,3 +190,65 @@ def test_eligibility_is_reported_with_every_failing_rule(
     with exam_workspace.session() as s:
         assert len(registration.list_candidates(session=s, eligible=False)) == 1
         assert len(registration.list_candidates(session=s, team="南京")) == 2
+
+
+def test_a_prior_national_title_in_the_honours_makes_one_ineligible(
+    exam_workspace: Workspace, tmp_path: Path
+) -> None:
+    """Rule 五(二)3 read from 既往荣誉 where the 已获全国人社知识通 cell is left blank."""
+    rows = valid_rows(30)
+    rows[4][13] = ""
+    rows[4][14] = "全国人社知识通2020；江苏省技术能手2019"
+    write_roster(tmp_path / "r.xlsx", rows)
+    with exam_workspace.session() as s:
+        report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
+        (bad,) = registration.list_candidates(session=s, eligible=False)
+    assert report.ineligible == 1 and bad.id_number == rows[4][1]
+    assert [f.rule for f in bad.failures] == ["national_title"]
+    assert "全国人社知识通2020" in bad.failures[0].message
+
+
+def test_honours_that_contradict_the_title_column_are_an_import_error(
+    exam_workspace: Workspace, tmp_path: Path
+) -> None:
+    rows = valid_rows(30)
+    rows[4][14] = "全国人社知识通2020"  # and 已获全国人社知识通 = 否
+    rows[9][13], rows[9][14] = "是", "全国人社知识通2021"  # agrees: no error
+    write_roster(tmp_path / "r.xlsx", rows)
+    with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
+        registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (6, "已获全国人社知识通")
+    assert "既往荣誉" in problem.message and "全国人社知识通2020" in problem.message
+    with exam_workspace.session() as s:
+        assert registration.count_candidates(session=s) == 0
+
+
+def test_a_city_over_the_per_team_limit_is_reported_with_its_rows(
+    exam_workspace: Workspace, tmp_path: Path
+) -> None:
+    """The example exam allows 10 per city (省厅本级 unlimited): a second file that brings
+    南京 to 11 is reported naming all eleven rows, across both files."""
+    rows = valid_rows(150)  # 10 per city, 20 of 省厅本级
+    write_roster(tmp_path / "a.xlsx", rows)
+    with exam_workspace.session() as s:
+        first = registration.import_candidates(tmp_path / "a.xlsx", session=s, operator="t")
+    assert first.over_limit == ()
+    extra = valid_rows(300, seed=9)  # 20 per city, 40 of 省厅本级
+    nanjing = [r for r in extra if r[2] == "南京"][:1]
+    ministry = [r for r in extra if r[2] == "省厅本级"][:5]
+    write_roster(tmp_path / "b.xlsx", nanjing + ministry)
+    with exam_workspace.session() as s:
+        report = registration.import_candidates(
+            tmp_path / "b.xlsx", session=s, operator="t", dry_run=True
+        )
+    (over,) = report.over_limit
+    assert (over.team, over.limit, over.count) == ("南京", 10, 11)
+    assert [r.file for r in over.rows] == ["a.xlsx"] * 10 + ["b.xlsx"]
+    assert (over.rows[-1].row, over.rows[-1].name) == (2, nanjing[0][0])
+    assert "b.xlsx 第2行" in over.message() and "超过每队上限 10 人" in over.message()
+    with exam_workspace.session() as s:
+        assert registration.teams_over_limit(session=s) == ()  # a dry run imports nothing
+        registration.import_candidates(tmp_path / "b.xlsx", session=s, operator="t")
+    with exam_workspace.session() as s:
+        assert [o.team for o in registration.teams_over_limit(session=s)] == ["南京"]

@@ -180,7 +180,8 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
     )  # 0.5 point lost
     with ws.session() as s:
         actions = [e.action for e in s.exec(select(AuditEntry).order_by(AuditEntry.id))]  # type: ignore[arg-type]
-    assert actions[-3:] == ["results.finalise", "results.reopen", "key.correct"]
+    # Finalising also adds the exam's awards to the 能手库 register, audited.
+    assert actions[-4:] == ["results.finalise", "register.update", "results.reopen", "key.correct"]
 
 
 def test_json_contracts_from_the_cli(exam: tuple[Workspace, list[str]], tmp_path: Path) -> None:

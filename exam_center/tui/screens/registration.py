@@ -38,8 +38,11 @@ def team_names(session: Session) -> list[str]:
 
 def describe_import(report: registration.ImportReport) -> str:
     if report.dry_run:
-        return f"{report.rows} 行可导入，其中 {report.ineligible} 人不符合参赛条件"
-    return f"已导入 {report.imported} 名考生，其中 {report.ineligible} 人不符合参赛条件"
+        text = f"{report.rows} 行可导入，其中 {report.ineligible} 人不符合参赛条件"
+    else:
+        text = f"已导入 {report.imported} 名考生，其中 {report.ineligible} 人不符合参赛条件"
+    # A team over the exam's per-team limit is said with its rows; the city decides.
+    return "\n".join([text, *(o.message() for o in report.over_limit)])
 
 
 class RegistrationScreen(PagedScreen):

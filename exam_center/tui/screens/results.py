@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from exam_center.services import finalising, standings
+from exam_center.services import finalising, standings, team_awards
 from exam_center.services.finalising import Finalised, FinaliseRefused
 from exam_center.services.standings import PendingDecision
 from exam_center.tui.context import AppContext, Permission, refusal
@@ -52,6 +52,7 @@ class ResultsScreen(PagedScreen):
     TITLE = "成绩 Results"
     BINDINGS = [
         Binding("d", "decide_tie", "并列 Tie", tooltip=refusal(Permission.GRADE)),
+        Binding("g", "organisation_award", "组织奖 Org. award", tooltip=refusal(Permission.GRADE)),
         Binding("f", "finalise", "定稿 Finalise", tooltip=refusal(Permission.FINALISE)),
         Binding("o", "reopen", "重开 Reopen", tooltip=refusal(Permission.FINALISE)),
         Binding("p", "previous_page", "上页", tooltip="Previous page"),
@@ -64,6 +65,7 @@ class ResultsScreen(PagedScreen):
     ]
     REQUIRES = {
         "decide_tie": Permission.GRADE,
+        "organisation_award": Permission.GRADE,
         "finalise": Permission.FINALISE,
         "reopen": Permission.FINALISE,
     }
@@ -71,6 +73,11 @@ class ResultsScreen(PagedScreen):
         PaletteCommand("定稿 Finalise the results", "Lock results with their digest", "finalise"),
         PaletteCommand("重开 Reopen the results", "Re-open finalised results", "reopen"),
         PaletteCommand("决定并列 Decide a tie", "Record who takes a tied award", "decide_tie"),
+        PaletteCommand(
+            "岗位练兵优秀组织奖 Organisation award",
+            "Record or withdraw it for the team selected on the awards tab",
+            "organisation_award",
+        ),
     )
 
     def __init__(self, context: AppContext) -> None:
@@ -111,7 +118,7 @@ class ResultsScreen(PagedScreen):
         columns = {
             "ranking-table": ("名次", "准考证号", "姓名", "代表队", "客观", "主观", "总分", "状态"),
             "individual": ("奖项 Award", "名次", "准考证号", "姓名", "备注"),
-            "teams": ("名次", "代表队", "到考/人数", "总分", "奖项"),
+            "teams": ("名次", "代表队", "到考/人数", "总分", "奖项", "组织奖"),
             "ties-table": ("范围 Scope", "奖项 Award", "名次", "名额", "并列者 Tied"),
             "national-table": ("序", "准考证号", "姓名", "代表队", "名单 Lists"),
             "items-table": ("题", "答案", "难度p", "区分rpb", "D", "空白", "选项分布", "提示"),
@@ -132,6 +139,12 @@ class ResultsScreen(PagedScreen):
         scene = self.scene
         if action == "decide_tie" and (scene is None or not scene.pending or scene.finalised):
             return None
+        if action == "organisation_award":
+            # Shown only beside the teams table (the awards tab); greyed out once final.
+            if self.query_one("#results-tabs", TabbedContent).active != "awards":
+                return False
+            if scene is None or scene.finalised or not scene.teams.get("teams"):
+                return None
         if action == "finalise" and scene is not None and scene.finalised:
             return None
         if action == "reopen" and (scene is None or not scene.finalised):
@@ -291,6 +304,48 @@ class ResultsScreen(PagedScreen):
     def _changed(self, what: str) -> None:
         self.notify(what, title="已记录 Recorded")
         self.action_refresh()
+
+    # -- 岗位练兵优秀组织奖 -----------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def action_organisation_award(self) -> None:
+        scene = self.scene
+        if scene is None or scene.finalised or not self.allowed(Permission.GRADE):
+            return
+        teams = [t for t in scene.teams.get("teams", []) if t["rank"] is not None]
+        if not teams:
+            return
+        table = self.query_one("#teams", DataTable)
+        team = teams[min(table.cursor_row, len(teams) - 1)]
+        name, has = str(team["team"]), bool(team["organisation_award"])
+        verb = "撤销 Withdraw" if has else "授予 Record"
+        dialog = ReasonDialog(
+            f"{verb}岗位练兵优秀组织奖：{name}",
+            "组织奖由成绩管理人员依据组织情况和在线学习记录决定，系统不计算；决定及依据记入审计日志。\n"
+            "The officers decide it from organisation and online-learning records; "
+            "the decision and its basis are recorded.",
+            confirm=verb,
+        )
+        self.app.push_screen(dialog, lambda d: self._organisation_award(name, has, d))
+
+    def _organisation_award(self, team: str, withdraw: bool, decided: Decided | None) -> None:
+        if decided is None:
+            return
+        operator = self.context.operator.name if self.context.operator else ""
+        change = (
+            team_awards.withdraw_organisation_award
+            if withdraw
+            else team_awards.record_organisation_award
+        )
+
+        def record(s: Session) -> str:
+            change(team, session=s, operator=operator, reason=decided.reason)
+            return f"{team} 岗位练兵优秀组织奖{'已撤销' if withdraw else ''}：{decided.reason}"
+
+        self.run_service(record, self._changed, group="organisation")
 
     # -- finalising and re-opening ---------------------------------------------------------
 

@@ -117,6 +117,7 @@ def team_rows(scene: ResultsScene) -> list[Row]:
             f"{t['present']}/{t['members']}",
             points(t["total"]),
             t["award"] or ("待决 pending" if t["pending"] else "—"),
+            "岗位练兵优秀组织奖" if t["organisation_award"] else "",
         )
         for t in scene.teams.get("teams", [])
     ]

@@ -1,0 +1,55 @@
+"""Certificates from the CLI: refused before finalising; then one page per individual
+award (no nominations) and per team award, and a register listing every serial."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from exam_center.services.workspace import Workspace
+from tests.exam_center.graded_exam import graded_exam
+
+
+def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "exam_center", "--workspace", str(ws), *args],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def pages(path: Path) -> list[str]:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def test_certificates_are_printed_from_final_results_only(
+    tmp_path: Path,
+    make_workspace,  # type: ignore[no-untyped-def]
+) -> None:
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
+    graded_exam(ws, tmp_path)
+    ws.close()
+    out = tmp_path / "certs"
+    early = cli(ws.path, "print", "certificates", "--out", str(out))
+    assert early.returncode == 1 and "定稿" in early.stderr and not out.exists()
+    assert cli(ws.path, "finalise").returncode == 0
+    done = cli(ws.path, "print", "certificates", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    people = pages(out / "证书-个人.pdf")
+    teams = pages(out / "证书-团体.pdf")
+    register = "".join(pages(out / "证书发放登记表.pdf"))
+    # 10 江苏省人社知识通 + 2 技术能手 + 3 五一创新能手; the 五一劳动奖章 is a nomination.
+    assert len(people) == 15 and len(teams) == 10
+    assert all("荣" in p and "江苏省总工会" in p and "证书编号" in p for p in people + teams)
+    assert not any("五一劳动奖章" in p for p in people)
+    for serial in range(1, 26):
+        assert f"JS2022-{serial:03d}" in register
+    assert "领取人签名" in register and "未定稿" not in register
