@@ -20,11 +20,18 @@ NUMERALS = "一二三四五六七八九十"
 class AwardListPdf(FPDF):
     """A4 portrait with the CJK font of `reports.pdf.new_pdf`, and a footer line."""
 
-    def __init__(self, footer_text: str, font_path: str | None = None) -> None:
+    def __init__(
+        self,
+        footer_text: str,
+        font_path: str | None = None,
+        *,
+        side_mm: float = 18,
+        top_mm: float = 15,
+    ) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.footer_text = footer_text
         self.set_auto_page_break(True, margin=18)
-        self.set_margins(18, 15, 18)
+        self.set_margins(side_mm, top_mm, side_mm)
         use_cjk_font(self, font_path)
 
     def footer(self) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from exam_center.reports.award_lists import AwardListPdf
 from exam_center.reports.pdf import HEADING, use_cjk_font
 from exam_center.reports.workbook_sheets import chinese_date
 
@@ -117,22 +118,6 @@ def write_certificates(
     return out
 
 
-class _RegisterPdf(FPDF):
-    def __init__(self, footer_text: str, font_path: str | None) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.set_auto_page_break(True, margin=18)
-        self.set_margins(12, 14, 12)
-        use_cjk_font(self, font_path)
-
-    def footer(self) -> None:
-        self.set_y(-13)
-        self.set_font("cjk", "", 8)
-        self.set_text_color(90)
-        self.cell(0, 5, f"{self.footer_text}    第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
-        self.set_text_color(0)
-
-
 def write_certificate_register(
     out: Path,
     certificates: Sequence[Certificate],
@@ -143,7 +128,7 @@ def write_certificate_register(
     font_path: str | None = None,
 ) -> Path:
     """证书发放登记表: every certificate in serial order, signed for on collection."""
-    pdf = _RegisterPdf(f"结果摘要 SHA-256 {digest}", font_path)
+    pdf = AwardListPdf(f"结果摘要 SHA-256 {digest}", font_path, side_mm=12, top_mm=14)
     pdf.set_title(f"{title} 证书发放登记表")
     pdf.add_page()
     pdf.set_font("cjk", "B", 14)
