@@ -17,7 +17,7 @@ and pencil levels → per-question decisions.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -41,12 +41,22 @@ from scans.read_decide import (
     decide_question,
     estimate_thresholds,
 )
-from scans.read_geometry import PageFit, PageNotFound, find_page, project, work_image
+from scans.read_geometry import (
+    FloatArray,
+    GrayImage,
+    Illumination,
+    PageFit,
+    PageNotFound,
+    find_page,
+    project,
+    work_image,
+)
 from scans.read_marks import ink_darkness, measure_points, sample_points_mm, unit_disc_samples
 from scans.read_model import (
     READER_VERSION,
     AdmissionGridRead,
     GridStatus,
+    PageGuess,
     PageRead,
     PageStatus,
     QuestionRead,
@@ -63,6 +73,7 @@ __all__ = [
     "READER_VERSION",
     "AdmissionGridRead",
     "GridStatus",
+    "PageGuess",
     "PageRead",
     "PageStatus",
     "QuestionMeasures",
@@ -147,12 +158,15 @@ def _as_gray(image: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8] | None:
     return np.ascontiguousarray(array, dtype=np.uint8)
 
 
-def _patterns(layouts: Mapping[str, SheetLayout]) -> list[tuple[tuple[Rect, ...], Rect]]:
-    """The distinct (fiducials, QR area) designs among the layouts' pages (usually one)."""
-    seen: list[tuple[tuple[Rect, ...], Rect]] = []
+_Design = tuple[tuple[Rect, ...], tuple[Rect, ...]]
+
+
+def _patterns(layouts: Mapping[str, SheetLayout]) -> list[_Design]:
+    """The distinct (fiducials, QR areas) designs among the layouts' pages (usually one)."""
+    seen: list[_Design] = []
     for layout in layouts.values():
         for page in layout.pages:
-            key = (page.fiducials, page.qr)
+            key = (page.fiducials, page.qr_codes)
             if key not in seen:
                 seen.append(key)
     return seen
@@ -206,17 +220,44 @@ def _missing_note(page: PageLayout, fit: PageFit) -> str:
     )
 
 
-def _residual_mm(fit: PageFit, qr: Rect, hit: QrHit) -> float:
+def _residual_mm(fit: PageFit, located: Sequence[tuple[Rect, QrHit]]) -> float:
     """RMS misfit (mm) of the transform on points it was not fitted to: the fiducials'
-    corners and, when the decoder located them, the QR symbol's corners."""
+    corners and, when the decoder located them, the QR symbols' corners."""
     squares = fit.corner_residual_mm**2 * fit.corner_count
     count = fit.corner_count
-    if hit.corners_px is not None:
-        expected = project(fit.homography, _corners_mm(qr))
+    for rect, hit in located:
+        if hit.corners_px is None:
+            continue
+        expected = project(fit.homography, _corners_mm(rect))
         errors = np.linalg.norm(expected - hit.corners_px, axis=1) / fit.px_per_mm
         squares += float((errors**2).sum())
         count += len(errors)
     return float(np.sqrt(squares / count)) if count else 0.0
+
+
+def _find_codes(
+    gray: GrayImage, homography: FloatArray, codes: tuple[Rect, ...], margin_mm: float
+) -> list[tuple[int, QrHit]]:
+    """Each printed copy of the page's QR code that decodes, as (which copy, hit).
+
+    Both regions are always tried (about a millisecond each), so that two codes that both
+    read are both checked; the whole page is searched only when neither region gives a
+    code, and a code found there is taken for the copy whose area lies nearest to it.
+    """
+    found: list[tuple[int, QrHit]] = []
+    for k, rect in enumerate(codes):
+        hits = decode_qr(gray, homography, rect, margin_mm, whole_page=False)
+        if hits:
+            found.append((k, hits[0]))
+    if found:
+        return found
+    centres = project(homography, np.array([r.centre for r in codes]))
+    taken: dict[int, QrHit] = {}
+    for hit in decode_qr(gray, None, codes[0], 0.0):
+        assert hit.corners_px is not None  # a whole-page hit is always located
+        k = int(np.argmin(np.linalg.norm(centres - hit.corners_px.mean(axis=0), axis=1)))
+        taken.setdefault(k, hit)
+    return sorted(taken.items(), key=lambda item: item[0])
 
 
 @dataclass(frozen=True)
@@ -285,30 +326,42 @@ def read_page(
     clock.lap("downscale")
 
     fit: PageFit | None = None
-    qr_rect: Rect | None = None
+    codes: tuple[Rect, ...] = ()
     matched: tuple[Rect, ...] = ()
     failure = "page not found"
-    for fiducials, qr in _patterns(layouts):
+    for fiducials, qr_codes in _patterns(layouts):
         try:
             fit = find_page(gray, fiducials, work)
         except PageNotFound as error:
             failure = error.reason
             continue
-        qr_rect, matched = qr, fiducials
+        codes, matched = qr_codes, fiducials
         break
     clock.lap("fiducials")
-    if fit is None or qr_rect is None:
-        hits = decode_qr(gray, None, _patterns(layouts)[0][1], 0.0)
+    if fit is None or not codes:
+        hits = decode_qr(gray, None, _patterns(layouts)[0][1][0], 0.0)
         clock.lap("qr")
         if hits:
             failure += f" (a QR code is present: {hits[0].text[:40]!r})"
         return _rejected(RejectKind.PAGE_NOT_FOUND, failure, clock)
 
-    hits = decode_qr(gray, fit.homography, qr_rect, params.qr_margin_mm)
+    found = _find_codes(gray, fit.homography, codes, params.qr_margin_mm)
     clock.lap("qr")
-    if not hits:
-        return _rejected(RejectKind.QR_MISSING, "QR code missing or unreadable", clock, fit=fit)
-    hit, payload, problem = _verify(hits, secret, exam_code, layouts)
+    if not found:
+        return _unidentified(gray, work, fit, matched, layouts, params, overlay, clock)
+    texts = {hit.text for _, hit in found}
+    if len(texts) > 1:
+        top, bottom = (hit.text for _, hit in found)
+        return _rejected(
+            RejectKind.QR_DISAGREE,
+            "the page's two QR codes disagree (两个二维码不一致): "
+            f"the top one reads {top!r}, the bottom one {bottom!r}",
+            clock,
+            fit=fit,
+            qr_text=top,
+        )
+    # One text, read once or twice: verified once (both copies say the same thing).
+    hit, payload, problem = _verify(tuple(h for _, h in found), secret, exam_code, layouts)
     clock.lap("verify")
     if payload is None:
         assert problem is not None
@@ -327,17 +380,23 @@ def read_page(
             qr_text=hit.text,
         )
     page = layout.page(payload.page)
+    located = [(page.qr_codes[k], h) for k, h in found]
+    with_corners = [(r, h.corners_px) for r, h in located if h.corners_px is not None]
     try:
         if page.fiducials != matched:
             # Layouts with different fiducial designs: fit again with this page's own.
             fit = find_page(gray, page.fiducials, work)
-        if fit.missing and hit.corners_px is not None:
-            # Fitted on three fiducials only (an affine map): the QR symbol's four decoded
+        if fit.missing and with_corners:
+            # Fitted on three fiducials only (an affine map): the QR symbols' decoded
             # corners join the fit and restore the perspective.
-            fit = find_page(gray, page.fiducials, work, (_corners_mm(page.qr), hit.corners_px))
+            extra = (
+                np.vstack([_corners_mm(r) for r, _ in with_corners]),
+                np.vstack([c for _, c in with_corners]),
+            )
+            fit = find_page(gray, page.fiducials, work, extra)
     except PageNotFound as error:
         return _rejected(RejectKind.PAGE_NOT_FOUND, error.reason, clock, payload=payload)
-    residual = _residual_mm(fit, page.qr, hit)
+    residual = _residual_mm(fit, located)
     if residual > params.max_residual_mm:
         if fit.missing:
             # Three marks taken for fiducials that the QR code does not agree with: more
@@ -365,6 +424,56 @@ def read_page(
         )
     clock.lap("check")
 
+    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock)
+    notes = [_missing_note(page, fit)]
+    if len(found) == 1 and len(page.qr_codes) > 1:
+        which = "top-right" if found[0][0] == 0 else "bottom-left"
+        other = "bottom-left" if found[0][0] == 0 else "top-right"
+        notes.append(f"identity read from the {which} QR code only (the {other} one is unreadable)")
+
+    picture = None
+    if overlay:
+        flagged = sum(
+            q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS) for q in questions
+        )
+        who = payload.admission_no or f"spare {payload.spare_serial}"
+        title = (
+            f"{payload.exam_code} {who} p{payload.page}/{payload.pages}  rot {fit.rotation}  "
+            f"skew {fit.skew_deg:+.1f}  fit {residual:.2f}mm  flagged {flagged}/{len(questions)}"
+        )
+        picture = draw_overlay(
+            gray, fit.homography, page, questions, grid_read, thresholds, params, title
+        )
+        clock.lap("overlay")
+
+    return PageRead(
+        status=PageStatus.READ,
+        reason="; ".join(n for n in notes if n),
+        reject_kind=None,
+        payload=payload,
+        qr_text=hit.text,
+        residual_mm=round(residual, 3),
+        rotation=fit.rotation,
+        skew_deg=round(fit.skew_deg, 3),
+        px_per_mm=round(fit.px_per_mm, 4),
+        questions=questions,
+        admission_grid=grid_read,
+        thresholds=thresholds,
+        reader_version=READER_VERSION,
+        timings_ms=clock.done(),
+        overlay=picture,
+    )
+
+
+def _measure(
+    gray: GrayImage,
+    work: Illumination,
+    fit: PageFit,
+    page: PageLayout,
+    params: ReadParams,
+    clock: _Clock,
+) -> tuple[tuple[QuestionRead, ...], AdmissionGridRead | None, Thresholds]:
+    """Every bubble of ``page`` sampled through the transform, then decided."""
     plan = _plan(page, params)
     keys = plan.keys
     ink = ink_darkness(gray, fit.homography, page.fiducials, work)
@@ -414,28 +523,161 @@ def read_page(
             cursor += len(column)
         grid_read = decide_grid(columns, column_covers, thresholds, params)
     clock.lap("decide")
+    return tuple(questions), grid_read, thresholds
 
+
+# An unidentified page is measured with the layout page whose printed bubble outlines
+# the image shows best: at least this share of the outlines must be found there, ...
+_MIN_GRID_FIT = 0.75
+# ... by this much more than on any other design (a page that fits two designs alike is
+# not guessed at).
+_MIN_GRID_LEAD = 0.15
+_EDGE_STEPS = np.linspace(-0.6, 0.6, 7)  # mm across a bubble's printed edge
+_EDGE_CONTRAST = 0.2  # the printed line at least this much darker than the paper beside it
+
+
+def _geometry(page: PageLayout) -> tuple[tuple[object, ...], ...]:
+    """Where a page's bubbles are and what they are, question numbers aside."""
+    rows: list[tuple[object, ...]] = [
+        (q.kind, b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm) for q in page.questions for b in q.options
+    ]
+    if page.admission_grid is not None:
+        rows.extend(
+            ("grid", b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm)
+            for column in page.admission_grid.bubbles
+            for b in column
+        )
+    return tuple(rows)
+
+
+def _grid_fit(gray: GrayImage, homography: FloatArray, page: PageLayout) -> float:
+    """The share of the page's printed bubble outlines found where the layout puts them.
+
+    Across each edge of each bubble a short profile is sampled: on the right design the
+    printed line is darker than the paper just outside it; on another design most of the
+    edges fall on blank paper or on something else.
+    """
+    bubbles = [b for q in page.questions for b in q.options]
+    if page.admission_grid is not None:
+        bubbles.extend(b for column in page.admission_grid.bubbles for b in column)
+    if not bubbles:
+        return 0.0
+    centres = np.array([(b.x_mm, b.y_mm) for b in bubbles])
+    halves = np.array([(b.w_mm / 2, b.h_mm / 2) for b in bubbles])
+    steps = _EDGE_STEPS
+    profiles = []
+    # left, right, top, bottom edge; ``steps`` run from outside the bubble to inside
+    for axis, sign in ((0, -1.0), (0, 1.0), (1, -1.0), (1, 1.0)):
+        points = np.repeat(centres[:, None, :], len(steps), axis=1)
+        points[:, :, axis] += sign * (halves[:, None, axis] - steps[None, ::-1])
+        profiles.append(points)
+    points_mm = np.concatenate(profiles, axis=0)  # (4n, steps, 2)
+    px = project(homography, points_mm)
+    values = cv2.remap(
+        gray,
+        np.ascontiguousarray(px[..., 0], dtype=np.float32),
+        np.ascontiguousarray(px[..., 1], dtype=np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    ).astype(np.float64)
+    outside = values[:, -1]
+    line = values.min(axis=1)
+    found = (outside - line) >= _EDGE_CONTRAST * np.maximum(outside, 1.0)
+    return float(found.mean())
+
+
+def _unidentified(
+    gray: GrayImage,
+    work: Illumination,
+    fit: PageFit,
+    fiducials: tuple[Rect, ...],
+    layouts: Mapping[str, SheetLayout],
+    params: ReadParams,
+    overlay: bool,
+    clock: _Clock,
+) -> PageRead:
+    """Neither QR code read: measure the page with the layout page its printed grid fits,
+    to wait in review until a person says whose page it is; or reject it, saying why."""
+    scored: list[tuple[float, str, PageLayout]] = []
+    for layout_hash, layout in layouts.items():
+        for candidate in layout.pages:
+            if candidate.fiducials == fiducials:
+                scored.append((_grid_fit(gray, fit.homography, candidate), layout_hash, candidate))
+    scored.sort(key=lambda item: -item[0])
+    clock.lap("identify")
+    unread = "QR code missing or unreadable (both copies)"
+    if not scored:
+        return _rejected(RejectKind.QR_MISSING, unread, clock, fit=fit)
+    best, layout_hash, page = scored[0]
+    layout = layouts[layout_hash]
+    shape = _geometry(page)
+    alike = tuple(p.number for p in layout.pages if _geometry(p) == shape)
+    others = [f for f, h, p in scored[1:] if not (h == layout_hash and p.number in alike)]
+    runner_up = others[0] if others else 0.0
+    if best < _MIN_GRID_FIT:
+        why = f"{unread}; the printed bubble grid fits no page of this exam (best {best:.0%})"
+        return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit)
+    if best - runner_up < _MIN_GRID_LEAD:
+        why = (
+            f"{unread}; the printed bubble grid fits more than one page design alike "
+            f"({best:.0%} and {runner_up:.0%}): which page it is cannot be told"
+        )
+        return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit)
+    residual = _residual_mm(fit, [])
+    if residual > params.max_residual_mm:
+        why = (
+            f"{unread}; the fiducials' corners are {residual:.2f} mm off the page transform "
+            f"(limit {params.max_residual_mm} mm): the page transform is not trusted"
+        )
+        return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit, residual_mm=round(residual, 3))
+    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock)
+    guess = PageGuess(
+        layout_hash=layout_hash,
+        page=page.number,
+        pages=len(layout.pages),
+        spare=layout.spare,
+        grid_fit=round(best, 3),
+        runner_up=round(runner_up, 3),
+        alike=alike,
+    )
+    which = (
+        f"page {page.number} of {len(layout.pages)}"
+        if len(alike) == 1
+        else f"one of pages {', '.join(map(str, alike))} (alike)"
+    )
+    reason = (
+        f"identify this page (待识别页面): neither QR code could be read; measured as "
+        f"{'a spare sheet, ' if layout.spare else ''}{which} "
+        f"(printed grid fit {best:.0%}, next design {runner_up:.0%})"
+    )
+    missing = _missing_note(page, fit)
+    if missing:
+        reason += f"; {missing.replace('the other three and the QR code', 'the other three')}"
     picture = None
     if overlay:
-        flagged = sum(
-            q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS) for q in questions
-        )
-        who = payload.admission_no or f"spare {payload.spare_serial}"
         title = (
-            f"{payload.exam_code} {who} p{payload.page}/{payload.pages}  rot {fit.rotation}  "
-            f"skew {fit.skew_deg:+.1f}  fit {residual:.2f}mm  flagged {flagged}/{len(questions)}"
+            f"IDENTIFY THIS PAGE: no QR read  layout {layout_hash} p{page.number}/"
+            f"{len(layout.pages)}?  grid fit {best:.0%}  rot {fit.rotation}"
         )
         picture = draw_overlay(
-            gray, fit.homography, page, questions, grid_read, thresholds, params, title
+            gray,
+            fit.homography,
+            page,
+            questions,
+            grid_read,
+            thresholds,
+            params,
+            title,
+            highlight=_identity_boxes(page),
         )
         clock.lap("overlay")
-
     return PageRead(
-        status=PageStatus.READ,
-        reason=_missing_note(page, fit),
+        status=PageStatus.UNIDENTIFIED,
+        reason=reason,
         reject_kind=None,
-        payload=payload,
-        qr_text=hit.text,
+        payload=None,
+        qr_text=None,
         residual_mm=round(residual, 3),
         rotation=fit.rotation,
         skew_deg=round(fit.skew_deg, 3),
@@ -446,7 +688,20 @@ def read_page(
         reader_version=READER_VERSION,
         timings_ms=clock.done(),
         overlay=picture,
+        guess=guess,
     )
+
+
+def _identity_boxes(page: PageLayout) -> tuple[Rect, ...]:
+    """Where a person reads whose page it is: the printed (or handwritten) name and
+    admission number, and the spare sheet's admission grid."""
+    h = page.header
+    boxes = [h.name.value_box, h.page_label.value_box]
+    if h.admission_no is not None:
+        boxes.append(h.admission_no.value_box)
+    if page.admission_grid is not None:
+        boxes.append(page.admission_grid.frame)
+    return tuple(boxes)
 
 
 def redecide(page: PageRead, params: ReadParams = ReadParams()) -> PageRead:
