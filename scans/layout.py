@@ -54,7 +54,7 @@ BLOCK_GAP_Y = 3.5
 SECTION_TITLE_H = 6.0
 SECTION_GAP = 2.5
 CONTENT_X0, CONTENT_X1 = 18.0, 192.0
-CONTENT_Y1 = 268.0  # lowest edge a bubble may reach (the second QR's quiet zone starts at 269.8)
+CONTENT_Y1 = 275.8  # lowest edge a bubble may reach (the second QR's quiet zone starts at 277.3)
 
 # Fiducial centres form a 184 x 271 mm rectangle; the top-left square is larger
 # so the four marks alone tell the page's orientation.
@@ -69,7 +69,7 @@ QR_RECT_MM = (164.0, 21.0, 25.0, 25.0)
 # both. The same version-4 symbol at 0.55 mm a module (4.3 px at 200 dpi), its 4-module
 # quiet zone clear of the bottom-left fiducial (right edge at x 16) and of the lowest
 # bubbles (CONTENT_Y1, plus the 1.5 mm section frame).
-QR2_RECT_MM = (20.0, 272.0, 18.0, 18.0)
+QR2_RECT_MM = (18.5, 279.0, 13.5, 13.5)
 
 GRID_BUBBLE_W, GRID_BUBBLE_H = 4.4, 2.8
 GRID_COL_PITCH = 5.4
