@@ -34,6 +34,7 @@ __all__ = [
     "SectionSpec",
     "SectionTitle",
     "SheetLayout",
+    "alike_pages",
     "build_layout",
     "section_heading",
 ]
@@ -332,6 +333,27 @@ class SheetLayout:
             "page_size_mm": [_num(v) for v in self.page_size_mm],
             "pages": [p.to_json() for p in self.pages],
         }
+
+
+def _bubble_places(page: PageLayout) -> tuple[tuple[object, ...], ...]:
+    rows: list[tuple[object, ...]] = [
+        (q.kind, b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm) for q in page.questions for b in q.options
+    ]
+    if page.admission_grid is not None:
+        rows.extend(
+            ("grid", b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm)
+            for column in page.admission_grid.bubbles
+            for b in column
+        )
+    return tuple(rows)
+
+
+def alike_pages(layout: SheetLayout, number: int) -> tuple[int, ...]:
+    """The pages of ``layout`` whose bubbles stand exactly where page ``number``'s do, of
+    the same kinds and labels (``number`` among them): only their question numbers tell
+    them apart, so marks measured on one are, question by question in order, those of any."""
+    places = _bubble_places(layout.page(number))
+    return tuple(p.number for p in layout.pages if _bubble_places(p) == places)
 
 
 def section_heading(index: int, section: SectionSpec, first: int, continued: bool) -> str:

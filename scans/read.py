@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from scans.layout import PageLayout, Rect, SheetLayout
+from scans.layout import PageLayout, Rect, SheetLayout, alike_pages
 from scans.payload import (
     BadSignature,
     MalformedPayload,
@@ -236,28 +236,32 @@ def _residual_mm(fit: PageFit, located: Sequence[tuple[Rect, QrHit]]) -> float:
 
 
 def _find_codes(
-    gray: GrayImage, homography: FloatArray, codes: tuple[Rect, ...], margin_mm: float
+    gray: GrayImage,
+    homography: FloatArray,
+    codes: tuple[Rect, ...],
+    margin_mm: float,
+    *,
+    every_copy: bool = False,
 ) -> list[tuple[int, QrHit]]:
     """Each printed copy of the page's QR code that decodes, as (which copy, hit).
 
     Both regions are always tried (about a millisecond each), so that two codes that both
-    read are both checked; the whole page is searched only when neither region gives a
-    code, and a code found there is taken for the copy whose area lies nearest to it.
+    read are both checked. The whole page is searched when neither region gives a code,
+    or, with ``every_copy`` (a transform fitted on three fiducials, which may put a region
+    off), when one does not; a code found there is taken for the copy nearest to it.
     """
-    found: list[tuple[int, QrHit]] = []
+    found: dict[int, QrHit] = {}
     for k, rect in enumerate(codes):
         hits = decode_qr(gray, homography, rect, margin_mm, whole_page=False)
         if hits:
-            found.append((k, hits[0]))
-    if found:
-        return found
-    centres = project(homography, np.array([r.centre for r in codes]))
-    taken: dict[int, QrHit] = {}
-    for hit in decode_qr(gray, None, codes[0], 0.0):
-        assert hit.corners_px is not None  # a whole-page hit is always located
-        k = int(np.argmin(np.linalg.norm(centres - hit.corners_px.mean(axis=0), axis=1)))
-        taken.setdefault(k, hit)
-    return sorted(taken.items(), key=lambda item: item[0])
+            found[k] = hits[0]
+    if not found or (every_copy and len(found) < len(codes)):
+        centres = project(homography, np.array([r.centre for r in codes]))
+        for hit in decode_qr(gray, None, codes[0], 0.0):
+            assert hit.corners_px is not None  # a whole-page hit is always located
+            k = int(np.argmin(np.linalg.norm(centres - hit.corners_px.mean(axis=0), axis=1)))
+            found.setdefault(k, hit)
+    return sorted(found.items(), key=lambda item: item[0])
 
 
 @dataclass(frozen=True)
@@ -345,7 +349,9 @@ def read_page(
             failure += f" (a QR code is present: {hits[0].text[:40]!r})"
         return _rejected(RejectKind.PAGE_NOT_FOUND, failure, clock)
 
-    found = _find_codes(gray, fit.homography, codes, params.qr_margin_mm)
+    found = _find_codes(
+        gray, fit.homography, codes, params.qr_margin_mm, every_copy=bool(fit.missing)
+    )
     clock.lap("qr")
     if not found:
         return _unidentified(gray, work, fit, matched, layouts, params, overlay, clock)
@@ -536,20 +542,6 @@ _EDGE_STEPS = np.linspace(-0.6, 0.6, 7)  # mm across a bubble's printed edge
 _EDGE_CONTRAST = 0.2  # the printed line at least this much darker than the paper beside it
 
 
-def _geometry(page: PageLayout) -> tuple[tuple[object, ...], ...]:
-    """Where a page's bubbles are and what they are, question numbers aside."""
-    rows: list[tuple[object, ...]] = [
-        (q.kind, b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm) for q in page.questions for b in q.options
-    ]
-    if page.admission_grid is not None:
-        rows.extend(
-            ("grid", b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm)
-            for column in page.admission_grid.bubbles
-            for b in column
-        )
-    return tuple(rows)
-
-
 def _grid_fit(gray: GrayImage, homography: FloatArray, page: PageLayout) -> float:
     """The share of the page's printed bubble outlines found where the layout puts them.
 
@@ -611,8 +603,7 @@ def _unidentified(
         return _rejected(RejectKind.QR_MISSING, unread, clock, fit=fit)
     best, layout_hash, page = scored[0]
     layout = layouts[layout_hash]
-    shape = _geometry(page)
-    alike = tuple(p.number for p in layout.pages if _geometry(p) == shape)
+    alike = alike_pages(layout, page.number)
     others = [f for f, h, p in scored[1:] if not (h == layout_hash and p.number in alike)]
     runner_up = others[0] if others else 0.0
     if best < _MIN_GRID_FIT:
