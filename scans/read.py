@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from scans.layout import PageLayout, Rect, SheetLayout, alike_pages
+from scans.layout import Bubble, PageLayout, Rect, SheetLayout, alike_pages
 from scans.payload import (
     BadSignature,
     MalformedPayload,
@@ -247,8 +247,9 @@ def _find_codes(
 
     Both regions are always tried (about a millisecond each), so that two codes that both
     read are both checked. The whole page is searched when neither region gives a code,
-    or, with ``every_copy`` (a transform fitted on three fiducials, which may put a region
-    off), when one does not; a code found there is taken for the copy nearest to it.
+    or, with ``every_copy``, when one does not (a transform that is wrong near one code
+    puts its region off; found elsewhere, that code's corners show the misfit); a code
+    found there is taken for the copy nearest to it.
     """
     found: dict[int, QrHit] = {}
     for k, rect in enumerate(codes):
@@ -349,9 +350,9 @@ def read_page(
             failure += f" (a QR code is present: {hits[0].text[:40]!r})"
         return _rejected(RejectKind.PAGE_NOT_FOUND, failure, clock)
 
-    found = _find_codes(
-        gray, fit.homography, codes, params.qr_margin_mm, every_copy=bool(fit.missing)
-    )
+    # Every copy is looked for, on the whole page if its region fails: a copy the
+    # transform misplaces (a sheet stretched in the feeder) must still check the transform.
+    found = _find_codes(gray, fit.homography, codes, params.qr_margin_mm, every_copy=True)
     clock.lap("qr")
     if not found:
         return _unidentified(gray, work, fit, matched, layouts, params, overlay, clock)
@@ -403,7 +404,50 @@ def read_page(
     except PageNotFound as error:
         return _rejected(RejectKind.PAGE_NOT_FOUND, error.reason, clock, payload=payload)
     residual = _residual_mm(fit, located)
-    if residual > params.max_residual_mm:
+    shifts: FloatArray | None = None
+    refined_note = ""
+    displaced = False
+    if residual > params.max_residual_mm and not fit.missing:
+        # The QR code disagrees with the fiducials (a sheet stretched unevenly in the
+        # feeder): before giving the page up, find each block of bubbles by its own
+        # printed outlines near where the transform puts it.
+        refined = _refine_blocks(gray, fit.homography, page)
+        clock.lap("refine")
+        if refined.worst >= _REFINE_MIN_FIT:
+            shifts = refined.shifts
+            refined_note = (
+                f"the page transform was refined block by block from the printed bubble grid "
+                f"(the QR code was {residual:.2f} mm from where the fiducials put it; blocks "
+                f"moved up to {refined.moved:.2f} mm, each found with at least "
+                f"{refined.worst:.0%} of its outlines)"
+            )
+    elif len(found) < len(page.qr_codes) and _grid_fit(gray, fit.homography, page) < 0.85:
+        # One copy only: the other's corners do not check the transform, and a sheet
+        # stretched near it may be why it failed. The printed grid checks it instead.
+        refined = _refine_blocks(gray, fit.homography, page)
+        clock.lap("refine")
+        if refined.displaced:
+            displaced = True
+            if refined.worst >= _REFINE_MIN_FIT:
+                shifts = refined.shifts
+                refined_note = (
+                    "the page transform was refined block by block from the printed bubble "
+                    f"grid (blocks stood up to {refined.moved:.2f} mm from where the "
+                    "fiducials put them)"
+                )
+    if displaced and shifts is None:
+        return _rejected(
+            RejectKind.POOR_FIT,
+            "the printed bubble grid is not where the fiducials put it (the sheet is "
+            "stretched or folded) and only one QR code could check the page transform: "
+            "the page transform is not trusted",
+            clock,
+            fit=fit,
+            payload=payload,
+            qr_text=hit.text,
+            residual_mm=round(residual, 3),
+        )
+    if residual > params.max_residual_mm and shifts is None:
         if fit.missing:
             # Three marks taken for fiducials that the QR code does not agree with: more
             # than one fiducial is gone, and something else stood in for one of them.
@@ -417,7 +461,8 @@ def read_page(
             where = "in its expected place" if hit.from_region else "elsewhere on the page"
             why = (
                 f"the QR code ({where}) is {residual:.2f} mm from where the fiducials put it "
-                f"(limit {params.max_residual_mm} mm): the page transform is not trusted"
+                f"(limit {params.max_residual_mm} mm): the page transform is not trusted, "
+                "and the printed bubble grid does not show every block near its place"
             )
         return _rejected(
             kind,
@@ -430,8 +475,8 @@ def read_page(
         )
     clock.lap("check")
 
-    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock)
-    notes = [_missing_note(page, fit)]
+    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock, shifts)
+    notes = [_missing_note(page, fit), refined_note]
     if len(found) == 1 and len(page.qr_codes) > 1:
         which = "top-right" if found[0][0] == 0 else "bottom-left"
         other = "bottom-left" if found[0][0] == 0 else "top-right"
@@ -478,12 +523,15 @@ def _measure(
     page: PageLayout,
     params: ReadParams,
     clock: _Clock,
+    shifts: FloatArray | None = None,
 ) -> tuple[tuple[QuestionRead, ...], AdmissionGridRead | None, Thresholds]:
-    """Every bubble of ``page`` sampled through the transform, then decided."""
+    """Every bubble of ``page`` sampled through the transform (each moved by its block's
+    refined ``shifts``, mm, when given), then decided."""
     plan = _plan(page, params)
     keys = plan.keys
     ink = ink_darkness(gray, fit.homography, page.fiducials, work)
-    measured = measure_points(gray, fit.homography, plan.points_mm, work, ink=ink)
+    points = plan.points_mm if shifts is None else plan.points_mm + shifts[:, None, :]
+    measured = measure_points(gray, fit.homography, points, work, ink=ink)
     clock.lap("measure")
     # Rounded once, here: what is stored is exactly what the thresholds came from, so a
     # later redecide() from the stored numbers finds the same thresholds.
@@ -542,6 +590,52 @@ _EDGE_STEPS = np.linspace(-0.6, 0.6, 7)  # mm across a bubble's printed edge
 _EDGE_CONTRAST = 0.2  # the printed line at least this much darker than the paper beside it
 
 
+def _page_bubbles(page: PageLayout) -> list[Bubble]:
+    """Every bubble of a page in the reader's order: the questions', then the grid's."""
+    bubbles = [b for q in page.questions for b in q.options]
+    if page.admission_grid is not None:
+        bubbles.extend(b for column in page.admission_grid.bubbles for b in column)
+    return bubbles
+
+
+def _edge_points(bubbles: Sequence[Bubble]) -> FloatArray:
+    """Points (n, 4 * steps, 2) on short profiles across each bubble's four printed edges
+    (left, right, top, bottom), each profile running from inside the bubble to outside."""
+    centres = np.array([(b.x_mm, b.y_mm) for b in bubbles]).reshape(-1, 2)
+    halves = np.array([(b.w_mm / 2, b.h_mm / 2) for b in bubbles]).reshape(-1, 2)
+    steps = _EDGE_STEPS
+    profiles = []
+    for axis, sign in ((0, -1.0), (0, 1.0), (1, -1.0), (1, 1.0)):
+        points = np.repeat(centres[:, None, :], len(steps), axis=1)
+        points[:, :, axis] += sign * (halves[:, None, axis] - steps[None, ::-1])
+        profiles.append(points)
+    return np.concatenate(profiles, axis=1)
+
+
+def _edges_found(
+    gray: GrayImage, homography: FloatArray, points_mm: FloatArray
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """For each profile (points_mm: (..., steps, 2)): whether a printed line crosses it,
+    darker than the paper just outside by ``_EDGE_CONTRAST``, and by how much."""
+    return _edges_at(gray, project(homography, points_mm))
+
+
+def _edges_at(gray: GrayImage, px: FloatArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """As ``_edges_found``, for profiles already in image pixels."""
+    values = cv2.remap(
+        gray,
+        np.ascontiguousarray(px[..., 0].reshape(-1, px.shape[-2]), dtype=np.float32),
+        np.ascontiguousarray(px[..., 1].reshape(-1, px.shape[-2]), dtype=np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    ).astype(np.float64)
+    outside = values[:, -1]
+    contrast = (outside - values.min(axis=1)) / np.maximum(outside, 1.0)
+    shape = px.shape[:-2]
+    return (contrast >= _EDGE_CONTRAST).reshape(shape), contrast.reshape(shape)
+
+
 def _grid_fit(gray: GrayImage, homography: FloatArray, page: PageLayout) -> float:
     """The share of the page's printed bubble outlines found where the layout puts them.
 
@@ -549,34 +643,82 @@ def _grid_fit(gray: GrayImage, homography: FloatArray, page: PageLayout) -> floa
     printed line is darker than the paper just outside it; on another design most of the
     edges fall on blank paper or on something else.
     """
-    bubbles = [b for q in page.questions for b in q.options]
-    if page.admission_grid is not None:
-        bubbles.extend(b for column in page.admission_grid.bubbles for b in column)
+    bubbles = _page_bubbles(page)
     if not bubbles:
         return 0.0
-    centres = np.array([(b.x_mm, b.y_mm) for b in bubbles])
-    halves = np.array([(b.w_mm / 2, b.h_mm / 2) for b in bubbles])
-    steps = _EDGE_STEPS
-    profiles = []
-    # left, right, top, bottom edge; ``steps`` run from outside the bubble to inside
-    for axis, sign in ((0, -1.0), (0, 1.0), (1, -1.0), (1, 1.0)):
-        points = np.repeat(centres[:, None, :], len(steps), axis=1)
-        points[:, :, axis] += sign * (halves[:, None, axis] - steps[None, ::-1])
-        profiles.append(points)
-    points_mm = np.concatenate(profiles, axis=0)  # (4n, steps, 2)
-    px = project(homography, points_mm)
-    values = cv2.remap(
-        gray,
-        np.ascontiguousarray(px[..., 0], dtype=np.float32),
-        np.ascontiguousarray(px[..., 1], dtype=np.float32),
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0,
-    ).astype(np.float64)
-    outside = values[:, -1]
-    line = values.min(axis=1)
-    found = (outside - line) >= _EDGE_CONTRAST * np.maximum(outside, 1.0)
+    points = _edge_points(bubbles).reshape(-1, len(_EDGE_STEPS), 2)
+    found, _ = _edges_found(gray, homography, points)
     return float(found.mean())
+
+
+# A distrusted page transform is refined block by block from the printed bubble grid:
+# each block of questions (and the spare grid) is looked for within this reach of where
+# the transform puts it, coarse then fine, ...
+_REFINE_COARSE = np.arange(-2.5, 2.51, 0.5)
+_REFINE_FINE = np.arange(-0.5, 0.51, 0.125)
+# ... and the page is read only if every block is found with this share of its outlines.
+_REFINE_MIN_FIT = 0.85
+_REFINE_MOVED_MM = 0.75  # a block found this far from its place is displaced
+
+
+@dataclass(frozen=True)
+class _Refinement:
+    shifts: FloatArray  # (n, 2) mm: each bubble's block's shift, in the reader's order
+    moved: float  # the largest shift of a block (mm)
+    worst: float  # the smallest share of a block's outlines found once shifted
+    displaced: bool  # some block stood clearly away from where the transform put it
+
+
+def _refine_blocks(gray: GrayImage, homography: FloatArray, page: PageLayout) -> _Refinement:
+    """Each block of bubbles (and the spare grid) looked for by its printed outlines near
+    where the transform puts it: the shift that shows them best, block by block."""
+    bubbles = _page_bubbles(page)
+    groups: list[list[int]] = []
+    placed: set[int] = set()
+    frames = list(page.blocks)
+    if page.admission_grid is not None:
+        frames.append(page.admission_grid.frame)
+    for frame in frames:
+        members = [
+            k
+            for k, b in enumerate(bubbles)
+            if k not in placed
+            and frame.x_mm - 0.5 <= b.x_mm <= frame.right + 0.5
+            and frame.y_mm - 0.5 <= b.y_mm <= frame.bottom + 0.5
+        ]
+        placed.update(members)
+        if members:
+            groups.append(members)
+    groups.extend([k] for k in range(len(bubbles)) if k not in placed)
+    edges = _edge_points(bubbles)  # (n, 4 * steps, 2)
+    steps = len(_EDGE_STEPS)
+    shifts = np.zeros((len(bubbles), 2))
+    worst, displaced = 1.0, False
+    for members in groups:
+        base = edges[members].reshape(-1, steps, 2)
+        base_px = project(homography, base)
+        # Over a block the transform is as good as linear: a shift in mm is a shift in
+        # pixels through its local Jacobian (projecting every candidate cost 20x more).
+        centre = base.reshape(-1, 2).mean(axis=0)
+        ends = project(homography, centre + np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
+        jacobian = np.stack([ends[1] - ends[0], ends[2] - ends[0]], axis=1)  # px per mm
+        best = np.zeros(2)
+        for grid in (_REFINE_COARSE, _REFINE_FINE):
+            dx, dy = np.meshgrid(grid, grid)
+            candidates = best + np.stack([dx.ravel(), dy.ravel()], axis=1)
+            moved = base_px[None, :, :, :] + (candidates @ jacobian.T)[:, None, None, :]
+            _, contrast = _edges_at(gray, moved)
+            best = candidates[int(np.argmax(np.clip(contrast, 0.0, 1.0).mean(axis=1)))]
+        found_there, _ = _edges_at(gray, base_px)
+        found, _ = _edges_at(gray, base_px + best @ jacobian.T)
+        share, before = float(found.mean()), float(found_there.mean())
+        worst = min(worst, share)
+        # Displaced: found clearly better away from its place, or not found near it at all
+        # (no page of low contrast loses a whole block's outlines: 0.55 at worst, 150 dpi).
+        if (np.hypot(*best) > _REFINE_MOVED_MM and share - before >= 0.1) or share < 0.35:
+            displaced = True
+        shifts[members] = best
+    return _Refinement(shifts, float(np.abs(shifts).max(initial=0.0)), worst, displaced)
 
 
 def _unidentified(
@@ -622,7 +764,20 @@ def _unidentified(
             f"(limit {params.max_residual_mm} mm): the page transform is not trusted"
         )
         return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit, residual_mm=round(residual, 3))
-    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock)
+    shifts: FloatArray | None = None
+    if best < 0.85:
+        # No QR corners check this transform: the printed grid must, block by block.
+        refined = _refine_blocks(gray, fit.homography, page)
+        clock.lap("refine")
+        if refined.displaced and refined.worst < _REFINE_MIN_FIT:
+            why = (
+                f"{unread}; the printed bubble grid is not where the fiducials put it "
+                "(the sheet is stretched or folded): the page transform is not trusted"
+            )
+            return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit)
+        if refined.displaced:
+            shifts = refined.shifts
+    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock, shifts)
     guess = PageGuess(
         layout_hash=layout_hash,
         page=page.number,

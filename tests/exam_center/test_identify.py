@@ -160,6 +160,66 @@ def test_identifying_a_page_already_read_makes_it_a_conflict(ws: Workspace) -> N
         assert "conflict" in kinds and "identify" not in kinds
 
 
+def _spare(ws: Workspace, seed: int, *, grid: str | None, codes: int) -> Path:
+    """A spare sheet, its grid filled with ``grid`` (or left empty), scanned."""
+    with ws.session() as s:
+        exam = exams.current_exam(s)
+        layout = sheets.exam_layouts(s).spare
+        secret = sheets.exam_secret(exam)
+    payload = make_payload(
+        exam_code=exam.code,
+        admission_no=None,
+        spare_serial=7,
+        page=1,
+        pages=len(layout.pages),
+        layout_hash=layout.layout_hash,
+        secret=secret,
+    )
+    clean = render_page(layout, 1, SheetHeader(title=exam.title, spare_serial=7), payload, DPI)
+    page = layout.pages[0]
+    if codes == 0:
+        clean = _streak(_streak(clean, page.qr), page.qr2)
+    sim = simulate_page(
+        clean,
+        page,
+        dpi_in=DPI,
+        seed=seed,
+        profile=gentle(REALISTIC),
+        answers=ANSWERS,
+        admission_no=grid,
+    )
+    path = ws.path / f"spare-{seed}.png"
+    cv2.imwrite(str(path), sim.image)
+    return path
+
+
+@pytest.mark.parametrize("codes", [2, 0])
+def test_a_spare_sheet_is_identified_through_the_same_mechanism(ws: Workspace, codes: int) -> None:
+    # codes=2: the QR codes read, the admission grid left empty (review kind "admission");
+    # codes=0: neither code reads (kind "identify", measured as the spare layout).
+    with ws.session() as s:
+        view = seating.seating_view(session=s)
+    assert view is not None
+    adm = [st for r in view.rooms for st in r.seats][3].admission_no
+    outcome = _scan(ws, _spare(ws, 61 + codes, grid=None, codes=codes))
+    assert outcome.admission_no is None
+    kind = "admission" if codes else "identify"
+    assert outcome.status == ("read" if codes else "unidentified"), outcome.reason
+    with ws.session() as s:
+        [item] = [r for r in review.open_items(session=s) if r.kind in ("admission", "identify")]
+        assert item.kind == kind
+        if codes:
+            review.resolve_admission(item.page_id, adm, session=s, by="复核员", reason="手写号")
+        else:
+            review.identify_page(item.page_id, adm, session=s, by="复核员", reason="手写号")
+    with ws.session() as s:
+        page = s.get(ScannedPage, item.page_id)
+        assert page is not None and (page.admission_no, page.current) == (adm, True)
+        decision = s.exec(select(ReviewDecision).where(ReviewDecision.page_id == page.id)).one()
+        assert decision.kind == kind
+        assert s.exec(select(AuditEntry).where(AuditEntry.action == f"review.{kind}")).one()
+
+
 def _cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
