@@ -669,3 +669,31 @@ def test_faint_mark_in_a_section_answered_almost_all_alike_is_still_seen() -> No
     read = _read(_scan(filled, seed=12))
     assert read.questions[39].status is QuestionStatus.AMBIGUOUS, read.questions[39]
     assert all(q.marks == "A" for q in read.questions[30:39])
+
+
+def _stretched(image: Gray, amp_mm: float, centre_mm: float, width_mm: float = 40.0) -> Gray:
+    """The sheet stretched sideways in the feeder round one height of the page (a bump
+    of ``amp_mm`` at ``centre_mm``): no single page transform fits it."""
+    s = 200 / 25.4
+    ys, xs = np.mgrid[0 : image.shape[0], 0 : image.shape[1]].astype(np.float32)
+    dx = amp_mm * s * np.exp(-((((ys / s) - centre_mm) / width_mm) ** 2))
+    return np.asarray(
+        cv2.remap(image, xs - dx, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+        dtype=np.uint8,
+    )
+
+
+def test_a_distrusted_transform_is_refined_from_the_printed_grid() -> None:
+    read = _read(_scan(_stretched(_answered(), 6.0, 45.0), seed=1, damage=False))
+    _assert_all_ok(read)
+    assert read.residual_mm is not None and read.residual_mm > ReadParams().max_residual_mm
+    assert "refined block by block from the printed bubble grid" in read.reason
+
+
+@pytest.mark.parametrize("amp", [9.0, 12.0])
+def test_a_stretched_sheet_checked_by_one_code_only_is_rejected_not_misread(amp: float) -> None:
+    # The stretch makes the top code unreadable; the bottom one alone does not see it,
+    # the printed grid does (at 12 mm a bubble would otherwise be read wrong, silently).
+    read = _read(_scan(_stretched(_answered(), amp, 45.0), seed=1, damage=False))
+    _rejected(read, RejectKind.POOR_FIT)
+    assert "printed bubble grid is not where the fiducials put it" in read.reason
