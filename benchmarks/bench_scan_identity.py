@@ -229,7 +229,8 @@ def main() -> None:
     q = max(total.questions, 1)
     extent = "the whole page long" if args.full_length else "stopping short of the bubbles"
     print(
-        f"== harsh pages, streaks across the QR codes {extent}: {n} at {DPI} dpi ({wall:.0f} s) =="
+        f"== heavy damage ({args.marks} marks), streaks across the QR codes {extent}: "
+        f"{n} pages at {DPI} dpi ({wall:.0f} s) =="
     )
     for streak in STREAKS:
         row = {s: total.outcomes[f"{streak}: {s}"] for s in ("read", "unidentified", "rejected")}
