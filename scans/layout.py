@@ -34,6 +34,7 @@ __all__ = [
     "SectionSpec",
     "SectionTitle",
     "SheetLayout",
+    "alike_pages",
     "build_layout",
     "section_heading",
 ]
@@ -54,7 +55,7 @@ BLOCK_GAP_Y = 3.5
 SECTION_TITLE_H = 6.0
 SECTION_GAP = 2.5
 CONTENT_X0, CONTENT_X1 = 18.0, 192.0
-CONTENT_Y1 = 278.0  # lowest edge a bubble may reach (bottom fiducials start at 281)
+CONTENT_Y1 = 275.8  # lowest edge a bubble may reach (the second QR's quiet zone starts at 277.3)
 
 # Fiducial centres form a 184 x 271 mm rectangle; the top-left square is larger
 # so the four marks alone tell the page's orientation.
@@ -64,6 +65,12 @@ FIDUCIAL_INSET = 13.0  # from each page edge to a fiducial's centre
 # A fixed QR area: the renderer scales a version-4 symbol (33 modules) to it,
 # about 0.76 mm per module, and keeps 4 modules of quiet zone clear around it.
 QR_RECT_MM = (164.0, 21.0, 25.0, 25.0)
+# The page identity printed a second time, bottom left: the diagonal opposite of the first
+# code, so a toner streak down the page, a scanner line across it or a fold cannot reach
+# both. The same version-4 symbol at 0.55 mm a module (4.3 px at 200 dpi), its 4-module
+# quiet zone clear of the bottom-left fiducial (right edge at x 16) and of the lowest
+# bubbles (CONTENT_Y1, plus the 1.5 mm section frame).
+QR2_RECT_MM = (18.5, 279.0, 13.5, 13.5)
 
 GRID_BUBBLE_W, GRID_BUBBLE_H = 4.4, 2.8
 GRID_COL_PITCH = 5.4
@@ -278,12 +285,20 @@ class PageLayout:
     admission_grid: AdmissionGrid | None = None
     section_titles: tuple[SectionTitle, ...] = ()
     blocks: tuple[Rect, ...] = ()  # one frame per group of up to 5 questions
+    # The second copy of the page's QR code (the same payload), bottom left.
+    qr2: Rect = field(default=Rect(*QR2_RECT_MM))
+
+    @property
+    def qr_codes(self) -> tuple[Rect, Rect]:
+        """Both QR areas, the top-right (first) one first."""
+        return (self.qr, self.qr2)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "page": self.number,
             "fiducials": [f.to_json() for f in self.fiducials],
             "qr": self.qr.to_json(),
+            "qr2": self.qr2.to_json(),
             "questions": [q.to_json() for q in self.questions],
         }
         if self.admission_grid is not None:
@@ -318,6 +333,27 @@ class SheetLayout:
             "page_size_mm": [_num(v) for v in self.page_size_mm],
             "pages": [p.to_json() for p in self.pages],
         }
+
+
+def _bubble_places(page: PageLayout) -> tuple[tuple[object, ...], ...]:
+    rows: list[tuple[object, ...]] = [
+        (q.kind, b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm) for q in page.questions for b in q.options
+    ]
+    if page.admission_grid is not None:
+        rows.extend(
+            ("grid", b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm)
+            for column in page.admission_grid.bubbles
+            for b in column
+        )
+    return tuple(rows)
+
+
+def alike_pages(layout: SheetLayout, number: int) -> tuple[int, ...]:
+    """The pages of ``layout`` whose bubbles stand exactly where page ``number``'s do, of
+    the same kinds and labels (``number`` among them): only their question numbers tell
+    them apart, so marks measured on one are, question by question in order, those of any."""
+    places = _bubble_places(layout.page(number))
+    return tuple(p.number for p in layout.pages if _bubble_places(p) == places)
 
 
 def section_heading(index: int, section: SectionSpec, first: int, continued: bool) -> str:
@@ -393,6 +429,7 @@ def build_layout(
                 number=page_no,
                 fiducials=_fiducials(),
                 qr=Rect(*QR_RECT_MM),
+                qr2=Rect(*QR2_RECT_MM),
                 questions=tuple(questions),
                 header=header,
                 admission_grid=grid,
@@ -516,7 +553,8 @@ def _header(
 ) -> tuple[HeaderLayout, AdmissionGrid | None, float]:
     """The header boxes, the spare grid (page 1 of a spare only) and the y where questions start."""
     title = Rect(20.0, 9.0, 170.0, 8.0)
-    footer = Rect(20.0, 281.0, 170.0, 6.0)
+    # Right of the second QR code and its quiet zone.
+    footer = Rect(42.0, 281.0, 148.0, 6.0)
     x0, row_h, top = CONTENT_X0, 8.0, 20.0
     if not spare:
         # Row 1: 姓名 | name | 准考证号 | number ; row 2: 考场 | room | 座位号 | seat | 页码 | i/n

@@ -22,6 +22,7 @@ __all__ = [
     "READER_VERSION",
     "AdmissionGridRead",
     "GridStatus",
+    "PageGuess",
     "PageRead",
     "PageStatus",
     "QuestionRead",
@@ -53,6 +54,9 @@ class GridStatus(StrEnum):
 class PageStatus(StrEnum):
     READ = "read"
     REJECTED = "rejected"
+    # Fiducials and printed bubble grid found, marks measured, but neither QR code read:
+    # whose page it is waits for a person (待识别页面); until then it scores nobody.
+    UNIDENTIFIED = "unidentified"
 
 
 class RejectKind(StrEnum):
@@ -66,6 +70,7 @@ class RejectKind(StrEnum):
     UNKNOWN_LAYOUT = "unknown_layout"
     PAGE_OUT_OF_RANGE = "page_out_of_range"  # payload page not in its layout
     POOR_FIT = "poor_fit"  # the page transform does not hold across the sheet
+    QR_DISAGREE = "qr_disagree"  # the page's two QR codes name different pages
     IMAGE_UNUSABLE = "image_unusable"  # empty, too small, not 2-D
 
 
@@ -162,6 +167,26 @@ class AdmissionGridRead:
 
 
 @dataclass(frozen=True)
+class PageGuess:
+    """Which layout page an unidentified page was measured as, from its printed grid.
+
+    ``grid_fit`` is the share of the page's printed bubble outlines found where that
+    layout page puts them (1.0: every one); ``runner_up`` the best share among the other
+    designs. ``alike`` lists the pages of the same layout whose bubbles sit exactly where
+    this one's do (the marks measured apply to any of them, question numbers aside), so a
+    person must say which page it is when there is more than one.
+    """
+
+    layout_hash: str
+    page: int
+    pages: int
+    spare: bool
+    grid_fit: float
+    runner_up: float
+    alike: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class PageRead:
     status: PageStatus
     reason: str  # rejected: what went wrong, for a human; read: "" or a note (fiducial missing)
@@ -178,6 +203,7 @@ class PageRead:
     reader_version: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     overlay: npt.NDArray[np.uint8] | None = field(default=None, compare=False)
+    guess: PageGuess | None = None  # set on an UNIDENTIFIED page only
 
     @property
     def flagged(self) -> tuple[QuestionRead, ...]:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from scans.layout import Bubble, PageLayout
+from scans.layout import Bubble, PageLayout, Rect
 from scans.read_geometry import FloatArray, GrayImage
 from scans.read_model import (
     AdmissionGridRead,
@@ -58,6 +58,8 @@ def draw_overlay(
     thresholds: Thresholds,
     params: ReadParams,
     title: str,
+    *,
+    highlight: Sequence[Rect] = (),
 ) -> npt.NDArray[np.uint8]:
     """An upright BGR image of the page at ``params.overlay_px_per_mm``, annotated."""
     s = params.overlay_px_per_mm
@@ -95,14 +97,23 @@ def draw_overlay(
             MAGENTA,
             1,
         )
-    qr = page.qr
-    cv2.rectangle(
-        canvas,
-        (round(qr.x_mm * s) - 2, round(qr.y_mm * s) - 2),
-        (round(qr.right * s) + 2, round(qr.bottom * s) + 2),
-        MAGENTA,
-        1,
-    )
+    for qr in page.qr_codes:
+        cv2.rectangle(
+            canvas,
+            (round(qr.x_mm * s) - 2, round(qr.y_mm * s) - 2),
+            (round(qr.right * s) + 2, round(qr.bottom * s) + 2),
+            MAGENTA,
+            1,
+        )
+    # On a page to identify: a thick frame round what a person reads it by.
+    for box in highlight:
+        cv2.rectangle(
+            canvas,
+            (round(box.x_mm * s) - 3, round(box.y_mm * s) - 3),
+            (round(box.right * s) + 3, round(box.bottom * s) + 3),
+            MAGENTA,
+            3,
+        )
     layout_by_number = {q.number: q for q in page.questions}
     for question in questions:
         layout = layout_by_number[question.number]

@@ -82,14 +82,19 @@ def _opencv(image: GrayImage) -> str:
 
 
 def decode_qr(
-    image: GrayImage, homography: FloatArray | None, qr: Rect, margin_mm: float
+    image: GrayImage,
+    homography: FloatArray | None,
+    qr: Rect,
+    margin_mm: float,
+    *,
+    whole_page: bool = True,
 ) -> tuple[QrHit, ...]:
     """All QR codes found; those inside the expected region come first.
 
     Cheapest first: zxing-cpp on the region's crop (~1 ms); the module grid sampled
     through the transform and decoded as a pure symbol (survives blur, noise and specks
-    that defeat a finder-pattern search); OpenCV's QRCodeDetectorAruco on the crop; then
-    zxing-cpp on the whole page.
+    that defeat a finder-pattern search); OpenCV's QRCodeDetectorAruco on the crop; then,
+    unless ``whole_page`` is False, zxing-cpp on the whole page.
     """
     if homography is not None:
         box = np.array(
@@ -117,6 +122,8 @@ def decode_qr(
             text = _opencv(crop)
             if text:
                 return (QrHit(text, None, True),)
+    if not whole_page:
+        return ()
     scale = 1.0
     page = image
     if image.size > _MAX_FULL_PAGE_PIXELS:

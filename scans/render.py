@@ -146,7 +146,9 @@ def render_page(
     canvas = RasterCanvas(image, dpi, font)
     draw_candidate(canvas, layout, page, header)
     pixels = np.array(image, dtype=np.uint8)
-    blit_qr(pixels, page.qr, qr_matrix(payload_text), dpi)
+    matrix = qr_matrix(payload_text)
+    for rect in page.qr_codes:  # the page identity twice, far apart (see scans.layout)
+        blit_qr(pixels, rect, matrix, dpi)
     return pixels
 
 
@@ -262,7 +264,9 @@ def write_sheets_pdf(
                 _new_pdf_page(pdf, canvas)
                 draw_static(canvas, layout, page, sheet.header.title, sheet.header.exam_date)
                 draw_candidate(canvas, layout, page, sheet.header)
-                canvas.qr(page.qr, qr_matrix(sheet.payloads[page.number - 1]))
+                matrix = qr_matrix(sheet.payloads[page.number - 1])
+                for rect in page.qr_codes:
+                    canvas.qr(rect, matrix)
                 page_count += 1
     if page_count == 0:
         raise ValueError("no sheets to print")

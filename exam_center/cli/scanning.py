@@ -101,8 +101,17 @@ def scan(
     pages = sum(counts.values())
     table(
         f"{pages} pages in {elapsed:.1f} s ({pages / max(elapsed, 1e-9):.1f} pages/s, {n} workers)",
-        ["read", "rejected", "duplicate", "conflict", "questions flagged"],
-        [[counts["read"], counts["rejected"], counts["duplicate"], counts["conflict"], flagged]],
+        ["read", "unidentified", "rejected", "duplicate", "conflict", "questions flagged"],
+        [
+            [
+                counts["read"],
+                counts["unidentified"],
+                counts["rejected"],
+                counts["duplicate"],
+                counts["conflict"],
+                flagged,
+            ]
+        ],
     )
     if rejected:
         table("rejected / conflicts", ["page", "reason"], [list(r) for r in rejected[:50]])
@@ -111,6 +120,11 @@ def scan(
             "[yellow]没有找到扫描图像 no scanned images found[/] under "
             f"{', '.join(str(p) for p in paths)} (png, jpeg, tiff, pdf)",
             highlight=False,
+        )
+    if counts["unidentified"]:
+        console.print(
+            f"{counts['unidentified']} page(s) to identify (待识别页面: no QR code read); "
+            "see `review list`, then `review identify PAGE ADMISSION_NO`."
         )
     if interrupted:
         _interrupted(watch)
@@ -216,3 +230,26 @@ def review_admission(
     with ws.session() as s:
         review.resolve_admission(page, admission_no, session=s, by=by, reason=reason)
     console.print(f"page {page} belongs to {admission_no}.")
+
+
+@review_app.command("identify")
+def review_identify(
+    ctx: typer.Context,
+    page: int = typer.Argument(..., help="the page record waiting to be identified"),
+    admission_no: str = typer.Argument(..., help="the admission number printed on it"),
+    page_no: int | None = typer.Option(
+        None, "--page", help="which page of the sheet it is, when several look alike"
+    ),
+    by: str = typer.Option(..., "--by"),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Say whose page it is when neither QR code could be read (待识别页面), or whose spare
+    sheet it is: checked against the roster, the layout and the pages already read."""
+    ws = workspace(ctx)
+    with ws.session() as s:
+        filed = review.identify_page(
+            page, admission_no, page_no=page_no, session=s, by=by, reason=reason
+        )
+        number, status = filed.page_no, filed.status
+    extra = " (a page already counts there: settle the conflict)" if status == "conflict" else ""
+    console.print(f"page {page} is page {number} of {admission_no}{extra}.")

@@ -1,6 +1,7 @@
-"""The review queue: doubtful questions, conflicting rescans and unmatched spare sheets,
-most doubtful first; decisions recorded with who, when and why, keyed by candidate and
-question so they survive rescans and re-decisions."""
+"""The review queue: doubtful questions, conflicting rescans, unmatched spare sheets and
+pages to identify (neither QR code read), most doubtful first; decisions recorded with
+who, when and why, keyed by candidate and question so they survive rescans and
+re-decisions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.marking import ensure_open
 from exam_center.services.scanning import current_scan
+from exam_center.services.sheets import exam_layouts
+from scans.layout import alike_pages
 
 
 @dataclass(frozen=True)
@@ -195,18 +198,47 @@ def resolve_admission(
     page_id: int, admission_no: str, *, session: Session, by: str, reason: str
 ) -> None:
     """Give a spare sheet whose admission grid was unreadable its candidate."""
+    identify_page(page_id, admission_no, session=session, by=by, reason=reason)
+
+
+def identify_page(
+    page_id: int,
+    admission_no: str,
+    *,
+    page_no: int | None = None,
+    session: Session,
+    by: str,
+    reason: str,
+) -> ScannedPage:
+    """A person says whose page this is: a spare sheet whose admission grid could not be
+    read or matched (review kind ``admission``), or a page neither of whose QR codes could
+    be read (kind ``identify``, 待识别页面). One mechanism for both.
+
+    Checked before anything is filed: the candidate is seated in this exam; the page is
+    one of the layout's (``page_no``, needed only when several pages of the layout look
+    alike, since then the printed grid cannot tell them apart); a page already counting
+    for that candidate makes this one a conflict for a person to settle, as a rescan
+    does. The page, its marks and its open questions then belong to the candidate.
+    """
     _require(by, reason)
     ensure_open(session)
     exam_id = current_exam_id(session)
     page = session.get(ScannedPage, page_id)
-    if page is None or page.candidate_id is not None:
-        raise NotAllowed(f"page {page_id} is not a spare sheet waiting for its candidate")
+    item = _open_identity_item(session, page_id) if page is not None else None
+    if page is None or item is None or page.candidate_id is not None:
+        raise NotAllowed(f"page {page_id} is not a page waiting to be identified")
     seat = session.exec(
         select(Seat).where(Seat.exam_id == exam_id, Seat.admission_no == admission_no)
     ).first()
     if seat is None:
         raise NotAllowed(f"admission number {admission_no} is not seated in this exam")
+    moved_from = page.page_no
+    if item.kind == "identify":
+        _settle_page_number(session, page, page_no)
+    elif page_no is not None and page_no != page.page_no:
+        raise NotAllowed(f"page {page_id} is page {page.page_no} (its QR code says so)")
     page.admission_no, page.candidate_id = admission_no, seat.candidate_id
+    page.status = "read"
     current = current_scan(session, seat.candidate_id, page.page_no)
     if current is None:
         page.current = True
@@ -223,27 +255,80 @@ def resolve_admission(
             )
         )
     session.add(page)
-    _item(session, page_id, "admission", None).open = False
+    item.open = False
+    session.add(item)
     session.add(
         ReviewDecision(
             exam_id=exam_id,
             candidate_id=seat.candidate_id,
             page_id=page_id,
-            kind="admission",
+            kind=item.kind,
             marks=admission_no,
             decided_by=by,
             reason=reason,
             decided_at=datetime.now(UTC),
         )
     )
+    details: dict[str, object] = {}
+    if item.kind == "identify":
+        details = {"page_no": page.page_no, "measured_as": moved_from, "layout": page.layout_hash}
     audit.record(
         session,
         operator=by,
-        action="review.admission",
+        action=f"review.{item.kind}",
         page=page_id,
         admission_no=admission_no,
         reason=reason,
+        **details,
     )
+    return page
+
+
+def _open_identity_item(session: Session, page_id: int) -> ReviewItem | None:
+    return session.exec(
+        select(ReviewItem)
+        .where(
+            ReviewItem.page_id == page_id,
+            col(ReviewItem.kind).in_(("admission", "identify")),
+            col(ReviewItem.open),
+        )
+        .order_by(col(ReviewItem.id).desc())
+    ).first()
+
+
+def _settle_page_number(session: Session, page: ScannedPage, page_no: int | None) -> None:
+    """The page number of an unidentified page: the one its grid was measured as, or
+    another of the layout's pages that look exactly alike (its marks renumbered, question
+    by question in order)."""
+    layout = exam_layouts(session).by_hash().get(page.layout_hash)
+    if layout is None or page.page_no is None:
+        raise NotAllowed(f"page {page.id} was measured with a layout this exam no longer has")
+    alike = alike_pages(layout, page.page_no)
+    if page_no is None:
+        if len(alike) > 1:
+            listed = ", ".join(map(str, alike))
+            raise NotAllowed(
+                f"page {page.id} looks like each of pages {listed}: say which (--page N)"
+            )
+        return
+    if page_no not in alike:
+        if 1 <= page_no <= len(layout.pages):
+            raise NotAllowed(
+                f"page {page.id}'s printed grid is that of page {page.page_no}, not page {page_no}"
+            )
+        raise NotAllowed(f"the sheet has pages 1..{len(layout.pages)}, not page {page_no}")
+    if page_no == page.page_no:
+        return
+    numbers = [q.number for q in layout.page(page_no).questions]
+    renumber = {m["number"]: n for m, n in zip(page.marks, numbers, strict=True)}
+    page.marks = [{**m, "number": renumber[m["number"]]} for m in page.marks]
+    for item in session.exec(
+        select(ReviewItem).where(ReviewItem.page_id == page.id, ReviewItem.kind == "question")
+    ):
+        if item.question is not None:
+            item.question = renumber[item.question]
+            session.add(item)
+    page.page_no = page_no
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 transaction per page, idempotent by the image's sha256.
 
 A page is `read` (its candidate and marks recorded, doubtful questions queued for
-review), `rejected` (with the reason: unknown candidate, another exam, bad signature,
-unreadable, …), a `duplicate` (the same image again: nothing recorded twice) or a
-`conflict` (a different scan of a page already read: queued for a person to choose).
+review), `unidentified` (neither of its QR codes read, but its printed grid fitted a
+layout page: its marks are recorded against nobody and it waits in review as 待识别页面
+until a person says whose page it is), `rejected` (with the reason: unknown candidate,
+another exam, bad signature, unreadable, …), a `duplicate` (the same image again: nothing
+recorded twice) or a `conflict` (a different scan of a page already read: queued for a
+person to choose).
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ class PageOutcome:
 
     file: str
     page_index: int
-    status: str  # read | rejected | duplicate | conflict
+    status: str  # read | unidentified | rejected | duplicate | conflict
     reason: str
     admission_no: str | None
     page: int | None
@@ -160,6 +163,8 @@ def record_page(
         read_at=now,
         overlay_path=overlay,
     )
+    if read is not None and read.status == "unidentified" and read.guess is not None:
+        return _record_unidentified(session, page, read, exam_id)
     if read is None or read.status != "read" or read.payload is None:
         page.reason = reject_reason or (read.reason if read else "unreadable")
         page.reject_kind = reject_kind or (
@@ -270,6 +275,77 @@ def record_page(
         flagged,
         overlay,
         sha256,
+    )
+
+
+def _record_unidentified(
+    session: Session, page: ScannedPage, read: PageRead, exam_id: int
+) -> PageOutcome:
+    """A page measured with the layout page its printed grid fits, but whose QR codes both
+    failed: its marks are kept with no candidate (so they score nobody) and a person is
+    asked whose page it is (review kind ``identify``)."""
+    guess = read.guess
+    assert guess is not None
+    page.status = "unidentified"
+    page.reason = read.reason
+    page.page_no, page.pages = guess.page, guess.pages
+    page.layout_hash = guess.layout_hash
+    page.reader_version = read.reader_version
+    page.residual_mm = read.residual_mm
+    page.rotation = read.rotation
+    page.thresholds = asdict(read.thresholds) if read.thresholds else {}
+    page.marks = [_stored_marks(q) for q in read.questions]
+    grid = read.admission_grid
+    hint = ""
+    if grid is not None:
+        page.admission_grid = {
+            "digits": grid.digits,
+            "status": str(grid.status),
+            "reason": grid.reason,
+        }
+        if grid.status == "ok":
+            hint = f"; the spare sheet's grid reads {grid.digits}"
+    review = [
+        ReviewItem(
+            exam_id=exam_id,
+            page_id=0,
+            kind="identify",
+            status="unidentified",
+            reason=read.reason + hint,
+            doubt=1.0,
+        )
+    ]
+    review.extend(
+        ReviewItem(
+            exam_id=exam_id,
+            page_id=0,
+            kind="question",
+            question=q.number,
+            status=str(q.status),
+            reason=q.reason,
+            read_marks=q.marks,
+            doubt=_doubt(q, read.thresholds),
+        )
+        for q in read.questions
+        if q.status in FLAGGED
+    )
+    session.add(page)
+    session.flush()
+    for item in review:
+        assert page.id is not None
+        item.page_id = page.id
+        session.add(item)
+    return PageOutcome(
+        page.file,
+        page.page_index,
+        "unidentified",
+        page.reason,
+        None,
+        None,
+        tuple(_question_json(q) for q in read.questions),
+        len(review) - 1,
+        page.overlay_path,
+        page.sha256,
     )
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from scans.layout import (
     CONTENT_Y1,
+    QR2_RECT_MM,
     QR_RECT_MM,
     Bubble,
     InvalidPaper,
@@ -31,6 +32,7 @@ EXAMPLE = PaperSpec(
     )
 )
 QR_QUIET_MM = 3.0  # 4 modules of a version-4 symbol in the 25 mm QR area
+QR2_QUIET_MM = 1.6  # 4 modules of the same symbol in the second, 13.5 mm area
 
 
 def _overlap(a: Rect, b: Rect, margin: float = 0.0) -> bool:
@@ -58,7 +60,19 @@ def assert_sound(layout: SheetLayout) -> None:
     assert [p.number for p in layout.pages] == list(range(1, len(layout.pages) + 1))
     for page in layout.pages:
         assert len(page.fiducials) == 4
-        assert page.qr == Rect(*QR_RECT_MM)
+        assert page.qr == Rect(*QR_RECT_MM) and page.qr2 == Rect(*QR2_RECT_MM)
+        # The two copies of the identity share no row and no column of the page: one
+        # streak down it, one line across it or one fold cannot reach both.
+        assert page.qr2.right < page.qr.x_mm and page.qr.bottom < page.qr2.y_mm
+        for f in page.fiducials:
+            assert not _overlap(page.qr2, f, QR2_QUIET_MM)
+        footer = page.header.footer
+        assert not _overlap(page.qr2, footer, QR2_QUIET_MM)
+        for title in page.section_titles:
+            assert not _overlap(page.qr2, title.rect, QR2_QUIET_MM)
+        for block in page.blocks:
+            # the section frame is drawn 1.5 mm below a section's last block
+            assert block.bottom + 1.5 < page.qr2.y_mm - QR2_QUIET_MM, block
         header_bottom = max(page.header.instructions.bottom, page.header.fill_example.bottom)
         if page.admission_grid is not None:
             header_bottom = max(header_bottom, page.admission_grid.frame.bottom)
@@ -74,6 +88,7 @@ def assert_sound(layout: SheetLayout) -> None:
         assert r.y_mm >= 20.0 and r.bottom <= CONTENT_Y1, b
         page = layout.page(page_no)
         assert not _overlap(r, page.qr, QR_QUIET_MM), b
+        assert not _overlap(r, page.qr2, QR2_QUIET_MM), b
         for f in page.fiducials:
             assert not _overlap(r, f, 3.0), b
     for bubbles in by_page.values():
@@ -221,9 +236,10 @@ def test_json_has_exactly_the_issue_schema() -> None:
     assert doc["exam_code"] == "JS2022" and doc["layout_hash"] == layout.layout_hash
     assert doc["page_size_mm"] == [210, 297]
     (page,) = doc["pages"]
-    assert set(page) == {"page", "fiducials", "qr", "questions"}
+    assert set(page) == {"page", "fiducials", "qr", "qr2", "questions"}
     assert page["page"] == 1
     assert set(page["qr"]) == {"x_mm", "y_mm", "w_mm", "h_mm"}
+    assert page["qr2"] == {"x_mm": 18.5, "y_mm": 279.0, "w_mm": 13.5, "h_mm": 13.5}
     assert all(set(f) == {"x_mm", "y_mm", "w_mm", "h_mm"} for f in page["fiducials"])
     q1 = page["questions"][0]
     assert set(q1) == {"number", "section", "kind", "options"}
@@ -309,5 +325,5 @@ def test_any_change_of_a_count_changes_the_hash(paper: PaperSpec, which: int, ex
 def test_example_layout_hashes_are_pinned() -> None:
     # Printed sheets carry this hash: a release that moved a bubble would reject every
     # sheet already printed for a running exam. Change these values only on purpose.
-    assert build_layout(EXAMPLE).layout_hash == "0d4ccfb9d124abe6"
-    assert build_layout(EXAMPLE, spare=True).layout_hash == "a6b78394d46fefd7"
+    assert build_layout(EXAMPLE).layout_hash == "dcb15cd428d80775"
+    assert build_layout(EXAMPLE, spare=True).layout_hash == "2bfe7672688f856a"

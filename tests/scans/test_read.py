@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
+from scans.layout import PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
 from scans.read import (
     READER_VERSION,
@@ -36,7 +36,8 @@ from scans.read import (
     redecide,
 )
 from scans.read_model import bubble_key
-from scans.render import SheetHeader, render_page
+from scans.render import SheetHeader, qr_matrix, render_page
+from scans.render_canvas import blit_qr
 from scans.simulate import REALISTIC, MarkStyle, draw_marks, gentle, scan_page
 
 SECRET = b"test-secret"
@@ -425,15 +426,124 @@ def test_too_small_an_image_is_rejected() -> None:
     _rejected(_read(np.zeros((50, 40), np.uint8)), RejectKind.IMAGE_UNUSABLE)
 
 
-def test_sheet_with_its_qr_torn_off_is_rejected() -> None:
-    image = _answered().copy()
-    qr = _layout().pages[0].qr
-    s = 200 / 25.4
-    image[
-        int((qr.y_mm - 2) * s) : int((qr.bottom + 2) * s),
-        int((qr.x_mm - 2) * s) : int((qr.right + 2) * s),
+def _tear(image: Gray, rect: Rect, dpi: int = 200) -> Gray:
+    """A QR code torn off with the paper round it."""
+    torn = image.copy()
+    s = dpi / 25.4
+    torn[
+        int((rect.y_mm - 2) * s) : int((rect.bottom + 2) * s),
+        int((rect.x_mm - 2) * s) : int((rect.right + 2) * s),
     ] = 255
-    _rejected(_read(_scan(image)), RejectKind.QR_MISSING)
+    return torn
+
+
+def _streak(image: Gray, rect: Rect, dpi: int = 200, width_mm: float = 5.0) -> Gray:
+    """A thick toner streak down the page across a QR code (the fiducials, the header
+    and every bubble still legible)."""
+    streaked = image.copy()
+    s = dpi / 25.4
+    x = rect.x_mm + rect.w_mm * 0.45
+    streaked[
+        int((rect.y_mm - 4) * s) : int((rect.bottom + 4) * s),
+        int((x - width_mm / 2) * s) : int((x + width_mm / 2) * s),
+    ] = 25
+    return streaked
+
+
+def test_sheet_with_its_top_qr_streaked_is_read_from_the_second() -> None:
+    page = _layout().pages[0]
+    for seed, rotation in ((0, 0), (1, 180)):
+        read = _read(_scan(_streak(_answered(), page.qr), seed=seed, rotation=rotation, skew=2.0))
+        _assert_all_ok(read)
+        assert read.payload is not None and read.payload.admission_no == ADMISSION
+        assert "read from the bottom-left QR code only" in read.reason
+        assert read.residual_mm is not None and read.residual_mm < 0.5
+
+
+def test_sheet_with_its_top_qr_torn_off_is_read_from_the_second() -> None:
+    read = _read(_scan(_tear(_answered(), _layout().pages[0].qr)))
+    _assert_all_ok(read)
+    assert read.payload is not None and read.payload.admission_no == ADMISSION
+
+
+def test_sheet_with_its_bottom_qr_streaked_is_read_from_the_first() -> None:
+    read = _read(_scan(_streak(_answered(), _layout().pages[0].qr2), seed=2))
+    _assert_all_ok(read)
+    assert "read from the top-right QR code only" in read.reason
+
+
+def test_both_codes_destroyed_the_page_is_measured_and_waits_to_be_identified() -> None:
+    page = _layout().pages[0]
+    image = _streak(_streak(_answered(), page.qr), page.qr2)
+    read = _read(_scan(image, seed=3, skew=3.0), overlay=True)
+    assert read.status is PageStatus.UNIDENTIFIED, read.reason
+    assert read.payload is None and read.qr_text is None  # nobody's page until a person says
+    assert "identify this page (待识别页面)" in read.reason
+    guess = read.guess
+    assert guess is not None
+    assert (guess.layout_hash, guess.page, guess.pages, guess.spare) == (
+        _layout().layout_hash,
+        1,
+        1,
+        False,
+    )
+    # The spare layout shares the fiducials; its printed grid does not fit this page.
+    assert guess.grid_fit > 0.9 and guess.runner_up < 0.6 and guess.alike == (1,)
+    assert [q.status for q in read.questions] == [QuestionStatus.OK] * len(read.questions)
+    assert _marks_of(read) == _answers()
+    assert read.overlay is not None
+
+
+def test_a_spare_sheet_without_codes_is_measured_as_the_spare() -> None:
+    layout = _layout(True)
+    page = layout.pages[0]
+    filled = draw_marks(
+        _clean(spare=True), page, _firm({1: "A"}), dpi=200, seed=4, grid="202207001"
+    )
+    read = _read(_scan(_tear(_tear(filled, page.qr), page.qr2), seed=5, rotation=90))
+    assert read.status is PageStatus.UNIDENTIFIED, read.reason
+    assert read.guess is not None and read.guess.spare and read.guess.page == 1
+    assert read.guess.layout_hash == layout.layout_hash
+    assert read.admission_grid is not None and read.admission_grid.digits == "202207001"
+    assert _marks_of(read)[1] == "A"
+
+
+def test_codes_naming_two_different_pages_are_rejected() -> None:
+    # A code pasted over the bottom one (another candidate's): neither is trusted.
+    image = _answered().copy()
+    other = make_payload(
+        exam_code=EXAM,
+        admission_no="202207002",
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=_layout().layout_hash,
+        secret=SECRET,
+    )
+    blit_qr(image, _layout().pages[0].qr2, qr_matrix(other), 200)
+    read = _read(_scan(image, seed=6))
+    _rejected(read, RejectKind.QR_DISAGREE)
+    assert "202207001" in read.reason and "202207002" in read.reason
+
+
+def test_without_codes_a_page_of_another_design_is_rejected_not_guessed() -> None:
+    # A sheet of a paper this exam does not use: its fiducials fit, its bubbles do not.
+    other = build_layout(PaperSpec((SectionSpec("单项选择题", "single", 12, 7),)))
+    header = SheetHeader(title="另一场考试", name="李四", admission_no="1", room="1", seat="1")
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no="1",
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=other.layout_hash,
+        secret=SECRET,
+    )
+    image = render_page(other, 1, header, payload, 200)
+    page = other.pages[0]
+    read = _read(_scan(_tear(_tear(image, page.qr), page.qr2), seed=7))
+    _rejected(read, RejectKind.QR_MISSING)
+    assert "fits no page of this exam" in read.reason
 
 
 def _cover_fiducial(image: Gray, index: int, *, thumb: bool) -> Gray:
@@ -559,3 +669,31 @@ def test_faint_mark_in_a_section_answered_almost_all_alike_is_still_seen() -> No
     read = _read(_scan(filled, seed=12))
     assert read.questions[39].status is QuestionStatus.AMBIGUOUS, read.questions[39]
     assert all(q.marks == "A" for q in read.questions[30:39])
+
+
+def _stretched(image: Gray, amp_mm: float, centre_mm: float, width_mm: float = 40.0) -> Gray:
+    """The sheet stretched sideways in the feeder round one height of the page (a bump
+    of ``amp_mm`` at ``centre_mm``): no single page transform fits it."""
+    s = 200 / 25.4
+    ys, xs = np.mgrid[0 : image.shape[0], 0 : image.shape[1]].astype(np.float32)
+    dx = amp_mm * s * np.exp(-((((ys / s) - centre_mm) / width_mm) ** 2))
+    return np.asarray(
+        cv2.remap(image, xs - dx, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+        dtype=np.uint8,
+    )
+
+
+def test_a_distrusted_transform_is_refined_from_the_printed_grid() -> None:
+    read = _read(_scan(_stretched(_answered(), 6.0, 45.0), seed=1, damage=False))
+    _assert_all_ok(read)
+    assert read.residual_mm is not None and read.residual_mm > ReadParams().max_residual_mm
+    assert "refined block by block from the printed bubble grid" in read.reason
+
+
+@pytest.mark.parametrize("amp", [9.0, 12.0])
+def test_a_stretched_sheet_checked_by_one_code_only_is_rejected_not_misread(amp: float) -> None:
+    # The stretch makes the top code unreadable; the bottom one alone does not see it,
+    # the printed grid does (at 12 mm a bubble would otherwise be read wrong, silently).
+    read = _read(_scan(_stretched(_answered(), amp, 45.0), seed=1, damage=False))
+    _rejected(read, RejectKind.POOR_FIT)
+    assert "printed bubble grid is not where the fiducials put it" in read.reason

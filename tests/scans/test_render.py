@@ -108,7 +108,8 @@ def assert_fiducials_printed(img: npt.NDArray[np.uint8], layout: SheetLayout, dp
 def decode_qr(img: npt.NDArray[np.uint8]) -> str:
     results = zxingcpp.read_barcodes(img)
     texts = [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode]
-    assert len(texts) == 1, f"expected one QR code, found {texts}"
+    # The page identity is printed twice (top right, bottom left): the same text.
+    assert len(texts) == 2 and len(set(texts)) == 1, f"expected one QR text twice, found {texts}"
     return texts[0]
 
 
@@ -132,12 +133,13 @@ def test_rendered_qr_decodes_independently_and_verifies(layout: SheetLayout, dpi
     text = decode_qr(img)
     assert text == sheet.payloads[0]
     verify(text, layout)
-    qr = layout.pages[0].qr
-    (found,) = zxingcpp.read_barcodes(img)
-    xs = [found.position.top_left.x, found.position.bottom_right.x]
-    ys = [found.position.top_left.y, found.position.bottom_right.y]
-    assert abs(xs[0] - px(qr.x_mm, dpi)) <= 3 and abs(xs[1] - px(qr.right, dpi)) <= 3
-    assert abs(ys[0] - px(qr.y_mm, dpi)) <= 3 and abs(ys[1] - px(qr.bottom, dpi)) <= 3
+    found = sorted(zxingcpp.read_barcodes(img), key=lambda b: -b.position.top_left.x)
+    assert len(found) == 2  # top right first, then bottom left
+    for qr, code in zip(layout.pages[0].qr_codes, found, strict=True):
+        xs = [code.position.top_left.x, code.position.bottom_right.x]
+        ys = [code.position.top_left.y, code.position.bottom_right.y]
+        assert abs(xs[0] - px(qr.x_mm, dpi)) <= 3 and abs(xs[1] - px(qr.right, dpi)) <= 3
+        assert abs(ys[0] - px(qr.y_mm, dpi)) <= 3 and abs(ys[1] - px(qr.bottom, dpi)) <= 3
 
 
 def test_every_bubble_and_fiducial_stands_where_the_layout_says(layout: SheetLayout) -> None:
@@ -193,8 +195,11 @@ def test_cached_static_parts_do_not_leak_between_candidates(layout: SheetLayout)
     again = render_page(layout, 1, a, pa, 120)
     assert np.array_equal(first, again)
     changed = np.argwhere(first != other)
-    # Only the header values and the QR code differ between two candidates.
-    assert changed[:, 0].max() < px(47, 120)
+    # Only the header values and the two QR codes differ between two candidates.
+    qr2 = layout.pages[0].qr2
+    low = changed[changed[:, 0] >= px(47, 120)]
+    assert len(low) and low[:, 0].min() >= px(qr2.y_mm, 120) - 1
+    assert low[:, 1].min() >= px(qr2.x_mm, 120) - 1 and low[:, 1].max() <= px(qr2.right, 120)
 
 
 def test_pdf_holds_every_candidate_in_room_and_seat_order(

@@ -31,7 +31,7 @@ from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
 PAGE_SIZE = 100
 DEFAULT_REASON = "复核：按图像判读"
 OPTION_KEYS = "abcdefgh"
-KIND_SHORT = {"question": "题", "conflict": "冲突", "admission": "准考证"}
+KIND_SHORT = {"question": "题", "conflict": "冲突", "admission": "准考证", "identify": "待识别"}
 
 LETTER_BINDINGS: list[BindingType] = [
     Binding(
@@ -259,6 +259,17 @@ class ReviewScreen(PagedScreen):
                 value_label="准考证号 Admission number",
             )
             self.app.push_screen(dialog, lambda d: self._resolve_admission(row, d))
+        elif row.kind == "identify":
+            dialog = ReasonDialog(
+                "待识别页面 Identify this page",
+                f"page {row.page_id}: {row.reason}\n"
+                "输入页眉上的准考证号（几页相同时再加页码，如 202207001 2）\n"
+                "Type the admission number printed in the header (and the page number "
+                "when several pages look alike).",
+                reason="复核：按页眉印刷的姓名和准考证号",
+                value_label="准考证号 [页码] Admission number [page]",
+            )
+            self.app.push_screen(dialog, lambda d: self._resolve_identify(row, d))
 
     def action_conflict(self, keep: bool) -> None:
         row = self.current
@@ -309,6 +320,27 @@ class ReviewScreen(PagedScreen):
                 row.page_id, decided.value, session=s, by=by, reason=decided.reason
             )
             return f"page {row.page_id} → {decided.value}"
+
+        self.run_service(record, self._recorded, group="decide")
+
+    def _resolve_identify(self, row: ReviewRow, decided: Decided | None) -> None:
+        if decided is None:
+            return
+        by = self._by()
+        parts = decided.value.replace("/", " ").split()
+        admission_no = parts[0] if parts else ""
+        page_no = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+        def record(s: Session) -> str:
+            filed = review.identify_page(
+                row.page_id,
+                admission_no,
+                page_no=page_no,
+                session=s,
+                by=by,
+                reason=decided.reason,
+            )
+            return f"page {row.page_id} → {admission_no} 第 {filed.page_no} 页"
 
         self.run_service(record, self._recorded, group="decide")
 

@@ -12,6 +12,7 @@ KIND_LABELS = {
     "question": "题 question",
     "conflict": "重扫冲突 conflicting rescan",
     "admission": "备用卡未匹配 unmatched spare sheet",
+    "identify": "待识别页面 identify this page (no QR code read)",
 }
 BAR = 12  # cells for a fill of 1.0
 
@@ -69,6 +70,12 @@ def describe_decision(row: ReviewRow | None, marks: set[str]) -> Text:
     if row.kind == "admission":
         out.append("enter", style="bold reverse")
         out.append(" 填写准考证号 give the admission number")
+        return out
+    if row.kind == "identify":
+        out.append("enter", style="bold reverse")
+        out.append(
+            " 按页眉填写准考证号（及页码） give the admission number (and page) in the header"
+        )
         return out
     out.append("判定 Decision: ")
     for label in row.labels:
