@@ -78,3 +78,23 @@ def test_a_file_that_vanishes_before_settling_is_forgotten(tmp_path: Path) -> No
     assert watch.poll() == [] and watch.waiting == 1
     clock.now = 2.0
     assert watch.poll() == [tmp_path / "scan.png"]
+
+
+def test_a_fifo_and_a_device_link_are_handed_out_once_to_be_named(tmp_path: Path) -> None:
+    # The watch only stats: a FIFO or a link to /dev/zero is handed out once, like any file,
+    # and the batch names it as not a regular file (scans.ingest) instead of reading it.
+    import os
+
+    from scans.ingest import RejectedSource, RejectKind, iter_sources
+
+    watch, clock = _watch(tmp_path)
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    assert watch.poll() == []
+    clock.now = 1.5
+    ready = watch.poll()
+    assert ready == [tmp_path / "pipe.png", tmp_path / "zero.png"]
+    clock.now = 9.0
+    assert watch.poll() == []
+    sources = list(iter_sources(ready))
+    assert all(isinstance(s, RejectedSource) and s.kind is RejectKind.NOT_A_FILE for s in sources)
