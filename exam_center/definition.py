@@ -25,9 +25,27 @@ class ExamInfo(_Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{2,32}$")
     title: str = Field(min_length=1)
     date: dt.date
+    # 考试时间, e.g. "09:00-11:00": printed on the door notices, sign-in sheets and answer sheets.
+    time: str | None = Field(
+        default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
+    )
     venue: str = Field(min_length=1)
     eligibility_date: dt.date | None = None
     admission_prefix: str = Field(pattern=r"^[0-9]{2,8}$")
+
+    @model_validator(mode="after")
+    def _time_order(self) -> ExamInfo:
+        if self.time is not None:
+            start, end = self.time.split("-")
+            if start >= end:
+                raise ValueError(f"exam.time {self.time}: the end must be after the start")
+        return self
+
+    @property
+    def when(self) -> str:
+        """The sitting as printed on paper: 2022年7月10日 09:00—11:00 (the time only when set)."""
+        day = f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return f"{day} {self.time.replace('-', '—')}" if self.time else day
 
 
 class Teams(_Strict):

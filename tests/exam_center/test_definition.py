@@ -83,3 +83,13 @@ def test_the_national_switches_are_policy_keys_that_reach_grading() -> None:
     too_many = text.replace("national_drawn = 35", "national_drawn = 101")
     with pytest.raises(DefinitionError, match="national_drawn cannot exceed"):
         parse_definition(too_many)
+
+
+def test_the_exam_time_is_printed_with_the_date_and_checked() -> None:
+    text = EXAMPLE_TOML.read_text(encoding="utf-8")
+    assert parse_definition(text).exam.when == "2022年7月10日 09:00—11:00"
+    assert parse_definition(text.replace('time = "09:00-11:00"', "")).exam.when == "2022年7月10日"
+    for bad in ("11:00-09:00", "9:00-11:00", "09:00"):
+        with pytest.raises(DefinitionError) as err:
+            parse_definition(text.replace("09:00-11:00", bad))
+        assert {p.key for p in err.value.problems} <= {"exam", "exam.time"}
