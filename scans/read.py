@@ -541,14 +541,9 @@ def _measure(
     quarters = measured.samples @ plan.quarters if len(means) else np.zeros((0, 4))
     spreads = np.round(quarters.min(axis=1, initial=np.inf), 4).tolist()
     thresholds = estimate_thresholds(means, keys, params)
-    # A sample is solid pencil when it is as dark as ``solid_level`` of the candidate's
-    # marks *and* darker than its own bubble's mean by ``solid_margin``: pencil strokes
-    # stand out of their bubble, a smeared erasure is grey all over and has none.
-    baselines = np.array([thresholds.baseline(k) for k in keys])
-    mean_fill = (measured.values - baselines) / thresholds.contrast
-    solid_fill = np.maximum(thresholds.solid_level, mean_fill + params.solid_margin)
-    solid = baselines + solid_fill * thresholds.contrast
-    covers = np.round(measured.coverage(solid), 4).tolist()
+    # Each bubble's sample quantiles: its coverage (how much is solid pencil, which depends
+    # on decide-time levels) is computed from them when it is decided, now or again later.
+    profiles = np.round(measured.profile(), 4).tolist()
     questions_in: list[QuestionMeasures] = []
     cursor = 0
     for question in page.questions:
@@ -561,21 +556,22 @@ def _measure(
                 question.kind,
                 labels,
                 tuple(means[cursor : cursor + n]),
-                tuple(covers[cursor : cursor + n]),
+                (),
                 readable,
                 tuple(spreads[cursor : cursor + n]),
+                tuple(tuple(p) for p in profiles[cursor : cursor + n]),
             )
         )
         cursor += n
     questions = decide(questions_in, thresholds, params)
     grid_read: AdmissionGridRead | None = None
     if page.admission_grid is not None:
-        columns, column_covers = [], []
+        columns, column_profiles = [], []
         for column in page.admission_grid.bubbles:
             columns.append(means[cursor : cursor + len(column)])
-            column_covers.append(covers[cursor : cursor + len(column)])
+            column_profiles.append(profiles[cursor : cursor + len(column)])
             cursor += len(column)
-        grid_read = decide_grid(columns, column_covers, thresholds, params)
+        grid_read = decide_grid(columns, (), thresholds, params, column_profiles)
     clock.lap("decide")
     return tuple(questions), grid_read, thresholds
 
@@ -856,11 +852,10 @@ def redecide(page: PageRead, params: ReadParams = ReadParams()) -> PageRead:
         return page
     measures, keys = _stored_measures(page)
     thresholds = estimate_thresholds(measures, keys, params)
-    grid = (
-        decide_grid(page.admission_grid.measures, page.admission_grid.coverage, thresholds, params)
-        if page.admission_grid is not None
-        else None
-    )
+    grid = None
+    if page.admission_grid is not None:
+        stored = page.admission_grid
+        grid = decide_grid(stored.measures, stored.coverage, thresholds, params, stored.profile)
     return replace(
         page,
         questions=decide(page.questions, thresholds, params),

@@ -9,6 +9,16 @@ its image. A question is ``ok`` or ``blank`` only when every one of its bubbles 
 clearly marked or clearly empty — or when the only unclear bubble is plainly the remains
 of an erasure beside a firm mark on a single-answer item.
 
+Erasures are judged against the candidate's own marks on the page (``PagePopulation``):
+the fills of the bubbles plainly marked (the candidate's firm marks) and of the doubtful
+ones (mostly what erasers left). On a single-answer item one firm mark beside residue far
+lighter than the candidate's weakest firm mark on the page is ``ok``, the residue recorded
+in ``QuestionRead.erased``; on a multiple-answer item a residue must be lighter still
+(``residue_share_multi``: by default none is read past, since a faint bubble there may be
+a barely-touched answer no measure tells from an erasure). A bubble between the two populations
+stays ``ambiguous``; a page with too few firm marks to know them is decided by the fixed
+fractions alone (the erasure rule of reader 1.2, single-answer items only).
+
 A bubble is *marked* when its fill reaches ``mark_min``, or when it is more than empty
 and at least ``solid_cover`` of its area is as dark as the candidate's pencil (a
 scribble, a half fill), or when pencil strokes run through every quarter of it (a loose
@@ -21,7 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
+from scans.read_marks import PROFILE_POINTS, profile_coverage
 from scans.read_model import (
     AdmissionGridRead,
     GridStatus,
@@ -33,11 +45,14 @@ from scans.read_model import (
 )
 
 __all__ = [
+    "PagePopulation",
     "QuestionMeasures",
     "decide",
     "decide_grid",
     "decide_question",
     "estimate_thresholds",
+    "page_population",
+    "solid_coverage",
 ]
 
 _SINGLE_KINDS = frozenset({"single", "truefalse"})
@@ -56,6 +71,57 @@ class QuestionMeasures:
     coverage: tuple[float, ...]
     readable: bool = True  # False: part of the question lies outside the image
     spread: tuple[float, ...] = ()  # the least-filled quarter's measure (see QuestionRead)
+    profile: tuple[tuple[float, ...], ...] = ()  # each option's sample quantiles (QuestionRead)
+
+
+@dataclass(frozen=True)
+class PagePopulation:
+    """The candidate's own marks on this page, as fills (0 empty, 1 their typical mark).
+
+    ``firm``: every bubble plainly marked (fill at least ``mark_min``); ``faint``: every
+    doubtful one; ``pressed``: the firm ones' darkest tenths (how hard the pencil was
+    pressed, whatever gaps a scribble or a half fill leaves). ``weakest`` is the
+    candidate's weakest firm mark by that measure, all but the lightest one in forty (one
+    odd light answer does not move it; a hand that presses lightly on many does)."""
+
+    firm: tuple[float, ...]
+    faint: tuple[float, ...]
+    pressed: tuple[float, ...] = ()
+
+    @property
+    def typical(self) -> float:
+        """How hard this candidate presses on a firm mark (the median darkest tenth)."""
+        return self.pressed[len(self.pressed) // 2] if self.pressed else 0.0
+
+    @property
+    def weakest(self) -> float:
+        return self.pressed[len(self.pressed) // 40] if self.pressed else 0.0
+
+    def known(self, params: ReadParams) -> bool:
+        """Enough firm marks to tell this candidate's marks from what an eraser left."""
+        return len(self.pressed) >= params.population_min
+
+
+def solid_coverage(
+    measures: Sequence[float],
+    profiles: npt.NDArray[np.float64],
+    keys: Sequence[str],
+    thresholds: Thresholds,
+    params: ReadParams,
+) -> npt.NDArray[np.float64]:
+    """The share of each bubble that is solid pencil, from its profile.
+
+    A sample is solid pencil when it is as dark as ``solid_level`` of the candidate's
+    marks *and* darker than its own bubble's mean by ``solid_margin``: pencil strokes stand
+    out of their bubble, a smeared erasure is grey all over and has none. Both levels
+    depend on decide-time parameters and on the sheet's thresholds: computed here, at
+    decide time, from the stored profile, so a re-decision with other values is true."""
+    values = np.asarray(measures, dtype=np.float64)
+    baselines = np.array([thresholds.baseline(k) for k in keys], dtype=np.float64)
+    mean_fill = (values - baselines) / thresholds.contrast
+    solid_fill = np.maximum(thresholds.solid_level, mean_fill + params.solid_margin)
+    levels = baselines + solid_fill * thresholds.contrast
+    return np.round(profile_coverage(profiles, levels), 4)
 
 
 def estimate_thresholds(
@@ -139,53 +205,107 @@ def _classify(
     return marked, doubtful
 
 
-def decide_question(
-    question: QuestionMeasures, thresholds: Thresholds, params: ReadParams
-) -> QuestionRead:
-    """One question's marks and status from its measures."""
-    labels = question.labels
-    fills = [
+def _fills(
+    question: QuestionMeasures, values: Sequence[float], thresholds: Thresholds
+) -> list[float]:
+    return [
         thresholds.fill(m, bubble_key(question.kind, label))
-        for m, label in zip(question.measures, labels, strict=True)
+        for m, label in zip(values, question.labels, strict=True)
     ]
-    cover = question.coverage
+
+
+def _coverage(
+    question: QuestionMeasures, thresholds: Thresholds, params: ReadParams
+) -> tuple[float, ...]:
+    """The question's coverage: from its profiles when measured (reader 1.3), else stored."""
+    if len(question.profile) != len(question.labels) or not question.labels:
+        return question.coverage
+    keys = [bubble_key(question.kind, label) for label in question.labels]
+    profiles = np.asarray(question.profile, dtype=np.float64)
+    return tuple(solid_coverage(question.measures, profiles, keys, thresholds, params).tolist())
+
+
+def decide_question(
+    question: QuestionMeasures,
+    thresholds: Thresholds,
+    params: ReadParams,
+    population: PagePopulation | None = None,
+) -> QuestionRead:
+    """One question's marks and status from its measures (coverage recomputed from its
+    profiles when it has them); ``population``: the candidate's marks on the whole page
+    (see ``page_population``), without which erasures are judged by fixed fractions."""
+    return _decide(
+        question, _coverage(question, thresholds, params), thresholds, params, population
+    )
+
+
+def _tops(question: QuestionMeasures, thresholds: Thresholds) -> list[float] | None:
+    """Each option's darkest tenth, as a fill: pencil strokes reach the candidate's pencil
+    level there, what an eraser left does not."""
+    if len(question.profile) != len(question.labels):
+        return None
+    top = int(np.searchsorted(PROFILE_POINTS, 0.9))
+    return _fills(question, [p[top] for p in question.profile], thresholds)
+
+
+def _decide(
+    question: QuestionMeasures,
+    cover: Sequence[float],
+    thresholds: Thresholds,
+    params: ReadParams,
+    population: PagePopulation | None,
+) -> QuestionRead:
+    labels = question.labels
+    fills = _fills(question, question.measures, thresholds)
     spread = None
     if len(question.spread) == len(labels):
-        spread = [
-            thresholds.fill(m, bubble_key(question.kind, label))
-            for m, label in zip(question.spread, labels, strict=True)
-        ]
+        spread = _fills(question, question.spread, thresholds)
     marked, doubtful = _classify(fills, cover, params, spread)
-    marks = _fmt(labels, marked)
+    single = question.kind in _SINGLE_KINDS
+    known = population is not None and population.known(params)
+    tops = _tops(question, thresholds)
+    if known and tops is not None:
+        assert population is not None
+        # Marked by its strokes alone (a scribble's coverage) but with nothing in it as
+        # dark as this candidate's pencil and far lighter than their firm marks: the
+        # streaks an eraser left, not strokes. It is judged with the doubtful bubbles.
+        grey = [
+            i
+            for i in marked
+            if fills[i] < params.mark_min and tops[i] <= params.residue_top * population.weakest
+        ]
+        if grey and len(marked) > len(grey):
+            marked = [i for i in marked if i not in grey]
+            doubtful = sorted(doubtful + grey)
+    erased = ""
 
     def read(status: QuestionStatus, reason: str = "") -> QuestionRead:
         return QuestionRead(
             question.number,
             question.kind,
             labels,
-            marks,
+            _fmt(labels, marked),
             status,
             reason,
             question.measures,
-            question.coverage,
+            tuple(cover),
             question.spread,
+            erased,
+            question.profile,
         )
 
     if not question.readable:
         return read(QuestionStatus.AMBIGUOUS, _OUTSIDE)
-    single = question.kind in _SINGLE_KINDS
     if single and len(marked) >= 2:
         return read(QuestionStatus.MULTIPLE, f"{len(marked)} marks on a single-answer item")
     if doubtful:
         mark = min((float(fills[i]) for i in marked), default=0.0)
         doubt = max(float(fills[i]) for i in doubtful)
         doubt_cover = max(float(cover[i]) for i in doubtful)
-        # Beside a firm mark, a bubble much fainter than it and grey all over (nothing in
-        # it as dark as a pencil stroke) is what an eraser left, or a smudge: a careful
-        # human reads past it, and so do we. Only on single-answer items: there a second
-        # intended mark would be the candidate's error anyway, while on a multiple-answer
-        # item a faint bubble may be a real, lightly made answer — that needs a human.
-        erased = (
+        # The fixed fractions (reader 1.2): beside a firm mark, a bubble much fainter than
+        # it and grey all over (nothing in it as dark as a pencil stroke) is what an eraser
+        # left, or a smudge, on a single-answer item only.
+        fixed = (
             single
             and len(marked) == 1
             and mark >= params.firm_min
@@ -193,11 +313,38 @@ def decide_question(
             and doubt <= params.residue_ratio * mark
             and doubt_cover <= params.residue_cover
         )
-        if erased:
+        judged = False
+        if known and marked and not fixed:
+            assert population is not None
+            # Judged against this candidate's own marks: residue far lighter than their
+            # weakest firm mark on the page (and than the marks beside it) is what an
+            # eraser left. On a multiple-answer item a lightly made answer is likelier
+            # than on a single-answer one (where a second mark would be an error anyway):
+            # the residue must be lighter still there.
+            share = params.residue_share if single else params.residue_share_multi
+            if tops is not None and share > 0.0:
+                # How hard the pencil was pressed, by the darkest tenth of each bubble: the
+                # residue's must be far below this candidate's typical firm mark on the
+                # page and clearly below their weakest one, and the mark beside it as
+                # firm as their weakest.
+                mark_top = min(tops[i] for i in marked)
+                top = max(tops[i] for i in doubtful)
+                judged = (
+                    mark_top >= population.weakest
+                    and top <= share * population.typical
+                    and top <= population.weakest - params.residue_gap
+                    and doubt_cover <= params.residue_cover_page
+                )
+        if fixed or judged:
+            erased = _fmt(labels, doubtful)
+            against = (
+                f"; this candidate's weakest firm mark on the page {population.weakest:.2f}"
+                if judged and population is not None
+                else ""
+            )
             return read(
                 QuestionStatus.OK,
-                f"faint mark on {_fmt(labels, doubtful)} taken as erased "
-                f"({doubt:.2f} beside {mark:.2f})",
+                f"擦除痕迹 {erased} (erased: {doubt:.2f} beside {mark:.2f}{against})",
             )
         detail = ", ".join(f"{labels[i]} {fills[i]:.2f}" for i in doubtful)
         return read(QuestionStatus.AMBIGUOUS, f"unclear mark: {detail}")
@@ -206,21 +353,75 @@ def decide_question(
     return read(QuestionStatus.OK)
 
 
+def page_population(
+    questions: Sequence[QuestionMeasures],
+    coverage: Sequence[Sequence[float]],
+    thresholds: Thresholds,
+    params: ReadParams,
+) -> PagePopulation:
+    """The candidate's firm marks and faint bubbles over every question of the page."""
+    firm: list[float] = []
+    faint: list[float] = []
+    pressed: list[float] = []
+    for question, cover in zip(questions, coverage, strict=True):
+        if not question.readable:
+            continue
+        fills = _fills(question, question.measures, thresholds)
+        tops = _tops(question, thresholds)
+        spread = None
+        if len(question.spread) == len(question.labels):
+            spread = _fills(question, question.spread, thresholds)
+        marked, doubtful = _classify(fills, cover, params, spread)
+        firm.extend(fills[i] for i in marked if fills[i] >= params.mark_min)
+        faint.extend(fills[i] for i in doubtful)
+        if tops is not None:
+            pressed.extend(tops[i] for i in marked if fills[i] >= params.mark_min)
+    return PagePopulation(tuple(sorted(firm)), tuple(sorted(faint)), tuple(sorted(pressed)))
+
+
 def decide(
     questions: Sequence[QuestionMeasures] | Sequence[QuestionRead],
     thresholds: Thresholds,
     params: ReadParams = ReadParams(),
 ) -> tuple[QuestionRead, ...]:
-    """Decide every question again from its stored measures (no image needed)."""
-    out: list[QuestionRead] = []
+    """Decide every question again from its stored measures (no image needed): coverage
+    from the profiles, the candidate's marks on the page, then each question."""
+    measured: list[QuestionMeasures] = []
     for q in questions:
         if isinstance(q, QuestionRead):
             readable = q.reason != _OUTSIDE
             q = QuestionMeasures(
-                q.number, q.kind, q.labels, q.measures, q.coverage, readable, q.spread
+                q.number, q.kind, q.labels, q.measures, q.coverage, readable, q.spread, q.profile
             )
-        out.append(decide_question(q, thresholds, params))
-    return tuple(out)
+        measured.append(q)
+    covers = _page_coverage(measured, thresholds, params)
+    population = page_population(measured, covers, thresholds, params)
+    return tuple(
+        _decide(q, cover, thresholds, params, population)
+        for q, cover in zip(measured, covers, strict=True)
+    )
+
+
+def _page_coverage(
+    questions: Sequence[QuestionMeasures], thresholds: Thresholds, params: ReadParams
+) -> list[tuple[float, ...]]:
+    """Every question's coverage, the profiled ones in one vectorised pass."""
+    profiled = [q for q in questions if q.labels and len(q.profile) == len(q.labels)]
+    computed: list[float] = []
+    if profiled:
+        measures = [m for q in profiled for m in q.measures]
+        keys = [bubble_key(q.kind, label) for q in profiled for label in q.labels]
+        profiles = np.asarray([p for q in profiled for p in q.profile], dtype=np.float64)
+        computed = solid_coverage(measures, profiles, keys, thresholds, params).tolist()
+    out: list[tuple[float, ...]] = []
+    cursor = 0
+    for q in questions:
+        if q.labels and len(q.profile) == len(q.labels):
+            out.append(tuple(computed[cursor : cursor + len(q.labels)]))
+            cursor += len(q.labels)
+        else:
+            out.append(q.coverage)
+    return out
 
 
 def decide_grid(
@@ -228,8 +429,22 @@ def decide_grid(
     coverage: Sequence[Sequence[float]],
     thresholds: Thresholds,
     params: ReadParams = ReadParams(),
+    profiles: Sequence[Sequence[Sequence[float]]] = (),
 ) -> AdmissionGridRead:
-    """The spare sheet's admission number: one digit per column, or a reason why not."""
+    """The spare sheet's admission number: one digit per column, or a reason why not.
+
+    With ``profiles`` (reader 1.3) the coverage is computed from them, ``coverage`` unused."""
+    if profiles:
+        coverage = [
+            solid_coverage(
+                column,
+                np.asarray(profile, dtype=np.float64),
+                [bubble_key("grid", str(d)) for d in range(len(column))],
+                thresholds,
+                params,
+            ).tolist()
+            for column, profile in zip(columns, profiles, strict=True)
+        ]
     digits: list[str] = []
     problems: list[str] = []
     empty = multiple = doubtful = 0
@@ -261,4 +476,5 @@ def decide_grid(
         status = GridStatus.BLANK
     else:
         status = GridStatus.INCOMPLETE
-    return AdmissionGridRead("".join(digits), status, "; ".join(problems), measures, covers)
+    stored = tuple(tuple(tuple(float(v) for v in p) for p in column) for column in profiles)
+    return AdmissionGridRead("".join(digits), status, "; ".join(problems), measures, covers, stored)

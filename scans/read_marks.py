@@ -21,13 +21,22 @@ from scans.layout import Bubble, Rect
 from scans.read_geometry import FloatArray, GrayImage, Illumination, project
 
 __all__ = [
+    "PROFILE_POINTS",
     "BubbleMeasures",
     "ink_darkness",
     "measure_bubbles",
     "measure_points",
+    "profile_coverage",
     "sample_points_mm",
     "unit_disc_samples",
 ]
+
+
+# A bubble's *profile*: the darkness of its samples at these quantiles (0 the lightest
+# sample, 1 the darkest). Stored beside the mean, it keeps what the decision needs of the
+# samples, so that what depends on decide-time parameters (how much of a bubble is solid
+# pencil at a level set by the sheet's own pencil) is computed again from it, exactly.
+PROFILE_POINTS = np.linspace(0.0, 1.0, 11)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,33 @@ class BubbleMeasures:
     def coverage(self, level: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The fraction of each bubble's inner area at least ``level`` (per bubble) dark."""
         return np.asarray((self.samples >= level[:, None]).mean(axis=1), dtype=np.float64)
+
+    def profile(self) -> npt.NDArray[np.float64]:
+        """(n, len(PROFILE_POINTS)) each bubble's sample darkness at the profile quantiles."""
+        if self.samples.shape[0] == 0:
+            return np.zeros((0, len(PROFILE_POINTS)))
+        return np.asarray(np.quantile(self.samples, PROFILE_POINTS, axis=1).T, np.float64)
+
+
+def profile_coverage(
+    profiles: npt.NDArray[np.float64], levels: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The share of each bubble's area at least ``levels[i]`` dark, from its profile
+    ``profiles[i]`` (the quantiles joined by straight lines: the samples, smoothed)."""
+    values = np.asarray(profiles, dtype=np.float64).reshape(len(levels), len(PROFILE_POINTS))
+    levels = np.asarray(levels, dtype=np.float64)
+    if values.shape[0] == 0:
+        return np.zeros(0)
+    j = (values < levels[:, None]).sum(axis=1)  # the first quantile at least the level
+    inner = np.clip(j, 1, len(PROFILE_POINTS) - 1)
+    rows = np.arange(values.shape[0])
+    lo, hi = values[rows, inner - 1], values[rows, inner]
+    step = PROFILE_POINTS[1] - PROFILE_POINTS[0]
+    rank = PROFILE_POINTS[inner - 1] + step * np.clip(
+        (levels - lo) / np.maximum(hi - lo, 1e-12), 0.0, 1.0
+    )
+    rank = np.where(j == 0, 0.0, np.where(j >= len(PROFILE_POINTS), 1.0, rank))
+    return np.asarray(1.0 - rank, dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=8)

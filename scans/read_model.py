@@ -33,7 +33,9 @@ __all__ = [
     "bubble_key",
 ]
 
-READER_VERSION = "1.2.0"  # 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread
+# 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread; 1.3: erasures judged
+# against the candidate's own marks on the page, coverage recomputed from stored profiles.
+READER_VERSION = "1.3.0"
 
 
 class QuestionStatus(StrEnum):
@@ -87,6 +89,23 @@ class ReadParams:
     residue_max: float = 0.28  # the most an erasure may leave beside a firm mark ...
     residue_ratio: float = 0.35  # ... at most this fraction of the firm mark ...
     residue_cover: float = 0.25  # ... with at most this much of it solid
+    # Judged against the candidate's own marks on the page (when it has this many firm
+    # ones), by each bubble's darkest tenth (how hard the pencil was pressed): a residue
+    # beside a mark as firm as the candidate's weakest, at most ``residue_share`` of their
+    # typical firm mark on a single-answer item (``residue_share_multi`` on a multiple-
+    # answer one), ``residue_gap`` below their weakest, at most ``residue_cover_page``
+    # solid; a bubble marked by its coverage alone whose darkest tenth stays below
+    # ``residue_top`` of their weakest is an eraser's streaks, judged as a residue.
+    # On a multiple-answer item 0: never read past. Measured (benchmarks/
+    # bench_scan_accuracy.py, hatch marks): a barely-touched intended mark there fills
+    # 0.0-0.28 of the pencil level, an erasure of 10-40 % 0.1-0.47, with the same texture;
+    # beside firm marks no share tells them apart, and a faint answer is likely there.
+    population_min: int = 12
+    residue_share: float = 0.6
+    residue_gap: float = 0.12
+    residue_share_multi: float = 0.0
+    residue_top: float = 0.75
+    residue_cover_page: float = 0.40
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
     solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;
     solid_cover: float = 0.40  # a doubtful bubble this much solid is a mark
@@ -155,6 +174,13 @@ class QuestionRead:
     # The darkness of each option's least-filled quarter (a measure like ``measures``);
     # empty when not measured (a reader before 1.2): the scribble rule is then not used.
     spread: tuple[float, ...] = ()
+    # The options read past as the remains of an erasure (a measure in ``measures``, far
+    # lighter than this candidate's firm marks on the page), e.g. "B"; "" when none.
+    erased: str = ""
+    # Each option's sample darkness at scans.read_marks.PROFILE_POINTS (a measure, like
+    # ``measures``): ``coverage`` is computed again from it when the page is re-decided.
+    # Empty for a reader before 1.3 (its stored coverage is then used as it is).
+    profile: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +190,7 @@ class AdmissionGridRead:
     reason: str
     measures: tuple[tuple[float, ...], ...]  # [column][digit]
     coverage: tuple[tuple[float, ...], ...]  # [column][digit]
+    profile: tuple[tuple[tuple[float, ...], ...], ...] = ()  # [column][digit] (see QuestionRead)
 
 
 @dataclass(frozen=True)

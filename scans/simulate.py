@@ -21,18 +21,27 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
 from scans.layout import Bubble, PageLayout
+from scans.simulate_marks import (
+    INTENDED_STYLES,
+    UNCLEAR_STYLES,
+    Hand,
+    MarkModel,
+    MarkStyle,
+)
+from scans.simulate_strokes import StrokeHand
 
 __all__ = [
     "HARSH",
+    "INTENDED_STYLES",
     "PLAIN",
     "REALISTIC",
+    "MarkModel",
     "MarkStyle",
     "QuestionTruth",
     "ScanDamage",
@@ -50,34 +59,7 @@ FloatImage = npt.NDArray[np.float32]
 MM_PER_INCH = 25.4
 
 
-class MarkStyle(StrEnum):
-    """What a candidate's pencil did in or near one bubble."""
-
-    FIRM = "firm"  # a dense fill, as instructed
-    SCRIBBLE = "scribble"  # quick loops that leave gaps
-    OVERFILL = "overfill"  # a dense fill that spills past the outline
-    LIGHT = "light"  # a complete fill, pressed lightly
-    HALF = "half"  # one side of the bubble filled
-    TICK = "tick"  # ✓ through the bubble
-    CROSS = "cross"  # × through the bubble
-    FAINT = "faint"  # barely touched: hard to tell from nothing
-    ERASED = "erased"  # a fill rubbed out (a changed answer)
-    STRAY = "stray"  # a pencil line near, partly over, the bubble
-    DOT = "dot"  # a small dot, a thinking mark
-
-
-INTENDED_STYLES = (
-    MarkStyle.FIRM,
-    MarkStyle.SCRIBBLE,
-    MarkStyle.OVERFILL,
-    MarkStyle.LIGHT,
-    MarkStyle.HALF,
-    MarkStyle.TICK,
-    MarkStyle.CROSS,
-    MarkStyle.FAINT,
-)
-# A careful human reading the sheet could not be sure of these without asking.
-_UNCLEAR_STYLES = frozenset({MarkStyle.TICK, MarkStyle.CROSS, MarkStyle.FAINT})
+_UNCLEAR_STYLES = UNCLEAR_STYLES
 
 
 @dataclass(frozen=True)
@@ -87,7 +69,7 @@ class SimProfile:
     name: str
     p_blank: float = 0.01  # a question left blank
     p_double: float = 0.002  # two marks on a single-answer item, both meant
-    p_erasure: float = 0.015  # a changed answer: a fill rubbed out, another made
+    p_erasure: float = 0.04  # a changed answer: a fill rubbed out, another made
     p_erased_blank: float = 0.001  # an answer rubbed out and nothing chosen instead
     p_stray: float = 0.02  # a pencil line near a bubble
     p_dot: float = 0.002  # a small dot in another bubble
@@ -108,7 +90,10 @@ class SimProfile:
     p_light_hand: float = 0.12  # candidates who press lightly on every mark
     light_pressure: tuple[float, float] = (0.40, 0.70)  # a LIGHT mark, relative to firm
     light_clear_min: float = 0.45  # a LIGHT mark pressed less is not unambiguous
-    residue: tuple[float, float] = (0.05, 0.28)  # fraction of a fill an eraser leaves
+    # The fraction of a fill an eraser leaves, on average over the bubble: smudged wider,
+    # left heavier on one side (a partial rub) or in streaks along the eraser's way.
+    residue: tuple[float, float] = (0.10, 0.40)
+    marks: MarkModel = MarkModel.HATCH  # which drawing of pencil marks (scans.simulate_marks)
     rotations: Mapping[int, float] = field(
         default_factory=lambda: {0: 0.80, 180: 0.16, 90: 0.02, 270: 0.02}
     )
@@ -123,6 +108,9 @@ class SimProfile:
     p_jpeg: float = 0.7
     dust: int = 20  # specks per page, at most
     feed_wobble_mm: float = 0.0  # non-linear sheet-feed stretch (amplitude)
+    # A dirty scanner: dark or light lines along the feed, across whatever they meet (the
+    # codes, the bubbles), on this share of the pages.
+    p_toner_streaks: float = 0.0
 
 
 REALISTIC = SimProfile(name="realistic")
@@ -161,7 +149,6 @@ HARSH = SimProfile(
     pencil_darkness=(0.42, 0.85),
     p_light_hand=0.25,
     light_pressure=(0.35, 0.70),
-    residue=(0.05, 0.40),
     rotations={0: 0.4, 180: 0.3, 90: 0.15, 270: 0.15},
     skew_deg=10.0,
     perspective=0.03,
@@ -174,6 +161,7 @@ HARSH = SimProfile(
     p_jpeg=0.9,
     dust=120,
     feed_wobble_mm=0.5,
+    p_toner_streaks=0.33,
 )
 
 
@@ -255,6 +243,14 @@ class _Pencil:
             self.recording.append((y0, x0, deposit))
         else:
             self.apply(y0, x0, deposit)
+
+    def mark(
+        self, bubble: Bubble, style: MarkStyle, strength: float, light: tuple[float, float]
+    ) -> float:
+        return _draw_mark(self, bubble, style, strength, light)
+
+    def erase(self, bubble: Bubble, residue: float, strength: float, style: MarkStyle) -> None:
+        _erase(self, bubble, residue, strength, style)
 
     def apply(self, y0: int, x0: int, deposit: FloatImage) -> None:
         view = self.layer[y0 : y0 + deposit.shape[0], x0 : x0 + deposit.shape[1]]
@@ -455,17 +451,47 @@ def _draw_stray(pencil: _Pencil, bubble: Bubble) -> None:
     pencil.strokes([path], [rng.uniform(0.5, 0.95)], width_mm=rng.uniform(0.3, 0.5))
 
 
-def _erase(pencil: _Pencil, bubble: Bubble, residue: float, strength: float = 1.0) -> None:
-    """A firm fill, then an eraser: a fraction is left, smeared a little wider."""
+def _erase(
+    pencil: _Pencil,
+    bubble: Bubble,
+    residue: float,
+    strength: float = 1.0,
+    style: MarkStyle = MarkStyle.FIRM,
+) -> None:
+    """A mark, then an eraser: about ``residue`` of it is left, and rarely evenly.
+
+    The graphite left is smudged wider (0.15-0.5 mm), and may be heavier on the side the
+    eraser reached less (a partial rub) or lie in streaks along the eraser's way."""
+    rng = pencil.rng
     pencil.recording = []
     try:
-        _draw_mark(pencil, bubble, MarkStyle.FIRM, strength)
+        _draw_mark(pencil, bubble, style, strength)
         deposits = pencil.recording
     finally:
         pencil.recording = None
-    sigma = max(0.8, 0.25 * pencil.px_per_mm)
+    s = pencil.px_per_mm
+    sigma = max(0.6, float(rng.uniform(0.15, 0.5)) * s)
+    partial = rng.random() < 0.35
+    streaked = rng.random() < 0.4
+    rub = float(rng.uniform(0, math.pi))  # the direction the eraser went back and forth
     for y0, x0, deposit in deposits:
-        pencil.apply(y0, x0, cv2.GaussianBlur(deposit, (0, 0), sigma) * residue)
+        h, w = deposit.shape
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        left = np.full((h, w), residue, np.float32)
+        cx, cy = bubble.x_mm * s - x0, bubble.y_mm * s - y0
+        along = (xs - cx) * math.cos(rub) + (ys - cy) * math.sin(rub)
+        across = -(xs - cx) * math.sin(rub) + (ys - cy) * math.cos(rub)
+        if partial:
+            # One end of the bubble rubbed less: from a third to about twice the mean.
+            ramp = np.clip(along / (0.5 * max(bubble.w_mm, bubble.h_mm) * s), -1.0, 1.0)
+            left *= 1.0 + float(rng.uniform(0.4, 0.7)) * ramp
+        if streaked:
+            period = float(rng.uniform(0.35, 1.0)) * s
+            depth = float(rng.uniform(0.3, 0.8))
+            left *= 1.0 + depth * np.sin(2 * math.pi * across / period + rng.uniform(0, 6.3))
+        left = np.clip(left, 0.0, 0.95)
+        kept = cv2.GaussianBlur(deposit * left, (0, 0), sigma)
+        pencil.apply(y0, x0, np.asarray(kept, dtype=np.float32))
 
 
 # --- filling a page --------------------------------------------------------------------
@@ -492,6 +518,19 @@ def _choose_style(rng: np.random.Generator, profile: SimProfile) -> MarkStyle:
     return styles[int(rng.choice(len(styles), p=weights / weights.sum()))]
 
 
+_ERASED_STYLES = (MarkStyle.FIRM, MarkStyle.SCRIBBLE, MarkStyle.OVERFILL)
+_ERASED_WEIGHTS = (0.7, 0.2, 0.1)
+
+
+def _hand(
+    model: MarkModel, shape: tuple[int, int], px_per_mm: float, rng: np.random.Generator
+) -> Hand:
+    """A pencil of the chosen mark model on a page of ``shape``."""
+    if model is MarkModel.STROKES:
+        return StrokeHand(shape, px_per_mm, rng)
+    return _Pencil(shape, px_per_mm, rng)
+
+
 def fill_page(
     clean: GrayImage,
     page: PageLayout,
@@ -503,8 +542,7 @@ def fill_page(
     admission_no: str | None = None,
 ) -> tuple[GrayImage, tuple[QuestionTruth, ...]]:
     """Pencil marks on a clean page; ``answers`` forces what a question's candidate means."""
-    px_per_mm = dpi / MM_PER_INCH
-    pencil = _Pencil(clean.shape, px_per_mm, rng)
+    pencil = _hand(profile.marks, clean.shape, dpi / MM_PER_INCH, rng)
     pencil.darkness = float(rng.uniform(*profile.pencil_darkness))
     # The candidate's hand: most press firmly; some press lightly on every mark.
     light_hand = rng.random() < profile.p_light_hand
@@ -519,40 +557,42 @@ def fill_page(
             intended = _choose_intent(question.kind, labels, rng, profile)
         drawn: list[tuple[str, MarkStyle]] = []
         clear = True
+        weakest = 1.0  # the lightest intended mark, relative to this hand's firm one
         for label in intended:
             style = _choose_style(rng, profile)
             strength = hand * float(rng.uniform(0.9, 1.05))
-            relative = _draw_mark(pencil, by_label[label], style, strength, profile.light_pressure)
+            relative = pencil.mark(by_label[label], style, strength, profile.light_pressure)
+            weakest = min(weakest, relative)
             drawn.append((label, style))
             clear &= style not in _UNCLEAR_STYLES
             clear &= style is not MarkStyle.LIGHT or relative >= profile.light_clear_min
         others = [lab for lab in labels if lab not in intended]
-        if others and intended and rng.random() < profile.p_erasure:
+        erased = rng.random() < profile.p_erasure
+        if not intended:
+            erased = rng.random() < profile.p_erased_blank / max(profile.p_blank, 1e-9)
+        if others and erased:
             label = str(rng.choice(others))
             residue = float(rng.uniform(*profile.residue))
-            _erase(pencil, by_label[label], residue, hand)
+            style = _ERASED_STYLES[int(rng.choice(3, p=_ERASED_WEIGHTS))]
+            pencil.erase(by_label[label], residue, hand, style)
             drawn.append((label, MarkStyle.ERASED))
-            clear &= residue <= 0.3
-        if not intended and rng.random() < profile.p_erased_blank / max(profile.p_blank, 1e-9):
-            label = str(rng.choice(labels))
-            residue = float(rng.uniform(*profile.residue))
-            _erase(pencil, by_label[label], residue, hand)
-            drawn.append((label, MarkStyle.ERASED))
-            clear &= residue <= 0.2
+            # Beside a firm mark a person reads past a residue of up to 40 %; beside a
+            # light one, only a residue clearly lighter than it; alone, a light one only.
+            clear &= residue <= (min(0.4, 0.5 * weakest) if intended else 0.2)
         if rng.random() < profile.p_stray:
             label = str(rng.choice(labels))
-            _draw_mark(pencil, by_label[label], MarkStyle.STRAY, 1.0)
+            pencil.mark(by_label[label], MarkStyle.STRAY, 1.0, profile.light_pressure)
             drawn.append((label, MarkStyle.STRAY))
         if others and rng.random() < profile.p_dot:
             label = str(rng.choice(others))
-            _draw_mark(pencil, by_label[label], MarkStyle.DOT, 1.0)
+            pencil.mark(by_label[label], MarkStyle.DOT, 1.0, profile.light_pressure)
             drawn.append((label, MarkStyle.DOT))
             clear = False
         truths.append(QuestionTruth(question.number, "".join(intended), clear, tuple(drawn)))
     if page.admission_grid is not None and admission_no is not None:
         for column, digit in zip(page.admission_grid.bubbles, admission_no, strict=False):
             style = MarkStyle.FIRM if rng.random() < 0.8 else MarkStyle.SCRIBBLE
-            _draw_mark(pencil, column[int(digit)], style, 1.0)
+            pencil.mark(column[int(digit)], style, 1.0, profile.light_pressure)
     if page.questions and rng.random() < profile.p_smudge_page:
         anchor = page.questions[int(rng.integers(len(page.questions)))].options[0]
         pencil.smear(
@@ -575,24 +615,25 @@ def draw_marks(
     residue: float = 0.15,
     light_pressure: tuple[float, float] = (0.55, 0.65),
     grid: str | None = None,
+    model: MarkModel = MarkModel.HATCH,
 ) -> GrayImage:
     """Exactly the given marks, ``{question: [(label, style), ...]}``, on a clean page
     (for tests that need one particular kind of mark); ``grid`` fills the spare grid."""
     rng = np.random.default_rng(seed)
-    pencil = _Pencil(clean.shape, dpi / MM_PER_INCH, rng)
+    pencil = _hand(model, clean.shape, dpi / MM_PER_INCH, rng)
     pencil.darkness = pencil_darkness
     by_number = {q.number: q for q in page.questions}
     for number, drawn in marks.items():
         options = {b.label: b for b in by_number[number].options}
         for label, style in drawn:
             if style is MarkStyle.ERASED:
-                _erase(pencil, options[label], residue)
+                pencil.erase(options[label], residue, 1.0, MarkStyle.FIRM)
             else:
-                _draw_mark(pencil, options[label], style, 1.0, light_pressure)
+                pencil.mark(options[label], style, 1.0, light_pressure)
     if grid is not None and page.admission_grid is not None:
         for column, digit in zip(page.admission_grid.bubbles, grid, strict=False):
             if digit.isdigit():
-                _draw_mark(pencil, column[int(digit)], MarkStyle.FIRM, 1.0)
+                pencil.mark(column[int(digit)], MarkStyle.FIRM, 1.0, light_pressure)
     filled = clean.astype(np.float32) * (1.0 - pencil.layer)
     return np.clip(filled, 0, 255).astype(np.uint8)
 
@@ -688,6 +729,8 @@ def scan_page(
     light = 1.0 - gradient * (ramp - ramp.min()) - gradient * vignette
     warped *= cv2.resize(light, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
 
+    if rng.random() < profile.p_toner_streaks:
+        warped = _toner_streaks(np.asarray(warped, np.float32), dpi_out, rng)
     if blur > 0.05:
         warped = cv2.GaussianBlur(warped, (0, 0), blur)
     for _ in range(int(rng.integers(0, profile.dust + 1))):
@@ -704,6 +747,30 @@ def scan_page(
         image = np.asarray(decoded, dtype=np.uint8)
     damage = ScanDamage(rotation, skew, perspective, dpi_out, blur, noise, quality, paper, gradient)
     return image, damage
+
+
+def _toner_streaks(image: FloatImage, dpi: int, rng: np.random.Generator) -> FloatImage:
+    """Lines down the page as a scanner with dirt on its glass or a worn drum draws them:
+    each of constant place along the feed, 0.2-4 mm wide, dark (toner, dirt) or light (a
+    dead sensor), of varying strength down its length."""
+    h, w = image.shape
+    s = dpi / MM_PER_INCH
+    down = np.arange(h, dtype=np.float32)
+    for _ in range(int(rng.integers(1, 4))):
+        x = float(rng.uniform(0.05, 0.95) * w)
+        half = max(1, round(rng.uniform(0.1, 2.0) * s))
+        x0, x1 = max(0, int(x) - half), min(w, int(x) + half)
+        if x1 <= x0:
+            continue
+        level = float(rng.uniform(0.35, 0.9))
+        vary = 1.0 + 0.25 * np.sin(
+            2 * math.pi * down / (rng.uniform(0.3, 1.0) * h) + rng.uniform(0, 6)
+        )
+        if rng.random() < 0.75:  # dark: the image times (1 - level) along the streak
+            image[:, x0:x1] *= np.clip(1.0 - level * vary, 0.05, 1.0)[:, None]
+        else:  # light: a washed-out line
+            image[:, x0:x1] += (255.0 - image[:, x0:x1]) * np.clip(level * vary, 0, 0.95)[:, None]
+    return image
 
 
 def _feed_wobble(

@@ -224,6 +224,8 @@ STYLE_CASES: dict[int, tuple[list[tuple[str, MarkStyle]], set[QuestionStatus], s
     15: ([], {QuestionStatus.BLANK}, None),
     # multiple-answer items
     21: ([("A", F), ("C", S), ("E", H)], {QuestionStatus.OK}, "ACE"),
+    # an erasure beside a firm mark on a multiple-answer item: a human decides (a faint
+    # answer looks the same there)
     22: ([("B", F), ("D", MarkStyle.ERASED)], {QuestionStatus.AMBIGUOUS}, None),
     23: ([("A", F), ("B", L)], {QuestionStatus.OK}, "AB"),
     24: ([("E", MarkStyle.FAINT), ("A", F)], {QuestionStatus.AMBIGUOUS}, None),

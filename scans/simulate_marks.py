@@ -1,0 +1,86 @@
+"""What a candidate's pencil does in a bubble, and the interface every mark model draws by.
+
+Two independent mark models draw the same styles: ``scans.simulate`` (hatching with a
+lead of finite width over a multiplicative paper grain) and ``scans.simulate_strokes``
+(a hand's circular strokes whose pressure varies along the way, graphite caught by the
+paper's tooth, an eraser that rubs in one direction). A reader tuned to one drawing is
+caught out by the other.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from scans.layout import Bubble
+
+__all__ = [
+    "INTENDED_STYLES",
+    "UNCLEAR_STYLES",
+    "Hand",
+    "MarkModel",
+    "MarkStyle",
+]
+
+FloatImage = npt.NDArray[np.float32]
+
+
+class MarkStyle(StrEnum):
+    """What a candidate's pencil did in or near one bubble."""
+
+    FIRM = "firm"  # a dense fill, as instructed
+    SCRIBBLE = "scribble"  # quick loops that leave gaps
+    OVERFILL = "overfill"  # a dense fill that spills past the outline
+    LIGHT = "light"  # a complete fill, pressed lightly
+    HALF = "half"  # one side of the bubble filled
+    TICK = "tick"  # ✓ through the bubble
+    CROSS = "cross"  # × through the bubble
+    FAINT = "faint"  # barely touched: hard to tell from nothing
+    ERASED = "erased"  # a fill rubbed out (a changed answer)
+    STRAY = "stray"  # a pencil line near, partly over, the bubble
+    DOT = "dot"  # a small dot, a thinking mark
+
+
+class MarkModel(StrEnum):
+    """How marks are drawn (both draw every style, both erase)."""
+
+    HATCH = "hatch"  # scans.simulate: zig-zag hatching, multiplicative grain
+    STROKES = "strokes"  # scans.simulate_strokes: circular strokes, paper tooth, eraser
+
+
+INTENDED_STYLES = (
+    MarkStyle.FIRM,
+    MarkStyle.SCRIBBLE,
+    MarkStyle.OVERFILL,
+    MarkStyle.LIGHT,
+    MarkStyle.HALF,
+    MarkStyle.TICK,
+    MarkStyle.CROSS,
+    MarkStyle.FAINT,
+)
+# A careful human reading the sheet could not be sure of these without asking.
+UNCLEAR_STYLES = frozenset({MarkStyle.TICK, MarkStyle.CROSS, MarkStyle.FAINT})
+
+
+class Hand(Protocol):
+    """A candidate's pencil on one page: graphite accumulates on ``layer`` (0..1 darkness)."""
+
+    layer: FloatImage
+    darkness: float  # how black this pencil's graphite is (HB .. 2B)
+
+    def mark(
+        self, bubble: Bubble, style: MarkStyle, strength: float, light: tuple[float, float]
+    ) -> float:
+        """Draw one mark; the pressure used relative to this hand's firm mark."""
+        ...
+
+    def erase(self, bubble: Bubble, residue: float, strength: float, style: MarkStyle) -> None:
+        """A mark of ``style`` drawn, then rubbed out leaving about ``residue`` of it."""
+        ...
+
+    def smear(self, centre_mm: tuple[float, float], radius_mm: float, strength: float) -> None:
+        """A graphite smear from the side of the hand."""
+        ...
