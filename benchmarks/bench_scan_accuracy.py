@@ -17,8 +17,9 @@ drawing it was tuned with. Erasures (10-40 % residue, smudged, partial, streaked
 apart: the share of single-answer items with an erasure beside the mark that are flagged
 (target at most 0.2 %). Then the same on a harsher set (careless candidates, phone photos,
 toner streaks across a third of the pages: 0 pages lost, a page waiting as identify-this-page
-is read, not lost), whose flag rate is reported, and on the realistic set drawn with only the marks the issue lists (PLAIN: no
-ticks, crosses, barely-touched marks or dots, which a careful human would doubt too).
+is read, not lost), whose flag rate is reported, and on the realistic set drawn with only
+the marks the issue lists (PLAIN: no ticks, crosses, barely-touched marks or dots, which a
+careful human would doubt too).
 One in twenty pages is a spare sheet whose admission grid is also checked.
 
     .venv/bin/python benchmarks/bench_scan_accuracy.py [--pages N] [--plain-pages N]
@@ -225,10 +226,8 @@ def _report(name: str, tally: Tally, wall: float, show: int) -> None:
     print(f"    of which the truth is clear {tally.flagged_clear} ({tally.flagged_clear / q:.2%})")
     print(f"  questions a human would doubt {tally.unclear_truth} ({tally.unclear_truth / q:.2%})")
     print(f"  clear questions flagged       {_share(tally.flagged_clear, clear)}  (target <= 1 %)")
-    print(
-        f"  erased single-answer flagged  {_share(tally.erased_single_flagged, tally.erased_single)}"
-        "  (target <= 0.2 %)"
-    )
+    single = _share(tally.erased_single_flagged, tally.erased_single)
+    print(f"  erased single-answer flagged  {single}  (target <= 0.2 %)")
     print(
         f"  erased multi-answer flagged   {_share(tally.erased_multi_flagged, tally.erased_multi)}"
     )

@@ -2,8 +2,9 @@
 
 Colours (BGR): green — a mark read on a certain question; blue — a question read blank;
 red — a flagged question (multiple or ambiguous) and the marks read in it, with its
-doubtful bubbles in orange; magenta — the fiducials and the QR where the transform puts
-them. A status line and a legend sit at the top.
+doubtful bubbles in orange; cyan, crossed — a bubble read past as the remains of an
+erasure (擦除); magenta — the fiducials and the QR where the transform puts them. A
+status line and a legend sit at the top.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ BLUE = (220, 120, 20)
 RED = (30, 30, 230)
 ORANGE = (0, 150, 255)
 MAGENTA = (200, 40, 200)
+CYAN = (200, 170, 0)  # an erasure read past
 _BAND = 40  # px of status line and legend above the page
 _WASH = (np.arange(256) * 0.75 + 60).astype(np.uint8)  # lighter, so the annotations stand out
 
@@ -121,6 +123,13 @@ def draw_overlay(
         for bubble, measure in zip(layout.options, question.measures, strict=True):
             if bubble.label in question.marks:
                 _ellipse(canvas, bubble, s, RED if flagged else GREEN, 2)
+            elif bubble.label in question.erased:
+                # Read past as an erasure: boxed and struck through, so a reviewer sees
+                # what was not counted (and can disagree).
+                _ellipse(canvas, bubble, s, CYAN, 1)
+                x0, y0 = round((bubble.x_mm - bubble.w_mm / 2) * s), round(bubble.y_mm * s)
+                x1 = round((bubble.x_mm + bubble.w_mm / 2) * s)
+                cv2.line(canvas, (x0 - 2, y0 + 4), (x1 + 2, y0 - 4), CYAN, 1)
             elif flagged and thresholds.fill(measure, bubble_key(question.kind, bubble.label)) > (
                 params.blank_max
             ):
@@ -150,6 +159,7 @@ def draw_overlay(
         (GREEN, "read"),
         (RED, "flagged: marks / question"),
         (ORANGE, "unclear bubble"),
+        (CYAN, "erased, not counted"),
         (BLUE, "blank question"),
         (MAGENTA, "fiducials, QR"),
     ):
