@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import PageStatus, QuestionStatus, read_page
+from scans.read import PageStatus, QuestionStatus, ReadParams, read_page
 from scans.render import SheetHeader, render_page
 from scans.simulate import HARSH, PLAIN, REALISTIC, MarkModel, MarkStyle, SimProfile, simulate_page
 
@@ -140,8 +140,8 @@ class Tally:
         self.examples.extend(other.examples)
 
 
-def _one(job: tuple[str, str, int]) -> Tally:
-    profile_name, model, seed = job
+def _one(job: tuple[str, str, float, int]) -> Tally:
+    profile_name, model, multi_share, seed = job
     profile: SimProfile = replace(PROFILES[profile_name], marks=MarkModel(model))
     spare = seed % 20 == 7
     layout, clean = _clean(seed % CANDIDATES, spare)
@@ -150,7 +150,8 @@ def _one(job: tuple[str, str, int]) -> Tally:
         clean, layout.pages[0], dpi_in=DPI, seed=seed, profile=profile, admission_no=grid_digits
     )
     start = time.perf_counter()
-    read = read_page(sim.image, secret=SECRET, exam_code=EXAM, layouts=_layouts())
+    params = ReadParams(residue_share_multi=multi_share)
+    read = read_page(sim.image, secret=SECRET, exam_code=EXAM, layouts=_layouts(), params=params)
     tally = Tally(pages=1, seconds=time.perf_counter() - start)
     tally.unidentified = read.status is PageStatus.UNIDENTIFIED
     if read.status is PageStatus.REJECTED:
@@ -168,7 +169,7 @@ def _one(job: tuple[str, str, int]) -> Tally:
             if question.kind == "multi":
                 tally.erased_multi += 1
                 tally.erased_multi_flagged += flagged
-            else:
+            elif len(truth.intended) == 1:  # two marks meant: rightly flagged as multiple
                 tally.erased_single += 1
                 tally.erased_single_flagged += flagged
         if question.status in (QuestionStatus.OK, QuestionStatus.BLANK):
@@ -195,8 +196,10 @@ def _one(job: tuple[str, str, int]) -> Tally:
     return tally
 
 
-def _run(profile: str, model: str, pages: int, workers: int, seed: int) -> tuple[Tally, float]:
-    jobs = [(profile, model, seed + i) for i in range(pages)]
+def _run(
+    profile: str, model: str, pages: int, workers: int, seed: int, multi_share: float
+) -> tuple[Tally, float]:
+    jobs = [(profile, model, multi_share, seed + i) for i in range(pages)]
     total = Tally()
     start = time.perf_counter()
     if workers == 1:
@@ -301,6 +304,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=20220710)
     parser.add_argument(
+        "--multi-share",
+        type=float,
+        default=ReadParams().residue_share_multi,
+        help="ReadParams.residue_share_multi: read erasures past on multiple-answer items too",
+    )
+    parser.add_argument(
         "--marks",
         default=",".join(MarkModel),
         help="mark models, comma-separated: hatch (scans.simulate), strokes (simulate_strokes)",
@@ -317,7 +326,7 @@ def main() -> None:
     for model in args.marks.split(","):
         for name, pages in runs:
             if pages:
-                tally, wall = _run(name, model, pages, args.workers, args.seed)
+                tally, wall = _run(name, model, pages, args.workers, args.seed, args.multi_share)
                 _report(f"{name}, {model} marks", tally, wall, args.show)
 
 

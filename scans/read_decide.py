@@ -323,16 +323,16 @@ def _decide(
             # the residue must be lighter still there.
             share = params.residue_share if single else params.residue_share_multi
             if tops is not None and share > 0.0:
-                # How hard the pencil was pressed, by the darkest tenth of each bubble: the
-                # residue's must be far below this candidate's typical firm mark on the
-                # page and clearly below their weakest one, and the mark beside it as
-                # firm as their weakest.
+                # How hard the pencil was pressed, by the darkest tenth of each bubble
+                # (a scribble's or a half fill's gaps do not count): the residue's must be
+                # far below this candidate's typical firm mark on the page, clearly below
+                # their weakest one, and clearly below the mark beside it.
                 mark_top = min(tops[i] for i in marked)
                 top = max(tops[i] for i in doubtful)
                 judged = (
-                    mark_top >= population.weakest
-                    and top <= share * population.typical
+                    top <= share * population.typical
                     and top <= population.weakest - params.residue_gap
+                    and top <= params.residue_beside * mark_top
                     and doubt_cover <= params.residue_cover_page
                 )
         if fixed or judged:

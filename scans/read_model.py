@@ -91,18 +91,20 @@ class ReadParams:
     residue_cover: float = 0.25  # ... with at most this much of it solid
     # Judged against the candidate's own marks on the page (when it has this many firm
     # ones), by each bubble's darkest tenth (how hard the pencil was pressed): a residue
-    # beside a mark as firm as the candidate's weakest, at most ``residue_share`` of their
-    # typical firm mark on a single-answer item (``residue_share_multi`` on a multiple-
-    # answer one), ``residue_gap`` below their weakest, at most ``residue_cover_page``
-    # solid; a bubble marked by its coverage alone whose darkest tenth stays below
-    # ``residue_top`` of their weakest is an eraser's streaks, judged as a residue.
+    # beside a mark, at most ``residue_share`` of their typical firm mark on a single-answer
+    # item (``residue_share_multi`` on a multiple-answer one), ``residue_gap`` below their
+    # weakest, at most ``residue_beside`` of the mark beside it, at most
+    # ``residue_cover_page`` solid; a bubble marked by its coverage alone whose darkest
+    # tenth stays below ``residue_top`` of their weakest is an eraser's streaks, judged as
+    # a residue.
     # On a multiple-answer item 0: never read past. Measured (benchmarks/
     # bench_scan_accuracy.py, hatch marks): a barely-touched intended mark there fills
     # 0.0-0.28 of the pencil level, an erasure of 10-40 % 0.1-0.47, with the same texture;
     # beside firm marks no share tells them apart, and a faint answer is likely there.
     population_min: int = 12
     residue_share: float = 0.6
-    residue_gap: float = 0.12
+    residue_gap: float = 0.08
+    residue_beside: float = 0.75
     residue_share_multi: float = 0.0
     residue_top: float = 0.75
     residue_cover_page: float = 0.40

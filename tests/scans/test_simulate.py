@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import cv2
@@ -15,6 +16,7 @@ from scans.render import SheetHeader, render_page
 from scans.simulate import (
     HARSH,
     REALISTIC,
+    MarkModel,
     MarkStyle,
     draw_marks,
     encode_image,
@@ -107,13 +109,72 @@ def test_forced_answers_are_what_the_truth_says() -> None:
     assert meant[1] == "B" and meant[16] == "ACE" and meant[26] == "A"
 
 
-def test_erased_mark_is_fainter_than_a_firm_one() -> None:
+@pytest.mark.parametrize("model", list(MarkModel))
+def test_erased_mark_is_fainter_than_a_firm_one(model: MarkModel) -> None:
     page = _layout().pages[0]
     marks = {1: [("A", MarkStyle.FIRM)], 2: [("A", MarkStyle.ERASED)], 3: [("A", MarkStyle.LIGHT)]}
-    filled = draw_marks(_clean(), page, marks, dpi=DPI, seed=2, residue=0.15)
+    filled = draw_marks(_clean(), page, marks, dpi=DPI, seed=2, residue=0.15, model=model)
     firm, erased, light = (_darkness(filled, page.questions[i].options[0]) for i in range(3))
     assert erased < 0.5 * light < 0.5 * firm
     assert erased > _darkness(filled, page.questions[3].options[0])
+
+
+@pytest.mark.parametrize("model", list(MarkModel))
+def test_erasures_vary_from_one_rub_to_the_next(model: MarkModel) -> None:
+    """The same residue asked for, rubbed out twenty times: smudged, partial, streaked."""
+    page = _layout().pages[0]
+    marks = {q.number: [("A", MarkStyle.ERASED)] for q in page.questions[:20]}
+    filled = draw_marks(_clean(), page, marks, dpi=DPI, seed=9, residue=0.3, model=model)
+    firm = draw_marks(_clean(), page, {1: [("A", MarkStyle.FIRM)]}, dpi=DPI, seed=9, model=model)
+    full = _darkness(firm, page.questions[0].options[0])
+    left = np.array([_darkness(filled, q.options[0]) / full for q in page.questions[:20]])
+    assert left.min() > 0.1 and left.max() < 0.45  # about the residue asked for ...
+    # ... but not one drawing repeated: partial and streaked rubs leave the two halves of a
+    # bubble unequal, an even rub does not.
+    s = DPI / 25.4
+    halves = []
+    for q in page.questions[:20]:
+        b = q.options[0]
+        y0, y1 = int((b.y_mm - b.h_mm / 4) * s), int((b.y_mm + b.h_mm / 4) * s)
+        xm = int(b.x_mm * s)
+        xw = int(b.w_mm / 4 * s)
+        halves.append(
+            abs(float(filled[y0:y1, xm - xw : xm].mean() - filled[y0:y1, xm : xm + xw].mean()))
+        )
+    assert max(halves) > 3 * min(halves)
+
+
+def test_the_two_mark_models_draw_differently_where_the_truth_says() -> None:
+    page = _layout().pages[0]
+    profile = replace(gentle(REALISTIC), marks=MarkModel.STROKES)
+    filled, truth = fill_page(
+        _clean(), page, dpi=DPI, rng=np.random.default_rng(3), profile=profile
+    )
+    hatched, _ = fill_page(
+        _clean(), page, dpi=DPI, rng=np.random.default_rng(3), profile=gentle(REALISTIC)
+    )
+    assert not np.array_equal(filled, hatched)
+    for question, t in zip(page.questions, truth, strict=True):
+        styles = dict(t.marks)
+        for bubble in question.options:
+            darkness = _darkness(filled, bubble)
+            if styles.get(bubble.label) in (MarkStyle.FIRM, MarkStyle.OVERFILL):
+                assert darkness > 0.35, (question.number, bubble.label)
+            elif bubble.label not in styles:
+                assert darkness < 0.15, (question.number, bubble.label)
+
+
+def test_toner_streaks_run_down_the_page() -> None:
+    streaky = replace(gentle(REALISTIC), p_toner_streaks=1.0)
+    image, _ = scan_page(
+        _clean(), dpi_in=DPI, dpi_out=DPI, rng=np.random.default_rng(1), profile=streaky
+    )
+    plain, _ = scan_page(
+        _clean(), dpi_in=DPI, dpi_out=DPI, rng=np.random.default_rng(1), profile=gentle(REALISTIC)
+    )
+    columns = np.abs(image.astype(float) - plain.astype(float)).mean(axis=0)
+    # Whole columns changed, top to bottom; most of the page untouched.
+    assert columns.max() > 40 and np.median(columns) < 2
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
