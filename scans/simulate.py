@@ -33,6 +33,8 @@ from scans.simulate_marks import (
     Hand,
     MarkModel,
     MarkStyle,
+    smear_shape,
+    style_pressure,
 )
 from scans.simulate_strokes import StrokeHand
 
@@ -263,20 +265,12 @@ class _Pencil:
         return np.asarray(blurred, dtype=np.float32)
 
     def smear(self, centre_mm: tuple[float, float], radius_mm: float, strength: float) -> None:
-        s = self.px_per_mm
-        r = int(radius_mm * s * 2)
-        cx, cy = int(centre_mm[0] * s), int(centre_mm[1] * s)
-        x0, y0 = max(0, cx - r), max(0, cy - r)
-        x1, y1 = min(self.layer.shape[1], cx + r), min(self.layer.shape[0], cy + r)
-        if x1 <= x0 or y1 <= y0:
+        placed = smear_shape(self.layer.shape, self.px_per_mm, centre_mm, radius_mm, 0.4, self.rng)
+        if placed is None:
             return
-        ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        angle = self.rng.uniform(0, math.pi)
-        u = (xs - cx) * math.cos(angle) + (ys - cy) * math.sin(angle)
-        v = -(xs - cx) * math.sin(angle) + (ys - cy) * math.cos(angle)
-        rr = (u / (radius_mm * s)) ** 2 + (v / (0.4 * radius_mm * s)) ** 2
-        blob = strength * np.exp(-rr * 2.0) * self._grain(rr.shape)
-        view = self.layer[y0:y1, x0:x1]
+        y0, x0, shape = placed
+        blob = strength * shape * self._grain(shape.shape)
+        view = self.layer[y0 : y0 + shape.shape[0], x0 : x0 + shape.shape[1]]
         view[...] = 1.0 - (1.0 - view) * (1.0 - np.clip(blob, 0, 1))
 
 
@@ -353,12 +347,7 @@ def _draw_mark(
             MarkStyle.LIGHT: rng.uniform(0.85, 1.05),
             MarkStyle.FAINT: rng.uniform(0.7, 1.0),
         }[style]
-        pressure = {
-            MarkStyle.FIRM: rng.uniform(0.85, 1.0),
-            MarkStyle.OVERFILL: rng.uniform(0.85, 1.0),
-            MarkStyle.LIGHT: rng.uniform(*light),
-            MarkStyle.FAINT: rng.uniform(0.12, 0.24),
-        }[style]
+        pressure = style_pressure(style, rng, light)
         relative = pressure
         # Faint is faint to the eye, whatever the hand: not scaled by a light hand.
         pressure *= max(strength, 0.9) if style is MarkStyle.FAINT else strength

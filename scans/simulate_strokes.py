@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scans.layout import Bubble
-from scans.simulate_marks import MarkStyle
+from scans.simulate_marks import MarkStyle, smear_shape, style_pressure
 
 __all__ = ["StrokeHand"]
 
@@ -184,12 +184,7 @@ class StrokeHand:
                 MarkStyle.LIGHT: rng.uniform(0.85, 1.05),
                 MarkStyle.FAINT: rng.uniform(0.6, 0.95),
             }[style]
-            relative = {
-                MarkStyle.FIRM: rng.uniform(0.85, 1.0),
-                MarkStyle.OVERFILL: rng.uniform(0.85, 1.0),
-                MarkStyle.LIGHT: rng.uniform(*light),
-                MarkStyle.FAINT: rng.uniform(0.12, 0.24),
-            }[style]
+            relative = style_pressure(style, rng, light)
             passes = 2 if style in (MarkStyle.FIRM, MarkStyle.OVERFILL) else 1
             spacing = self.tip_mm * rng.uniform(0.45, 0.75)
             paths = [self._spiral(bubble, extent, spacing, (cx, cy)) for _ in range(passes)]
@@ -302,18 +297,11 @@ class StrokeHand:
         self._apply(box, np.asarray((1 - share) * kept + share * dragged, dtype=np.float32))
 
     def smear(self, centre_mm: tuple[float, float], radius_mm: float, strength: float) -> None:
-        s = self.px_per_mm
-        r = int(radius_mm * s * 2)
-        cx, cy = int(centre_mm[0] * s), int(centre_mm[1] * s)
-        x0, y0 = max(0, cx - r), max(0, cy - r)
-        x1, y1 = min(self.layer.shape[1], cx + r), min(self.layer.shape[0], cy + r)
-        if x1 <= x0 or y1 <= y0:
+        placed = smear_shape(self.layer.shape, self.px_per_mm, centre_mm, radius_mm, 0.35, self.rng)
+        if placed is None:
             return
-        ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        angle = self.rng.uniform(0, math.pi)
-        u = (xs - cx) * math.cos(angle) + (ys - cy) * math.sin(angle)
-        v = -(xs - cx) * math.sin(angle) + (ys - cy) * math.cos(angle)
-        rr = (u / (radius_mm * s)) ** 2 + (v / (0.35 * radius_mm * s)) ** 2
+        y0, x0, shape = placed
+        h, w = shape.shape
         # The side of the hand leaves graphite on the peaks of the tooth only.
-        blob = strength * np.exp(-rr * 2.0) * 2.0 * self.tooth(y0, x0, y1 - y0, x1 - x0)
-        self._apply((y0, x0, y1 - y0, x1 - x0), np.clip(blob, 0, 1).astype(np.float32))
+        blob = strength * shape * 2.0 * self.tooth(y0, x0, h, w)
+        self._apply((y0, x0, h, w), np.clip(blob, 0, 1).astype(np.float32))
