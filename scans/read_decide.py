@@ -234,36 +234,105 @@ def decide_question(
     """One question's marks and status from its measures (coverage recomputed from its
     profiles when it has them); ``population``: the candidate's marks on the whole page
     (see ``page_population``), without which erasures are judged by fixed fractions."""
-    return _decide(
-        question, _coverage(question, thresholds, params), thresholds, params, population
+    cover = _coverage(question, thresholds, params)
+    seen = _see(question, cover, thresholds, params)
+    return _decide(question, cover, seen, params, population)
+
+
+_TOP = int(np.searchsorted(PROFILE_POINTS, 0.9))  # the profile's darkest tenth
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """One question's bubbles as fills, and which are marked or doubtful by fixed rules."""
+
+    fills: list[float]
+    tops: list[float] | None  # each bubble's darkest tenth as a fill (None: no profile)
+    marked: list[int]
+    doubtful: list[int]
+
+
+def _see(
+    question: QuestionMeasures,
+    cover: Sequence[float],
+    thresholds: Thresholds,
+    params: ReadParams,
+    as_fills: tuple[list[float], list[float] | None, list[float] | None] | None = None,
+) -> _Seen:
+    """``as_fills``: the question's measures, spreads and darkest tenths already as fills
+    (``decide`` turns a whole page's at once)."""
+    if as_fills is None:
+        labels = question.labels
+        spread = None
+        if len(question.spread) == len(labels):
+            spread = _fills(question, question.spread, thresholds)
+        # Pencil strokes reach the candidate's pencil level in a bubble's darkest tenth,
+        # what an eraser left does not.
+        tops = None
+        if len(question.profile) == len(labels):
+            tops = _fills(question, [p[_TOP] for p in question.profile], thresholds)
+        as_fills = (_fills(question, question.measures, thresholds), spread, tops)
+    fills, spread, tops = as_fills
+    marked, doubtful = _classify(fills, cover, params, spread)
+    return _Seen(fills, tops, marked, doubtful)
+
+
+def _page_fills(
+    questions: Sequence[QuestionMeasures], thresholds: Thresholds
+) -> list[tuple[list[float], list[float] | None, list[float] | None]]:
+    """Every question's measures, spreads and darkest tenths as fills, in one pass."""
+    keys = [bubble_key(q.kind, label) for q in questions for label in q.labels]
+    base = np.array([thresholds.baseline(k) for k in keys], dtype=np.float64)
+    nan = float("nan")
+    means = np.array([m for q in questions for m in q.measures], dtype=np.float64)
+    spreads = np.array(
+        [
+            v
+            for q in questions
+            for v in (q.spread if len(q.spread) == len(q.labels) else [nan] * len(q.labels))
+        ],
+        dtype=np.float64,
     )
-
-
-def _tops(question: QuestionMeasures, thresholds: Thresholds) -> list[float] | None:
-    """Each option's darkest tenth, as a fill: pencil strokes reach the candidate's pencil
-    level there, what an eraser left does not."""
-    if len(question.profile) != len(question.labels):
-        return None
-    top = int(np.searchsorted(PROFILE_POINTS, 0.9))
-    return _fills(question, [p[top] for p in question.profile], thresholds)
+    tops = np.array(
+        [
+            p[_TOP] if len(q.profile) == len(q.labels) else nan
+            for q in questions
+            for p in (q.profile if len(q.profile) == len(q.labels) else [()] * len(q.labels))
+        ],
+        dtype=np.float64,
+    )
+    contrast = thresholds.contrast
+    all_means = ((means - base) / contrast).tolist()
+    all_spreads = ((spreads - base) / contrast).tolist()
+    all_tops = ((tops - base) / contrast).tolist()
+    out: list[tuple[list[float], list[float] | None, list[float] | None]] = []
+    cursor = 0
+    for q in questions:
+        n = len(q.labels)
+        window = slice(cursor, cursor + n)
+        cursor += n
+        out.append(
+            (
+                all_means[window],
+                all_spreads[window] if len(q.spread) == n else None,
+                all_tops[window] if len(q.profile) == n else None,
+            )
+        )
+    return out
 
 
 def _decide(
     question: QuestionMeasures,
     cover: Sequence[float],
-    thresholds: Thresholds,
+    seen: _Seen,
     params: ReadParams,
     population: PagePopulation | None,
 ) -> QuestionRead:
     labels = question.labels
-    fills = _fills(question, question.measures, thresholds)
-    spread = None
-    if len(question.spread) == len(labels):
-        spread = _fills(question, question.spread, thresholds)
-    marked, doubtful = _classify(fills, cover, params, spread)
+    fills, tops = seen.fills, seen.tops
+    marked, doubtful = seen.marked, seen.doubtful
     single = question.kind in _SINGLE_KINDS
     known = population is not None and population.known(params)
-    tops = _tops(question, thresholds)
     if known and tops is not None:
         assert population is not None
         # Marked by its strokes alone (a scribble's coverage) but with nothing in it as
@@ -360,22 +429,25 @@ def page_population(
     params: ReadParams,
 ) -> PagePopulation:
     """The candidate's firm marks and faint bubbles over every question of the page."""
+    seen = [_see(q, c, thresholds, params) for q, c in zip(questions, coverage, strict=True)]
+    return _population(questions, seen, params)
+
+
+def _population(
+    questions: Sequence[QuestionMeasures], seen: Sequence[_Seen], params: ReadParams
+) -> PagePopulation:
     firm: list[float] = []
     faint: list[float] = []
     pressed: list[float] = []
-    for question, cover in zip(questions, coverage, strict=True):
+    for question, one in zip(questions, seen, strict=True):
         if not question.readable:
             continue
-        fills = _fills(question, question.measures, thresholds)
-        tops = _tops(question, thresholds)
-        spread = None
-        if len(question.spread) == len(question.labels):
-            spread = _fills(question, question.spread, thresholds)
-        marked, doubtful = _classify(fills, cover, params, spread)
-        firm.extend(fills[i] for i in marked if fills[i] >= params.mark_min)
-        faint.extend(fills[i] for i in doubtful)
+        fills, tops = one.fills, one.tops
+        strong = [i for i in one.marked if fills[i] >= params.mark_min]
+        firm.extend(fills[i] for i in strong)
+        faint.extend(fills[i] for i in one.doubtful)
         if tops is not None:
-            pressed.extend(tops[i] for i in marked if fills[i] >= params.mark_min)
+            pressed.extend(tops[i] for i in strong)
     return PagePopulation(tuple(sorted(firm)), tuple(sorted(faint)), tuple(sorted(pressed)))
 
 
@@ -395,10 +467,14 @@ def decide(
             )
         measured.append(q)
     covers = _page_coverage(measured, thresholds, params)
-    population = page_population(measured, covers, thresholds, params)
+    seen = [
+        _see(q, c, thresholds, params, f)
+        for q, c, f in zip(measured, covers, _page_fills(measured, thresholds), strict=True)
+    ]
+    population = _population(measured, seen, params)
     return tuple(
-        _decide(q, cover, thresholds, params, population)
-        for q, cover in zip(measured, covers, strict=True)
+        _decide(q, cover, one, params, population)
+        for q, cover, one in zip(measured, covers, seen, strict=True)
     )
 
 

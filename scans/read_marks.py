@@ -53,7 +53,13 @@ class BubbleMeasures:
         """(n, len(PROFILE_POINTS)) each bubble's sample darkness at the profile quantiles."""
         if self.samples.shape[0] == 0:
             return np.zeros((0, len(PROFILE_POINTS)))
-        return np.asarray(np.quantile(self.samples, PROFILE_POINTS, axis=1).T, np.float64)
+        # np.quantile's linear rule, from one sort (np.quantile itself is 4x slower here).
+        ordered = np.sort(self.samples, axis=1)
+        position = PROFILE_POINTS * (ordered.shape[1] - 1)
+        lo = np.floor(position).astype(np.intp)
+        hi = np.minimum(lo + 1, ordered.shape[1] - 1)
+        frac = position - lo
+        return np.asarray(ordered[:, lo] * (1.0 - frac) + ordered[:, hi] * frac, np.float64)
 
 
 def profile_coverage(
