@@ -338,10 +338,19 @@ def _decide(
         # Marked by its strokes alone (a scribble's coverage) but with nothing in it as
         # dark as this candidate's pencil and far lighter than their firm marks: the
         # streaks an eraser left, not strokes. It is judged with the doubtful bubbles.
+        # On a single-answer item, so is one just past ``mark_min`` but short of a firm
+        # mark, pressed no harder than a residue (a heavy erasure); it is read past only if
+        # the residue rule below holds for it, and flagged otherwise.
         grey = [
             i
             for i in marked
-            if fills[i] < params.mark_min and tops[i] <= params.residue_top * population.weakest
+            if (fills[i] < params.mark_min and tops[i] <= params.residue_top * population.weakest)
+            or (
+                single
+                and fills[i] < params.firm_min
+                and tops[i] <= params.residue_share * population.typical
+                and cover[i] <= params.residue_cover_page
+            )
         ]
         if grey and len(marked) > len(grey):
             marked = [i for i in marked if i not in grey]
