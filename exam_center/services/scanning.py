@@ -111,6 +111,10 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "measures": list(q.measures),
         "coverage": list(q.coverage),
         "spread": list(q.spread),
+        # Reader 1.3: the options read past as an erasure, and each option's sample profile
+        # (coverage is recomputed from it when the page is decided again).
+        "erased": q.erased,
+        "profile": [list(p) for p in q.profile],
     }
 
 
