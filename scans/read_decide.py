@@ -404,11 +404,16 @@ def _decide(
                 # How hard the pencil was pressed, by the darkest tenth of each bubble
                 # (a scribble's or a half fill's gaps do not count): the residue's must be
                 # far below this candidate's typical firm mark on the page, clearly below
-                # their weakest one, and clearly below the mark beside it.
+                # their weakest one, and clearly below the mark beside it, which must be a
+                # firm one (a loose scribble beside a lighter one may be two answers).
                 mark_top = min(tops[i] for i in marked)
                 top = max(tops[i] for i in doubtful)
+                firm = mark >= params.firm_min or (
+                    mark >= params.mark_min and mark_top >= population.weakest
+                )
                 judged = (
-                    top <= share * population.typical
+                    firm
+                    and top <= share * population.typical
                     and top <= population.weakest - params.residue_gap
                     and top <= params.residue_beside * mark_top
                     and doubt_cover <= params.residue_cover_page
