@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -209,6 +209,16 @@ class ScannedPage(SQLModel, table=True):
         # The scan that counts for a candidate's page is looked up for every page stored:
         # without this, SQLite walks the whole exam's pages (17 ms each at 10,000 pages).
         Index("ix_scannedpage_candidate_page", "candidate_id", "page_no"),
+        # At most one scan counts for a candidate's page, whatever terminals race to store
+        # one: the second of two arriving at once fails here and is stored as a conflict.
+        Index(
+            "uq_scannedpage_current",
+            "candidate_id",
+            "page_no",
+            unique=True,
+            sqlite_where=text('"current"'),
+            postgresql_where=text('"current"'),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id", index=True)
@@ -250,6 +260,11 @@ class ReviewItem(SQLModel, table=True):
     read_marks: str = ""
     doubt: float = 0.0  # 1 = most doubtful; orders the queue
     open: bool = Field(default=True, index=True)
+    # Optimistic version: every decision on the item adds one, and a decision made on an
+    # older version than the stored one (someone decided meanwhile) is refused, naming who.
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    decided_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    decided_at: datetime | None = None
 
 
 class ReviewDecision(SQLModel, table=True):

@@ -194,11 +194,19 @@ def review_resolve(
     marks: str = typer.Option(..., "--marks", help='the marks, e.g. "AC"; "-" for none'),
     by: str = typer.Option(..., "--by", help="who decides"),
     reason: str = typer.Option(..., "--reason", help="why"),
+    seen: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="the item's version as listed (review list --json): refused if it changed",
+    ),
 ) -> None:
-    """Set the marks of a doubtful question (recorded with who, when and why)."""
+    """Set the marks of a doubtful question (recorded with who, when and why). A question
+    someone else decided since it was listed is refused, naming them."""
     ws = workspace(ctx)
     with ws.session() as s:
-        d = review.resolve_question(page, question, marks, session=s, by=by, reason=reason)
+        d = review.resolve_question(
+            page, question, marks, session=s, by=by, reason=reason, expected_version=seen
+        )
     console.print(f"question {question}: {d.marks or '(blank)'}, decided by {by}.")
 
 
@@ -209,11 +217,18 @@ def review_conflict(
     keep: bool = typer.Option(..., "--keep/--discard", help="count this scan, or set it aside"),
     by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
+    seen: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="the item's version as listed (review list --json): refused if it changed",
+    ),
 ) -> None:
     """Choose which of two different scans of one page counts."""
     ws = workspace(ctx)
     with ws.session() as s:
-        review.resolve_conflict(page, keep=keep, session=s, by=by, reason=reason)
+        review.resolve_conflict(
+            page, keep=keep, session=s, by=by, reason=reason, expected_version=seen
+        )
     console.print(f"page {page}: {'kept' if keep else 'set aside'}.")
 
 
@@ -224,11 +239,18 @@ def review_admission(
     admission_no: str = typer.Argument(..., help="the candidate's admission number"),
     by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
+    seen: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="the item's version as listed (review list --json): refused if it changed",
+    ),
 ) -> None:
     """Give a spare sheet its candidate when the admission grid could not be read."""
     ws = workspace(ctx)
     with ws.session() as s:
-        review.resolve_admission(page, admission_no, session=s, by=by, reason=reason)
+        review.resolve_admission(
+            page, admission_no, session=s, by=by, reason=reason, expected_version=seen
+        )
     console.print(f"page {page} belongs to {admission_no}.")
 
 
@@ -242,13 +264,24 @@ def review_identify(
     ),
     by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
+    seen: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="the item's version as listed (review list --json): refused if it changed",
+    ),
 ) -> None:
     """Say whose page it is when neither QR code could be read (待识别页面), or whose spare
     sheet it is: checked against the roster, the layout and the pages already read."""
     ws = workspace(ctx)
     with ws.session() as s:
         filed = review.identify_page(
-            page, admission_no, page_no=page_no, session=s, by=by, reason=reason
+            page,
+            admission_no,
+            page_no=page_no,
+            session=s,
+            by=by,
+            reason=reason,
+            expected_version=seen,
         )
         number, status = filed.page_no, filed.status
     extra = " (a page already counts there: settle the conflict)" if status == "conflict" else ""

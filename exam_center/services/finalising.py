@@ -13,6 +13,7 @@ from exam_center.errors import NotAllowed
 from exam_center.models import ResultsLock
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.locks import hold_results
 from exam_center.services.register import PROVINCIAL_CONTEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute
@@ -77,6 +78,9 @@ class Finalised:
 
 
 def finalise(*, session: Session, operator: str) -> Finalised:
+    # The lock scanners and reviewers take to store a page or a decision: none lands
+    # between the reading of the results below and the digest that locks them.
+    hold_results(session, current_exam_id(session), exclusive=True)
     exam = current_exam(session)
     if exam.finalised_at is not None:
         raise NotAllowed(
@@ -134,6 +138,7 @@ def finalise(*, session: Session, operator: str) -> Finalised:
 
 
 def reopen(*, session: Session, operator: str, reason: str) -> None:
+    hold_results(session, current_exam_id(session), exclusive=True)
     exam = current_exam(session)
     if exam.finalised_at is None:
         raise NotAllowed("the results are not finalised")

@@ -1,19 +1,29 @@
 """The review queue: doubtful questions, conflicting rescans, unmatched spare sheets and
 pages to identify (neither QR code read), most doubtful first; decisions recorded with
 who, when and why, keyed by candidate and question so they survive rescans and
-re-decisions."""
+re-decisions.
+
+Two reviewers may look at one item at once: each decision names the item's version it
+was made on (the one listed, or the one read now), and is stored only if the item is
+still at that version, by one conditional UPDATE; otherwise it is refused with who
+decided the item and when (:class:`StaleDecision`). Decisions hold the results lock
+(shared), so none lands while finalise reads the results.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from exam_center.errors import NotAllowed
 from exam_center.models import Candidate, ReviewDecision, ReviewItem, ScannedPage, Seat
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
+from exam_center.services.locks import hold_results
 from exam_center.services.marking import ensure_open
 from exam_center.services.scanning import current_scan
 from exam_center.services.sheets import exam_layouts
@@ -36,6 +46,7 @@ class ReviewRow:
     overlay: str
     labels: str  # the question's options, e.g. "ABCD"
     measures: tuple[float, ...]
+    version: int = 0  # give it back with a decision: refused if someone decided since
 
 
 def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -> list[ReviewRow]:
@@ -72,6 +83,7 @@ def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -
                 page.overlay_path,
                 mark["labels"] if mark else "",
                 tuple(mark["measures"]) if mark else (),
+                item.version,
             )
         )
     return rows
@@ -97,12 +109,83 @@ def _require(by: str, reason: str) -> None:
         raise NotAllowed("a review decision needs who decided (--by) and why (--reason)")
 
 
-def resolve_question(
-    page_id: int, question: int, marks: str, *, session: Session, by: str, reason: str
-) -> ReviewDecision:
-    """Set the marks of `question` for the candidate of `page_id`."""
+class StaleDecision(NotAllowed):
+    """The item is no longer as the person saw it: someone else decided it meanwhile."""
+
+    def __init__(self, what: str, item: ReviewItem) -> None:
+        self.decided_by = item.decided_by
+        self.decided_at = item.decided_at
+        self.version = item.version
+        who = item.decided_by or "另一位复核员 (someone)"
+        when = f" 于 {item.decided_at:%Y-%m-%d %H:%M:%S}" if item.decided_at else ""
+        super().__init__(
+            f"{what} 已由 {who}{when} 处理，本次决定未保存 (already decided by {who}"
+            f"{' at ' + format(item.decided_at, '%Y-%m-%d %H:%M:%S') if item.decided_at else ''}"
+            f"; this decision was not stored: look at the item again (now version "
+            f"{item.version}) and decide on what it shows)"
+        )
+
+
+def _begin_decision(session: Session, by: str, reason: str) -> int:
+    """Check who and why, take the results lock (shared), refuse a finalised exam."""
     _require(by, reason)
+    exam_id = current_exam_id(session)
+    hold_results(session, exam_id, exclusive=False)
     ensure_open(session)
+    return exam_id
+
+
+def _claim(
+    session: Session, item: ReviewItem, expected: int | None, what: str, by: str, at: datetime
+) -> None:
+    """Close ``item`` for this decision if it is still at the version the person saw
+    (``expected``; None: the open item as read now). One conditional UPDATE, so of two
+    terminals deciding at once exactly one is stored and the other is refused."""
+    if expected is None:
+        if not item.open:
+            raise StaleDecision(what, item)
+        expected = item.version
+    assert item.id is not None
+    done = session.execute(
+        update(ReviewItem)
+        .where(col(ReviewItem.id) == item.id, col(ReviewItem.version) == expected)
+        .values(open=False, version=expected + 1, decided_by=by, decided_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(item)
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDecision(what, item)
+
+
+def _close_others(session: Session, ids: list[int], by: str, at: datetime) -> None:
+    """Close the other open items a decision settles (the same question on a rescan)."""
+    if ids:
+        session.execute(
+            update(ReviewItem)
+            .where(col(ReviewItem.id).in_(ids), col(ReviewItem.open))
+            .values(open=False, version=ReviewItem.version + 1, decided_by=by, decided_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        for item in session.identity_map.values():
+            if isinstance(item, ReviewItem) and item.id in ids:
+                session.expire(item)
+
+
+def resolve_question(
+    page_id: int,
+    question: int,
+    marks: str,
+    *,
+    session: Session,
+    by: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> ReviewDecision:
+    """Set the marks of `question` for the candidate of `page_id`.
+
+    If the page has a review item for the question, the decision is made on the version
+    of it the person saw (``expected_version``; None: the item must still be open)."""
+    exam_id = _begin_decision(session, by, reason)
     page = session.get(ScannedPage, page_id)
     if page is None:
         raise NotAllowed(f"no scanned page {page_id}")
@@ -115,8 +198,21 @@ def resolve_question(
         raise NotAllowed(f"marks {marks!r}: question {question} has options {mark['labels']}")
     if page.candidate_id is None:
         raise NotAllowed(f"page {page_id} has no candidate yet: resolve its admission number first")
+    now = datetime.now(UTC)
+    item = session.exec(
+        select(ReviewItem)
+        .where(
+            ReviewItem.page_id == page_id,
+            ReviewItem.kind == "question",
+            ReviewItem.question == question,
+        )
+        .order_by(col(ReviewItem.id).desc())
+    ).first()
+    if item is not None:
+        what = f"第 {question} 题 (question {question} of page {page_id})"
+        _claim(session, item, expected_version, what, by, now)
     decision = ReviewDecision(
-        exam_id=current_exam_id(session),
+        exam_id=exam_id,
         candidate_id=page.candidate_id,
         page_id=page_id,
         kind="question",
@@ -124,20 +220,19 @@ def resolve_question(
         marks=marks,
         decided_by=by,
         reason=reason,
-        decided_at=datetime.now(UTC),
+        decided_at=now,
     )
     session.add(decision)
-    for item in session.exec(
-        select(ReviewItem)
+    others = session.exec(
+        select(ReviewItem.id)
         .join(ScannedPage, col(ScannedPage.id) == col(ReviewItem.page_id))
         .where(
             ScannedPage.candidate_id == page.candidate_id,
             ReviewItem.question == question,
             col(ReviewItem.open),
         )
-    ):
-        item.open = False
-        session.add(item)
+    ).all()
+    _close_others(session, [i for i in others if i is not None], by, now)
     audit.record(
         session,
         operator=by,
@@ -152,35 +247,54 @@ def resolve_question(
     return decision
 
 
-def resolve_conflict(page_id: int, *, keep: bool, session: Session, by: str, reason: str) -> None:
+def resolve_conflict(
+    page_id: int,
+    *,
+    keep: bool,
+    session: Session,
+    by: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
     """For a conflicting rescan: keep=True makes it the scan that counts, else it is set aside."""
-    _require(by, reason)
-    ensure_open(session)
+    exam_id = _begin_decision(session, by, reason)
     page = session.get(ScannedPage, page_id)
-    if page is None or page.status != "conflict":
+    if page is None:
+        raise NotAllowed(f"page {page_id} is not a conflicting scan")
+    now = datetime.now(UTC)
+    # The item first: a conflict someone settled meanwhile is refused naming them.
+    conflict = _item(session, page_id, "conflict", None)
+    _claim(
+        session, conflict, expected_version, f"扫描冲突 (the conflict of page {page_id})", by, now
+    )
+    session.refresh(page)
+    if page.status != "conflict":
         raise NotAllowed(f"page {page_id} is not a conflicting scan")
     current = current_scan(session, page.candidate_id, page.page_no)
     winner, loser = (page, current) if keep else (current, page)
-    if winner is not None:
-        winner.current, winner.status = True, "read"
-        session.add(winner)
     if loser is not None:
         loser.current, loser.status = False, "superseded"
         session.add(loser)
-        for item in session.exec(select(ReviewItem).where(ReviewItem.page_id == loser.id)):
-            item.open = False
-            session.add(item)
-    _item(session, page_id, "conflict", None).open = False
+        # Flushed first: the database lets one scan count for a page, never two.
+        session.flush()
+        settled = session.exec(
+            select(ReviewItem.id).where(ReviewItem.page_id == loser.id, col(ReviewItem.open))
+        ).all()
+        _close_others(session, [i for i in settled if i is not None], by, now)
+    if winner is not None:
+        winner.current, winner.status = True, "read"
+        session.add(winner)
+        _flush_or_refuse(session, page)
     session.add(
         ReviewDecision(
-            exam_id=current_exam_id(session),
+            exam_id=exam_id,
             candidate_id=page.candidate_id,
             page_id=page_id,
             kind="conflict",
             marks="keep" if keep else "discard",
             decided_by=by,
             reason=reason,
-            decided_at=datetime.now(UTC),
+            decided_at=now,
         )
     )
     audit.record(
@@ -194,11 +308,37 @@ def resolve_conflict(page_id: int, *, keep: bool, session: Session, by: str, rea
     )
 
 
+def _flush_or_refuse(session: Session, page: ScannedPage) -> None:
+    """Store a page made current; another terminal's scan made current for the same page
+    meanwhile (the database allows one) refuses this decision rather than count two."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise NotAllowed(
+            f"另一份扫描刚被设为第 {page.page_no} 页的计数扫描，本次决定未保存 (another scan of "
+            f"page {page.page_no} of {page.admission_no} was made the one that counts "
+            "meanwhile; this decision was not stored: look at the page again)"
+        ) from error
+
+
 def resolve_admission(
-    page_id: int, admission_no: str, *, session: Session, by: str, reason: str
+    page_id: int,
+    admission_no: str,
+    *,
+    session: Session,
+    by: str,
+    reason: str,
+    expected_version: int | None = None,
 ) -> None:
     """Give a spare sheet whose admission grid was unreadable its candidate."""
-    identify_page(page_id, admission_no, session=session, by=by, reason=reason)
+    identify_page(
+        page_id,
+        admission_no,
+        session=session,
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+    )
 
 
 def identify_page(
@@ -209,6 +349,7 @@ def identify_page(
     session: Session,
     by: str,
     reason: str,
+    expected_version: int | None = None,
 ) -> ScannedPage:
     """A person says whose page this is: a spare sheet whose admission grid could not be
     read or matched (review kind ``admission``), or a page neither of whose QR codes could
@@ -220,23 +361,29 @@ def identify_page(
     for that candidate makes this one a conflict for a person to settle, as a rescan
     does. The page, its marks and its open questions then belong to the candidate.
     """
-    _require(by, reason)
-    ensure_open(session)
-    exam_id = current_exam_id(session)
+    exam_id = _begin_decision(session, by, reason)
     page = session.get(ScannedPage, page_id)
-    item = _open_identity_item(session, page_id) if page is not None else None
-    if page is None or item is None or page.candidate_id is not None:
+    item = _identity_item(session, page_id) if page is not None else None
+    if page is None or item is None:
+        raise NotAllowed(f"page {page_id} is not a page waiting to be identified")
+    now = datetime.now(UTC)
+    what = f"待识别页面 {page_id} (page {page_id}: not a page waiting to be identified any more)"
+    if expected_version is None and not item.open:
+        raise StaleDecision(what, item)
+    if page.candidate_id is not None:
         raise NotAllowed(f"page {page_id} is not a page waiting to be identified")
     seat = session.exec(
         select(Seat).where(Seat.exam_id == exam_id, Seat.admission_no == admission_no)
     ).first()
     if seat is None:
         raise NotAllowed(f"admission number {admission_no} is not seated in this exam")
-    moved_from = page.page_no
-    if item.kind == "identify":
+    kind, moved_from = item.kind, page.page_no
+    if kind == "identify":
         _settle_page_number(session, page, page_no)
     elif page_no is not None and page_no != page.page_no:
         raise NotAllowed(f"page {page_id} is page {page.page_no} (its QR code says so)")
+    # Checked, then claimed: only a decision that would be stored takes the item.
+    _claim(session, item, expected_version, what, by, now)
     page.admission_no, page.candidate_id = admission_no, seat.candidate_id
     page.status = "read"
     current = current_scan(session, seat.candidate_id, page.page_no)
@@ -255,27 +402,26 @@ def identify_page(
             )
         )
     session.add(page)
-    item.open = False
-    session.add(item)
+    _flush_or_refuse(session, page)
     session.add(
         ReviewDecision(
             exam_id=exam_id,
             candidate_id=seat.candidate_id,
             page_id=page_id,
-            kind=item.kind,
+            kind=kind,
             marks=admission_no,
             decided_by=by,
             reason=reason,
-            decided_at=datetime.now(UTC),
+            decided_at=now,
         )
     )
     details: dict[str, object] = {}
-    if item.kind == "identify":
+    if kind == "identify":
         details = {"page_no": page.page_no, "measured_as": moved_from, "layout": page.layout_hash}
     audit.record(
         session,
         operator=by,
-        action=f"review.{item.kind}",
+        action=f"review.{kind}",
         page=page_id,
         admission_no=admission_no,
         reason=reason,
@@ -284,13 +430,13 @@ def identify_page(
     return page
 
 
-def _open_identity_item(session: Session, page_id: int) -> ReviewItem | None:
+def _identity_item(session: Session, page_id: int) -> ReviewItem | None:
+    """The page's newest identity item (admission or identify), open or decided."""
     return session.exec(
         select(ReviewItem)
         .where(
             ReviewItem.page_id == page_id,
             col(ReviewItem.kind).in_(("admission", "identify")),
-            col(ReviewItem.open),
         )
         .order_by(col(ReviewItem.id).desc())
     ).first()

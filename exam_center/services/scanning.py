@@ -24,8 +24,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from exam_center.errors import NotAllowed
 from exam_center.models import (
     Candidate,
+    Exam,
     ReviewDecision,
     ReviewItem,
     ScanBatch,
@@ -34,6 +36,7 @@ from exam_center.models import (
 )
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.locks import hold_results
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
 from scans.layout import SheetLayout
@@ -140,8 +143,13 @@ def record_page(
     overlay: str = "",
     batch_id: int | None = None,
 ) -> PageOutcome:
-    """Store one page in the caller's transaction; a known sha256 stores nothing."""
+    """Store one page in the caller's transaction; a known sha256 stores nothing.
+
+    Under the results lock (shared with other scanners, exclusive with finalise): a page
+    never lands in results while they are being finalised, nor after."""
     exam_id = ctx.exam_id or current_exam_id(session)
+    hold_results(session, exam_id, exclusive=False)
+    _refuse_if_finalised(session, exam_id)
     known = session.exec(
         select(ScannedPage).where(ScannedPage.exam_id == exam_id, ScannedPage.sha256 == sha256)
     ).first()
@@ -282,6 +290,20 @@ def record_page(
     )
 
 
+class ResultsFinalised(NotAllowed):
+    """The results were finalised while a batch ran: its later pages are not stored."""
+
+
+def _refuse_if_finalised(session: Session, exam_id: int) -> None:
+    finalised = session.exec(select(Exam.finalised_at).where(Exam.id == exam_id)).one()
+    if finalised is not None:
+        raise ResultsFinalised(
+            f"成绩已于 {finalised:%Y-%m-%d %H:%M} 定稿，未再存入扫描页 (the results were "
+            f"finalised on {finalised:%Y-%m-%d %H:%M}: no page is stored in them; re-open "
+            "them with `exam-center reopen --reason TEXT`, then scan again)"
+        )
+
+
 def _record_unidentified(
     session: Session, page: ScannedPage, read: PageRead, exam_id: int
 ) -> PageOutcome:
@@ -412,6 +434,7 @@ def scan_paths(
     with workspace.session() as s:
         ctx = scan_context(s)
         exam_id = current_exam_id(s)
+        _refuse_if_finalised(s, exam_id)
         batch = ScanBatch(
             exam_id=exam_id,
             started_at=started,
@@ -529,12 +552,20 @@ def _store(
     }
     if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
         kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
-    try:
-        with workspace.session() as s:
-            return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
-    except IntegrityError:  # stored by another terminal since we looked: now a duplicate
-        with workspace.session() as s:
-            return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
+    for attempt in range(_STORE_ATTEMPTS):
+        try:
+            with workspace.session() as s:
+                return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
+        except IntegrityError:
+            # Another terminal stored the same image (now a duplicate) or made another scan
+            # of this page current (now a conflict) since we looked: look again.
+            if attempt == _STORE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# Each retry sees what made the last one fail; a third failure in a row is a fault, not a race.
+_STORE_ATTEMPTS = 3
 
 
 def _audited(outcome: PageOutcome, s: Session, operator: str, batch_id: int) -> PageOutcome:

@@ -293,7 +293,13 @@ class ReviewScreen(PagedScreen):
 
         def record(s: Session) -> str:
             review.resolve_question(
-                row.page_id, question, marks, session=s, by=by, reason=decided.reason
+                row.page_id,
+                question,
+                marks,
+                session=s,
+                by=by,
+                reason=decided.reason,
+                expected_version=row.version,  # as shown: refused if decided meanwhile
             )
             return f"{who(row)} 第 {question} 题 → {marks or '空 blank'}"
 
@@ -305,7 +311,14 @@ class ReviewScreen(PagedScreen):
         by = self._by()
 
         def record(s: Session) -> str:
-            review.resolve_conflict(row.page_id, keep=keep, session=s, by=by, reason=decided.reason)
+            review.resolve_conflict(
+                row.page_id,
+                keep=keep,
+                session=s,
+                by=by,
+                reason=decided.reason,
+                expected_version=row.version,
+            )
             return f"{who(row)}: {'采用 kept' if keep else '弃用 set aside'}"
 
         self.run_service(record, self._recorded, group="decide")
@@ -317,7 +330,12 @@ class ReviewScreen(PagedScreen):
 
         def record(s: Session) -> str:
             review.resolve_admission(
-                row.page_id, decided.value, session=s, by=by, reason=decided.reason
+                row.page_id,
+                decided.value,
+                session=s,
+                by=by,
+                reason=decided.reason,
+                expected_version=row.version,
             )
             return f"page {row.page_id} → {decided.value}"
 
@@ -339,6 +357,7 @@ class ReviewScreen(PagedScreen):
                 session=s,
                 by=by,
                 reason=decided.reason,
+                expected_version=row.version,
             )
             return f"page {row.page_id} → {admission_no} 第 {filed.page_no} 页"
 
