@@ -318,6 +318,11 @@ def test_writers_show_pass_down_decisions_exclusions_and_a_digest_mismatch(tmp_p
         "岗位练兵优秀组织奖",
         "名额边界并列",
         "ab" * 32,
+        "制表人：",
+        "审核人：",
+        "单位（盖章）：",
+        "日期：",
+        "第 1 页 共 1 页",
     ):
         assert words in text.replace("\n", "")
 
