@@ -10,15 +10,16 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from exam_center.reports.pdf import HEADING, use_cjk_font
+from exam_center.reports.pdf import HEADING, PagedPdf, sign_off
 from exam_center.reports.results_tables import NOT_FINAL, AwardRow, ResultsTables
 from exam_center.reports.workbook_sheets import chinese_date
 
 NUMERALS = "一二三四五六七八九十"
 
 
-class AwardListPdf(FPDF):
-    """A4 portrait with the CJK font of `reports.pdf.new_pdf`, and a footer line."""
+class AwardListPdf(PagedPdf):
+    """A4 portrait with the CJK font, breaking pages itself as a list runs on, and the
+    footer of `PagedPdf`: the note (digest, or not final) and 第 N 页 共 M 页."""
 
     def __init__(
         self,
@@ -28,18 +29,9 @@ class AwardListPdf(FPDF):
         side_mm: float = 18,
         top_mm: float = 15,
     ) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
+        super().__init__(footer_text=footer_text, font_path=font_path)
         self.set_auto_page_break(True, margin=18)
         self.set_margins(side_mm, top_mm, side_mm)
-        use_cjk_font(self, font_path)
-
-    def footer(self) -> None:
-        self.set_y(-13)
-        self.set_font("cjk", "", 8)
-        self.set_text_color(90)
-        self.cell(0, 5, f"{self.footer_text}    第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
-        self.set_text_color(0)
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -66,6 +58,17 @@ def _people(pdf: FPDF, rows: Sequence[AwardRow], rank_label: str = "名次") -> 
         table.row([rank_label, "姓名", "设区市", "单位", "备注"])
         for r in rows:
             table.row(["" if r.rank is None else str(r.rank), r.name, r.team, r.unit, r.note])
+
+
+def _approval(pdf: FPDF) -> None:
+    """制表, 审核 and the seal with its date, kept together under the last list."""
+    if pdf.get_y() > pdf.h - pdf.b_margin - 40:
+        pdf.add_page()
+    pdf.ln(10)
+    sign_off(pdf, ("制表人", "审核人"), dated=False)
+    pdf.ln(2)
+    sign_off(pdf, ("单位（盖章）",), dated=True)
+    pdf.set_font("cjk", "", 10.5)
 
 
 def write_award_lists(out: Path, tables: ResultsTables, *, font_path: str | None = None) -> Path:
@@ -120,5 +123,6 @@ def write_award_lists(out: Path, tables: ResultsTables, *, font_path: str | None
     if not (tables.awards or awarded):
         pdf.ln(6)
         pdf.cell(0, 8, "尚无获奖结果。", new_x="LMARGIN", new_y="NEXT")
+    _approval(pdf)
     pdf.output(str(out))
     return out

@@ -11,6 +11,11 @@ from exam_center.reports.results_tables import AwardRow, ResultsTables
 Cell = str | int | float | None
 Row = list[Cell]
 
+# Number formats: scores always with two decimals (97.50, 88.00); counts and ranks whole.
+SCORE = "0.00"
+WHOLE = "0"
+COUNT_KEYS = ("空题数",)  # tie keys that count questions rather than add points
+
 FLAG_WORDS = {
     "negative_discrimination": "区分度为负",
     "top_group_prefers_other": "高分组偏选其他选项，请核对答案",
@@ -20,6 +25,22 @@ FLAG_WORDS = {
 def rank_header(tables: ResultsTables) -> list[str]:
     keys = [f"比较{i}：{k}" for i, k in enumerate(tables.tie_keys, start=1)]
     return ["名次", "准考证号", "姓名", "设区市", "单位", "客观题", "主观题", "总分", *keys, "状态"]
+
+
+def _is_count(label: str) -> bool:
+    return label.startswith(COUNT_KEYS)
+
+
+def rank_formats(tables: ResultsTables) -> dict[int, str]:
+    """Number formats by column (1-based) of `rank_rows`."""
+    formats = {1: WHOLE, 6: SCORE, 7: SCORE, 8: SCORE}
+    for i, label in enumerate(tables.tie_keys, start=9):
+        formats[i] = WHOLE if _is_count(label) else SCORE
+    return formats
+
+
+def _key_value(label: str, value: float) -> Cell:
+    return int(value) if _is_count(label) and float(value).is_integer() else value
 
 
 def rank_rows(tables: ResultsTables) -> list[Row]:
@@ -34,7 +55,12 @@ def rank_rows(tables: ResultsTables) -> list[Row]:
             r.objective,
             r.subjective,
             r.total,
-            *(list(r.tie_keys) + [None] * width)[:width],
+            *(
+                None if v is None else _key_value(label, v)
+                for label, v in zip(
+                    tables.tie_keys, (list(r.tie_keys) + [None] * width)[:width], strict=True
+                )
+            ),
             r.status,
         ]
         for r in tables.ranking
@@ -43,6 +69,11 @@ def rank_rows(tables: ResultsTables) -> list[Row]:
 
 def award_rows(rows: Sequence[AwardRow]) -> list[Row]:
     return [[a.award, a.rank, a.admission_no, a.name, a.team, a.unit, a.note] for a in rows]
+
+
+AWARD_FORMATS = {2: WHOLE}
+TEAM_FORMATS = {1: WHOLE, 3: WHOLE, 4: WHOLE, 5: SCORE}
+NATIONAL_FORMATS = {2: WHOLE, 3: WHOLE}
 
 
 def team_header() -> list[str]:

@@ -11,7 +11,7 @@ from exam_center.errors import NotAllowed
 from exam_center.models import PrintRun
 from exam_center.reports.room_documents import RoomDocuments, write_room_documents
 from exam_center.services import audit
-from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.seating import active_plan, seating_view
 
 
@@ -20,7 +20,8 @@ def print_room_documents(out: Path, *, session: Session, operator: str) -> RoomD
     plan = active_plan(session)
     if view is None or plan is None:
         raise NotAllowed("nobody is seated yet: run `exam-center seat` first")
-    docs = write_room_documents(out, current_exam(session).title, view)
+    when = exam_definition(session).exam.when
+    docs = write_room_documents(out, current_exam(session).title, view, when=when)
     session.add(
         PrintRun(
             exam_id=current_exam_id(session),

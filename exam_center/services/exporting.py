@@ -168,27 +168,43 @@ def _award_row(
     )
 
 
+# Statuses with no sheet to score: the computation's zeros for them are no scores at all.
+UNSCORED = {"absent", "not_seated", "missing_sheet", "no_key"}
+
+
+def _unscored(r: dict[str, Any]) -> bool:
+    """No sheet was scored. An ineligible candidate is scored like everyone else, so
+    nothing at all in every score is taken for no sheet: a real sheet worth exactly
+    0 points from someone outside the ranking says nothing the status does not."""
+    if r["status"] in UNSCORED or r.get("total") is None:
+        return True
+    nothing = not any(r.get(k) for k in ("objective", "subjective", "total"))
+    return r["status"] == "ineligible" and nothing
+
+
+def _rank_row(r: dict[str, Any], units: Units) -> RankRow:
+    blank = _unscored(r)
+    return RankRow(
+        r["rank"],
+        r["admission_no"] or "",
+        r["name"],
+        r["team"],
+        units.get(r["candidate_id"], ""),
+        None if blank else r["objective"],
+        None if blank else r["subjective"],
+        None if blank else r["total"],
+        () if blank else tuple(float(v) for v in r["tie_keys"]),
+        status_label(r["status"]),
+    )
+
+
 def _tables(
     docs: dict[str, Any], units: Units, info: Provenance, items: ItemReport | None
 ) -> ResultsTables:
     candidates = docs["results"]["candidates"]
     by_id = {int(r["candidate_id"]): r for r in candidates}
     by_adm = {r["admission_no"]: r for r in candidates if r["admission_no"]}
-    ranking = tuple(
-        RankRow(
-            r["rank"],
-            r["admission_no"] or "",
-            r["name"],
-            r["team"],
-            units.get(r["candidate_id"], ""),
-            r["objective"],
-            r["subjective"],
-            r["total"],
-            tuple(float(v) for v in r["tie_keys"]),
-            status_label(r["status"]),
-        )
-        for r in candidates
-    )
+    ranking = tuple(_rank_row(r, units) for r in candidates)
     awards_doc = docs["awards"]
     awards = tuple(
         _award_row(g["award"], g["rank"], by_id[int(g["candidate_id"])], _grant_note(g), units)

@@ -266,7 +266,7 @@ def _tables(**changes: Any) -> ResultsTables:
             RankRow(
                 1, "220700001", "张三", "南京", "南京市人社局", 70, 18.5, 88.5, (88.5, 2), "正常"
             ),
-            RankRow(None, "220700009", "赵六", "南京", "", 0, 0, 0, (0, 130), "缺考"),
+            RankRow(None, "220700009", "赵六", "南京", "", None, None, None, (), "缺考"),
         ),
         awards=(
             AwardRow("江苏省技术能手", 2, **second, note="依次顺延"),
@@ -318,8 +318,72 @@ def test_writers_show_pass_down_decisions_exclusions_and_a_digest_mismatch(tmp_p
         "岗位练兵优秀组织奖",
         "名额边界并列",
         "ab" * 32,
+        "制表人：",
+        "审核人：",
+        "单位（盖章）：",
+        "日期：",
+        "第 1 页 共 1 页",
     ):
         assert words in text.replace("\n", "")
+
+
+def _cells(ws: Any) -> list[Any]:
+    return [cell for row in ws.iter_rows() for cell in row]
+
+
+def test_workbook_formats_filters_and_print_set_up(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "r.xlsx", _tables()))
+    ranking = wb["成绩排名"]
+    # 名次 whole; 客观题, 主观题, 总分 and the total tie key 0.00; the blanks key whole.
+    row = {ranking.cell(1, c).value: ranking.cell(2, c) for c in range(1, ranking.max_column + 1)}
+    assert row["名次"].number_format == "0" and row["名次"].value == 1
+    for heading in ("客观题", "主观题", "总分", "比较1：总分（高者优先）"):
+        assert row[heading].number_format == "0.00", heading
+    blanks = row["比较2：空题数（低者优先）"]
+    assert blanks.number_format == "0" and type(blanks.value) is int and blanks.value == 2
+    # The absent candidate: no scores, no rank, no unit, no tie keys: empty cells.
+    absent = [ranking.cell(3, c).value for c in range(1, ranking.max_column + 1)]
+    assert absent == [None, "220700009", "赵六", "南京", None, None, None, None, None, None, "缺考"]
+    assert wb["团体奖项"]["E2"].number_format == "0.00" and wb["团体奖项"]["E2"].value == 800.5
+    assert wb["团体奖项"]["C2"].number_format == "0"
+    assert ranking.auto_filter.ref == "A1:K3"
+    assert wb["个人奖项"].auto_filter.ref == "A1:G3"  # the table, not the blocks below it
+    orientation = {}
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        orientation[ws.title] = setup.orientation
+        for cell in _cells(ws):
+            assert cell.value not in ("", "None"), (ws.title, cell.coordinate)
+    assert orientation["成绩排名"] == "landscape" and orientation["团体奖项"] == "portrait"
+    assert ranking.print_title_rows == "$1:$1"
+    national = wb["全国比试名单"]
+    header_row = int(str(national.print_title_rows).split(":")[0].strip("$"))
+    assert national.cell(header_row, 1).value == "类别"
+    # Every heading fits its column.
+    for ws, row_no in ((ranking, 1), (wb["个人奖项"], 1), (wb["团体奖项"], 1)):
+        for cell in ws[row_no]:
+            width = ws.column_dimensions[cell.column_letter].width
+            assert width >= display_width(cell.value) + 2, (ws.title, cell.value)
+
+
+def test_exported_absences_and_unscored_rows_are_empty_not_zero(exported: Exported) -> None:
+    ranking = openpyxl.load_workbook(exported.final.workbook)["成绩排名"]
+    header = [c.value for c in ranking[1]]
+    rows = [
+        dict(zip(header, r, strict=True)) for r in ranking.iter_rows(min_row=2, values_only=True)
+    ]
+    unscored = [r for r in rows if r["状态"] in ("缺考", "缺答题卡", "未安排座位")]
+    assert len(unscored) >= 2  # the demo has two absentees
+    for r in unscored:
+        assert (r["名次"], r["客观题"], r["主观题"], r["总分"]) == (None, None, None, None)
+    ranked = [r for r in rows if r["名次"] is not None]
+    assert ranked and all(isinstance(r["总分"], int | float) for r in ranked)
+    first = ranking.cell(2, header.index("总分") + 1)
+    assert first.number_format == "0.00"
 
 
 def test_labels_and_widths() -> None:
