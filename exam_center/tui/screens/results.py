@@ -31,7 +31,8 @@ from exam_center.tui.screens.results_scene import (
     national_note,
     national_rows,
     points,
-    ranking_row,
+    ranking_columns,
+    ranking_rows,
     results_scene,
     team_rows,
     tie_rows,
@@ -116,11 +117,18 @@ class ResultsScreen(PagedScreen):
 
     def on_mount(self) -> None:
         columns = {
-            "ranking-table": ("名次", "准考证号", "姓名", "代表队", "客观", "主观", "总分", "状态"),
             "individual": ("奖项 Award", "名次", "准考证号", "姓名", "备注"),
             "teams": ("名次", "代表队", "到考/人数", "总分", "奖项", "组织奖"),
             "ties-table": ("范围 Scope", "奖项 Award", "名次", "名额", "并列者 Tied"),
-            "national-table": ("序", "准考证号", "姓名", "代表队", "名单 Lists"),
+            "national-table": (
+                "名单 List",
+                "序",
+                "名次",
+                "准考证号",
+                "姓名",
+                "代表队",
+                "抽取 Draw",
+            ),
             "items-table": ("题", "答案", "难度p", "区分rpb", "D", "空白", "选项分布", "提示"),
         }
         for table_id, labels in columns.items():
@@ -187,13 +195,20 @@ class ResultsScreen(PagedScreen):
 
     def show_ranking(self) -> None:
         scene = self.scene
-        everyone = scene.candidates if scene else []
+        if scene is None:
+            return
+        everyone = scene.candidates
         self.window = self.window.received(len(everyone) - self.window.offset)
-        page = everyone[self.window.offset : self.window.offset + self.window.size]
+        page = ranking_rows(scene, self.window.offset, self.window.size)
         table = self.query_one("#ranking-table", DataTable)
+        columns = ranking_columns(scene)
+        if len(table.columns) != len(columns):
+            # The tie-break chain is the exam's: its extra keys become columns.
+            table.clear(columns=True)
+            table.add_columns(*columns)
         table.clear()
-        for c in page:
-            table.add_row(*ranking_row(c))
+        for row in page:
+            table.add_row(*row)
         self.query_one("#ranking-pages", PageBar).show(
             self.window, len(page), f"共 {len(everyone)} 人 in all"
         )
