@@ -11,6 +11,7 @@ from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
 
 if TYPE_CHECKING:
+    from exam_center.reports import results_tables
     from exam_center.services import (
         exporting,
         finalising,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         team_awards,
     )
 else:
+    results_tables = lazy_module("exam_center.reports.results_tables")
     team_awards = lazy_module("exam_center.services.team_awards")
     exporting = lazy_module("exam_center.services.exporting")
     finalising = lazy_module("exam_center.services.finalising")
@@ -28,6 +30,10 @@ else:
     national_stage = lazy_module("exam_center.services.national_stage")
     results = lazy_module("exam_center.services.results")
     standings = lazy_module("exam_center.services.standings")
+
+# The scores the ranking table shows as columns of their own; other tie-break keys
+# (空题数, a section) get a column each.
+SHOWN_SCORES = ("total", "objective", "subjective")
 
 key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
 scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)
@@ -106,23 +112,33 @@ def results_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     if as_json:
         print_json(doc)
         return
+    keys = [str(k) for k in doc["policy"].get("tie_break", [])]
+    extra = [i for i, k in enumerate(keys) if k.split(" ")[0] not in SHOWN_SCORES]
     table(
         "成绩排名",
-        ["名次", "准考证号", "姓名", "设区市", "客观题", "主观题", "总分", "状态"],
+        ["名次", "准考证号", "姓名", "设区市", "客观题", "主观题", "总分"]
+        + [results_tables.tie_key_label(keys[i]) for i in extra]
+        + ["状态"],
         [
             [
                 c["rank"] or "",
                 c["admission_no"] or "",
                 c["name"],
                 c["team"],
-                c["objective"],
-                c["subjective"],
-                c["total"],
-                c["status"],
+                *_scores(c),
+                *(f"{c['tie_keys'][i]:g}" if c["rank"] else "" for i in extra),
+                results_tables.status_label(str(c["status"])),
             ]
             for c in doc["candidates"]
         ],
     )
+
+
+def _scores(c: dict[str, object]) -> list[object]:
+    """Objective, subjective, total; 缺考 for an absent candidate, never zeros or None."""
+    if c["status"] == "absent":
+        return ["缺考"] * 3
+    return ["" if c[k] is None else c[k] for k in ("objective", "subjective", "total")]
 
 
 def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
@@ -133,15 +149,26 @@ def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
     if as_json:
         print_json(doc)
         return
+    listed = [(a["award"], a["rank"], 1, a) for a in doc["individual"]]
+    listed += [(e["award"], e["rank"], 0, e) for e in doc["excluded"]]
+    order = {award: i for i, (award, *_) in reversed(list(enumerate(listed)))}
+    listed.sort(key=lambda x: (order[x[0]], x[1], x[2]))
     table(
         "个人奖项",
-        ["奖项", "名次", "准考证号", "备注"],
-        [[a["award"], a["rank"], a["admission_no"], a["note"]] for a in doc["individual"]],
+        ["奖项", "名次", "准考证号", "姓名", "备注"],
+        [
+            [a["award"], a["rank"], a["admission_no"], a["name"], a["note"]]
+            if granted
+            else [f"（{award}）", rank, a["admission_no"], a["name"], f"未授予：{a['explanation']}"]
+            for award, rank, granted, a in listed
+        ],
     )
     for p in doc["pending_ties"]:
+        tied = "、".join(f"{a} {n}" for a, n in zip(p["admission_nos"], p["names"], strict=True))
         console.print(
-            f"[yellow]pending tie[/] {p['award']} rank {p['rank']}: "
-            f"{p['slots']} of {p['admission_nos']}"
+            f"[yellow]并列待决定 pending tie[/] {p['award']} 第{p['rank']}名: "
+            f"{p['slots']} 个名额 of {tied}",
+            highlight=False,
         )
 
 
@@ -222,6 +249,34 @@ def national(
         f"selected {len(doc['selected'])}, recommended {len(doc['recommended'])}, "
         f"drawn {len(doc['drawn'])} ({doc['draw']} {doc.get('draw_label') or ''})"
     )
+    with ws.session() as s:
+        people = {
+            c["admission_no"]: c
+            for c in standings.results_json(results.compute(s), s)["candidates"]
+        }
+    drawn = set(doc["drawn"])
+    rows = []
+    for key, label in (("selected", "选拔 chosen"), ("recommended", "推荐 recommended")):
+        for i, adm in enumerate(doc[key], start=1):
+            who = people.get(adm, {})
+            if key == "selected":
+                mark = "直接参加"
+            elif doc["draw"] == "none":
+                mark = "待抽取"
+            else:
+                mark = "抽中" if adm in drawn else "未抽中"
+            rows.append(
+                [
+                    label,
+                    i,
+                    who.get("rank") or "",
+                    adm,
+                    who.get("name", ""),
+                    who.get("team", ""),
+                    mark,
+                ]
+            )
+    table("全国比试名单", ["名单", "序", "名次", "准考证号", "姓名", "设区市", "抽取"], rows)
 
 
 @tie_app.command("list")

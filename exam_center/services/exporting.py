@@ -34,6 +34,7 @@ from exam_center.services.results import compute
 from exam_center.services.standings import (
     ItemReport,
     awards_json,
+    exclusion_note,
     item_analysis,
     national_json,
     results_json,
@@ -304,10 +305,4 @@ def _tie_note(p: dict[str, Any]) -> str:
 
 
 def _exclusion_note(e: dict[str, Any]) -> str:
-    years = "、".join(str(y) for y in e.get("years", []))
-    reason = {
-        "prior_honour": f"{years}年已获此荣誉，不重复授予",
-        "awarded_this_year": "本年度已获此荣誉",
-        "national_expert": "已获全国人社知识通，依次顺延",
-    }.get(str(e.get("reason")), str(e.get("reason")))
-    return f"{reason}（名额{'空缺' if e.get('lapsed') else '依次顺延'}）"
+    return exclusion_note(e)

@@ -5,6 +5,7 @@ or a review decision re-scores everyone at once."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -29,20 +30,13 @@ from exam_center.models import (
     Team,
     TieDecisionRecord,
 )
+from exam_center.services.change_stamp import Stamp, change_stamp
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.grading_model import grading_paper, grading_policy
 from exam_center.services.marking import latest_key
+from exam_center.services.page_answers import letters_mask, store_for
 from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
-
-LETTER_BITS = {c: 1 << i for i, c in enumerate("ABCDEFGH")}
-
-
-def _mask(letters: str) -> int:
-    m = 0
-    for c in letters:
-        m |= LETTER_BITS[c]
-    return m
 
 
 @dataclass
@@ -115,8 +109,10 @@ def load_roster(session: Session) -> Roster:
         if t.id is not None
     }
     admission = {
-        s.candidate_id: s.admission_no
-        for s in session.exec(select(Seat).where(Seat.exam_id == exam_id))
+        candidate_id: admission_no
+        for candidate_id, admission_no in session.exec(
+            select(Seat.candidate_id, Seat.admission_no).where(Seat.exam_id == exam_id)
+        )
     }
     absent_ids = set(session.exec(select(Absence.candidate_id).where(Absence.exam_id == exam_id)))
     scanned = set(
@@ -149,16 +145,21 @@ def _responses(
     n, q = len(roster.candidates), paper.objective_count
     responses = np.zeros((n, q), dtype=np.uint8)
     flagged = np.zeros((n, q), dtype=bool)
-    for page in session.exec(
-        select(ScannedPage).where(ScannedPage.exam_id == exam_id, col(ScannedPage.current))
-    ):
-        if page.candidate_id is None:
+    pages = session.exec(
+        select(ScannedPage.id, ScannedPage.page_no, ScannedPage.candidate_id).where(
+            ScannedPage.exam_id == exam_id,
+            col(ScannedPage.current),
+            col(ScannedPage.candidate_id).is_not(None),
+        )
+    ).all()
+    answers = store_for(session).answers(session, ((i, no) for i, no, _ in pages if i))
+    for page_id, _no, candidate_id in pages:
+        if page_id is None or candidate_id is None:  # filtered out; for the type checker
             continue
-        row = roster.row_of(page.candidate_id)
-        for m in page.marks:
-            col_ = m["number"] - 1
-            responses[row, col_] = _mask(m["marks"])
-            flagged[row, col_] = m["status"] in ("multiple", "ambiguous")
+        row, answer = roster.row_of(candidate_id), answers[page_id]
+        columns = answer.numbers.astype(np.intp) - 1
+        responses[row, columns] = answer.masks
+        flagged[row, columns] = answer.doubtful
     for d in session.exec(
         select(ReviewDecision)
         .where(ReviewDecision.exam_id == exam_id, ReviewDecision.kind == "question")
@@ -167,7 +168,7 @@ def _responses(
         if d.candidate_id is None or d.question is None:
             continue
         row = roster.row_of(d.candidate_id)
-        responses[row, d.question - 1] = _mask(d.marks)
+        responses[row, d.question - 1] = letters_mask(d.marks)
         flagged[row, d.question - 1] = False
     # A candidate waiting for a conflict or an admission decision is not final either.
     waiting = set(
@@ -192,10 +193,15 @@ def _subjective(
     n, s = len(roster.candidates), paper.subjective_count
     rounds = np.full((3, n, s), np.nan)
     column = {qq.number: i for i, qq in enumerate(paper.subjective_questions)}
-    for m in session.exec(
-        select(SubjectiveMark).where(SubjectiveMark.exam_id == current_exam_id(session))
+    for round_, candidate_id, question, score in session.exec(
+        select(
+            SubjectiveMark.round,
+            SubjectiveMark.candidate_id,
+            SubjectiveMark.question,
+            SubjectiveMark.score,
+        ).where(SubjectiveMark.exam_id == current_exam_id(session))
     ):
-        rounds[m.round - 1, roster.row_of(m.candidate_id), column[m.question]] = m.score
+        rounds[round_ - 1, roster.row_of(candidate_id), column[question]] = score
     return rounds[0], rounds[1], rounds[2]
 
 
@@ -213,8 +219,30 @@ def _decisions(session: Session, scope: str) -> list[grading.TieDecision]:
     ]
 
 
+# The last computation of each database, with the stamp it was computed at: the TUI's
+# results screen, a tie decision and an export all ask again while nothing changed.
+_computed: dict[str, tuple[Stamp, Computation]] = {}
+_computed_lock = threading.Lock()
+
+
 def compute(session: Session) -> Computation:
-    """Everything from scores to the national honours, as the database stands now."""
+    """Everything from scores to the national honours, as the database stands now:
+    computed once per change of the database and kept (read it, never change it)."""
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    stamp = (current_exam_id(session), *change_stamp(session))
+    with _computed_lock:
+        kept = _computed.get(url)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    c = compute_now(session)
+    if url not in ("sqlite://", "sqlite:///:memory:"):  # a new database with each engine
+        with _computed_lock:
+            _computed[url] = (stamp, c)
+    return c
+
+
+def compute_now(session: Session) -> Computation:
+    """`compute` without the kept results (for benchmarks and tests of the computing)."""
     exam_id = current_exam_id(session)
     definition = exam_definition(session)
     roster = load_roster(session)

@@ -44,6 +44,19 @@ def results_json(c: Computation, session: Session) -> dict[str, Any]:
     """`results --json`: every candidate, ranked or with the reason they are not."""
     policy = policy_record(exam_definition(session).policy)
     out: list[dict[str, Any]] = []
+    # Points as floats, whole arrays at once (ticks / scale is exact division, the same
+    # float as Fraction(ticks, scale) gives): per-row Fractions were most of the time.
+    scored = c.totals is not None and c.ranking is not None
+    if c.totals is not None and c.ranking is not None:
+        t, ranking = c.totals, c.ranking
+        objective, subjective, total = (
+            (arr / t.scale).tolist() for arr in (t.objective, t.subjective, t.total)
+        )
+        keys = [
+            (t.values(k.field) / (t.scale if t.is_score(k.field) else 1)).tolist()
+            for k in ranking.chain
+        ]
+        ranks, blanks = ranking.rank.tolist(), t.blanks.tolist()
     for row, cand in enumerate(c.roster.candidates):
         team = c.roster.teams[cand.team_id].name
         item: dict[str, Any] = {
@@ -58,14 +71,13 @@ def results_json(c: Computation, session: Session) -> dict[str, Any]:
             "tie_keys": [],
             "status": _candidate_status(c, row),
         }
-        if c.totals is not None and c.ranking is not None:
-            t = c.totals
-            item["objective"] = _num(t.points(int(t.objective[row])))
-            item["subjective"] = _num(t.points(int(t.subjective[row])))
-            item["total"] = _num(t.points(int(t.total[row])))
-            item["rank"] = c.ranking.rank_of(row)
-            item["tie_keys"] = [_num(v) for v in c.ranking.tie_key_values(row)]
-            item["blanks"] = int(t.blanks[row])
+        if scored:
+            item["objective"] = objective[row]
+            item["subjective"] = subjective[row]
+            item["total"] = total[row]
+            item["rank"] = ranks[row] or None
+            item["tie_keys"] = [float(k[row]) for k in keys]
+            item["blanks"] = blanks[row]
         out.append(item)
     out.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["candidate_id"]))
     return {
@@ -81,6 +93,26 @@ def _adm(c: Computation, candidate_id: str) -> str | None:
     return c.roster.admission.get(int(candidate_id))
 
 
+def _name(c: Computation, candidate_id: str) -> str:
+    return c.roster.candidates[c.roster.row_of(int(candidate_id))].name
+
+
+EXCLUSION_REASONS = {
+    "prior_honour": "{years}年已获此荣誉，不重复授予",
+    "awarded_this_year": "本年度已获此荣誉",
+    "national_expert": "已获全国人社知识通，依次顺延",
+}
+
+
+def exclusion_note(e: dict[str, Any]) -> str:
+    """Why a candidate at this rank does not receive the award, and what became of the
+    place (passed down to the next, or left empty), in the words of the award lists."""
+    years = "、".join(str(y) for y in e.get("years", []))
+    reason = str(e.get("reason"))
+    text = EXCLUSION_REASONS.get(reason, reason).format(years=years)
+    return f"{text}（名额{'空缺' if e.get('lapsed') else '依次顺延'}）"
+
+
 def awards_json(c: Computation) -> dict[str, Any]:
     """`awards --json`: individual awards and the ties that wait for a decision."""
     if c.individual is None:
@@ -91,6 +123,7 @@ def awards_json(c: Computation) -> dict[str, Any]:
                 "award": g.award,
                 "admission_no": _adm(c, g.candidate_id),
                 "candidate_id": int(g.candidate_id),
+                "name": _name(c, g.candidate_id),
                 "rank": g.rank,
                 "note": g.note,
                 "nomination": g.nomination,
@@ -104,22 +137,26 @@ def awards_json(c: Computation) -> dict[str, Any]:
                 "award": p.award,
                 "rank": p.rank,
                 "admission_nos": [_adm(c, i) for i in p.candidate_ids],
+                "names": [_name(c, i) for i in p.candidate_ids],
                 "slots": p.slots_left,
             }
             for p in c.individual.pending
         ],
-        "excluded": [
-            {
-                "award": e.award,
-                "admission_no": _adm(c, e.candidate_id),
-                "rank": e.rank,
-                "years": list(e.years),
-                "reason": str(e.reason),
-                "lapsed": e.lapsed,
-            }
-            for e in c.individual.exclusions
-        ],
+        "excluded": [_excluded(c, e) for e in c.individual.exclusions],
     }
+
+
+def _excluded(c: Computation, e: grading.Exclusion) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "award": e.award,
+        "admission_no": _adm(c, e.candidate_id),
+        "name": _name(c, e.candidate_id),
+        "rank": e.rank,
+        "years": list(e.years),
+        "reason": str(e.reason),
+        "lapsed": e.lapsed,
+    }
+    return doc | {"explanation": exclusion_note(doc)}
 
 
 def teams_json(c: Computation) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class Workspace:
         with session_scope(self.engine) as s:
             # Services that keep the 能手库 register up to date find it here.
             s.info["register"] = self.settings.register_path
+            # Where services keep what they may compute again (services.page_answers).
+            s.info["cache"] = self.path / "cache"
             yield s
 
     def require_existing(self) -> None:

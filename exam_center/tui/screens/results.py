@@ -6,6 +6,8 @@ by the services in a worker; the screen only shows it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from exam_center.services import finalising, standings, team_awards
+from exam_center.services import certificates as certificates_service
+from exam_center.services import exporting, finalising, standings, team_awards
 from exam_center.services.finalising import Finalised, FinaliseRefused
 from exam_center.services.standings import PendingDecision
 from exam_center.tui.context import AppContext, Permission, refusal
@@ -31,7 +34,8 @@ from exam_center.tui.screens.results_scene import (
     national_note,
     national_rows,
     points,
-    ranking_row,
+    ranking_columns,
+    ranking_rows,
     results_scene,
     team_rows,
     tie_rows,
@@ -40,6 +44,7 @@ from exam_center.tui.widgets.histogram import ScoreHistogram
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 
 PAGE_SIZE = 100
+EXPORT_FILE = "results.xlsx"  # in exports/, where `demo` writes it too
 TABS = ("ranking", "awards", "ties", "national", "items", "final")
 FINALISE_WARNING = (
     "定稿后成绩、奖项与名单按当前数据锁定并生成摘要；之后任何修改都须先重开并说明原因。\n"
@@ -55,6 +60,8 @@ class ResultsScreen(PagedScreen):
         Binding("g", "organisation_award", "组织奖 Org. award", tooltip=refusal(Permission.GRADE)),
         Binding("f", "finalise", "定稿 Finalise", tooltip=refusal(Permission.FINALISE)),
         Binding("o", "reopen", "重开 Reopen", tooltip=refusal(Permission.FINALISE)),
+        Binding("x", "export", "导出 Export", tooltip=refusal(Permission.GRADE)),
+        Binding("c", "certificates", "证书 Certificates", tooltip=refusal(Permission.GRADE)),
         Binding("p", "previous_page", "上页", tooltip="Previous page"),
         Binding("n", "next_page", "下页", tooltip="Next page"),
         Binding("ctrl+r", "refresh", "刷新", tooltip="Recompute"),
@@ -68,11 +75,23 @@ class ResultsScreen(PagedScreen):
         "organisation_award": Permission.GRADE,
         "finalise": Permission.FINALISE,
         "reopen": Permission.FINALISE,
+        "export": Permission.GRADE,
+        "certificates": Permission.GRADE,
     }
     PALETTE = (
         PaletteCommand("定稿 Finalise the results", "Lock results with their digest", "finalise"),
         PaletteCommand("重开 Reopen the results", "Re-open finalised results", "reopen"),
         PaletteCommand("决定并列 Decide a tie", "Record who takes a tied award", "decide_tie"),
+        PaletteCommand(
+            "导出成绩 Export the results",
+            "XLSX, CSV and the PDF award lists in exports/ (marked 未定稿 until final)",
+            "export",
+        ),
+        PaletteCommand(
+            "打印证书 Print the certificates",
+            "One certificate per award and the numbered register (final results only)",
+            "certificates",
+        ),
         PaletteCommand(
             "岗位练兵优秀组织奖 Organisation award",
             "Record or withdraw it for the team selected on the awards tab",
@@ -116,11 +135,18 @@ class ResultsScreen(PagedScreen):
 
     def on_mount(self) -> None:
         columns = {
-            "ranking-table": ("名次", "准考证号", "姓名", "代表队", "客观", "主观", "总分", "状态"),
             "individual": ("奖项 Award", "名次", "准考证号", "姓名", "备注"),
             "teams": ("名次", "代表队", "到考/人数", "总分", "奖项", "组织奖"),
             "ties-table": ("范围 Scope", "奖项 Award", "名次", "名额", "并列者 Tied"),
-            "national-table": ("序", "准考证号", "姓名", "代表队", "名单 Lists"),
+            "national-table": (
+                "名单 List",
+                "序",
+                "名次",
+                "准考证号",
+                "姓名",
+                "代表队",
+                "抽取 Draw",
+            ),
             "items-table": ("题", "答案", "难度p", "区分rpb", "D", "空白", "选项分布", "提示"),
         }
         for table_id, labels in columns.items():
@@ -149,6 +175,10 @@ class ResultsScreen(PagedScreen):
             return None
         if action == "reopen" and (scene is None or not scene.finalised):
             return None
+        if action == "export" and (scene is None or not scene.candidates):
+            return None
+        if action == "certificates" and (scene is None or not scene.finalised):
+            return None  # printed from the locked results only
         # Paging keys show only when there is another page (the footer is full).
         if action == "next_page":
             return self.window.has_next
@@ -187,13 +217,20 @@ class ResultsScreen(PagedScreen):
 
     def show_ranking(self) -> None:
         scene = self.scene
-        everyone = scene.candidates if scene else []
+        if scene is None:
+            return
+        everyone = scene.candidates
         self.window = self.window.received(len(everyone) - self.window.offset)
-        page = everyone[self.window.offset : self.window.offset + self.window.size]
+        page = ranking_rows(scene, self.window.offset, self.window.size)
         table = self.query_one("#ranking-table", DataTable)
+        columns = ranking_columns(scene)
+        if len(table.columns) != len(columns):
+            # The tie-break chain is the exam's: its extra keys become columns.
+            table.clear(columns=True)
+            table.add_columns(*columns)
         table.clear()
-        for c in page:
-            table.add_row(*ranking_row(c))
+        for row in page:
+            table.add_row(*row)
         self.query_one("#ranking-pages", PageBar).show(
             self.window, len(page), f"共 {len(everyone)} 人 in all"
         )
@@ -346,6 +383,43 @@ class ResultsScreen(PagedScreen):
             return f"{team} 岗位练兵优秀组织奖{'已撤销' if withdraw else ''}：{decided.reason}"
 
         self.run_service(record, self._changed, group="organisation")
+
+    # -- exporting and certificates ---------------------------------------------------------
+
+    def action_export(self) -> None:
+        if self.scene is None or not self.allowed(Permission.GRADE):
+            return
+        workspace = self.context.workspace
+
+        def export(s: Session) -> tuple[str, list[Path]]:
+            out = workspace.folder("exports") / EXPORT_FILE
+            done = exporting.export_results(out, session=s, operator=workspace.operator)
+            state = "已定稿 final" if done.final else "未定稿，勿发布 not final, do not publish"
+            return state, done.files()
+
+        self.notify("正在导出… exporting the results")
+        self.run_service(export, self._written, group="export")
+
+    def action_certificates(self) -> None:
+        if self.scene is None or not self.allowed(Permission.GRADE):
+            return
+        workspace = self.context.workspace
+
+        def certificates(s: Session) -> tuple[str, list[Path]]:
+            out = workspace.folder("print") / "certificates"
+            done = certificates_service.print_certificates(
+                out, session=s, operator=workspace.operator
+            )
+            return f"{done.count} 份证书 certificates", done.files()
+
+        self.notify("正在生成证书… writing the certificates")
+        self.run_service(certificates, self._written, group="certificates")
+
+    def _written(self, done: tuple[str, list[Path]]) -> None:
+        state, paths = done
+        where = paths[0].parent if paths else ""
+        names = "、".join(p.name for p in paths)
+        self.notify(f"{state}\n{names}\n→ {where}", title="已写出 Written", timeout=10)
 
     # -- finalising and re-opening ---------------------------------------------------------
 

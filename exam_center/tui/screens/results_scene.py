@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from exam_center.reports.results_tables import tie_key_label
 from exam_center.services import exams, finalising, results, standings
-from exam_center.services.standings import ItemReport, PendingDecision
+from exam_center.services.standings import ItemReport, PendingDecision, exclusion_note
 from exam_center.tui.dialogs.tie import SCOPES
 
 Row = tuple[str, ...]
@@ -23,6 +24,8 @@ STATUS_LABELS = {
     "not_seated": "未编座 not seated",
     "missing_sheet": "缺答题卡 no sheet",
     "no_key": "无答案 no key",
+    "incomplete": "待评分 not fully marked",
+    "unresolved": "待复核 waiting for review",
 }
 
 
@@ -75,38 +78,122 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def ranking_row(c: dict[str, Any]) -> Row:
+SHOWN_SCORES = ("total", "objective", "subjective")  # keys the ranking shows as columns
+
+
+def tie_key_names(scene: ResultsScene) -> list[str]:
+    """The tie-break chain, as in the definition: "total desc", "blanks asc", ..."""
+    return [str(k) for k in scene.results.get("policy", {}).get("tie_break", [])]
+
+
+def _field(key: str) -> str:
+    return key.split(" ")[0]
+
+
+def extra_tie_keys(scene: ResultsScene) -> list[int]:
+    """Positions in the chain of the keys not already a column (空题数, a section...)."""
+    return [i for i, k in enumerate(tie_key_names(scene)) if _field(k) not in SHOWN_SCORES]
+
+
+def ranking_columns(scene: ResultsScene) -> tuple[str, ...]:
+    extra = tuple(tie_key_label(tie_key_names(scene)[i]) for i in extra_tie_keys(scene))
     return (
-        str(c["rank"] or "—"),
-        c["admission_no"] or "—",
-        c["name"],
-        c["team"],
-        points(c["objective"]),
-        points(c["subjective"]),
-        points(c["total"]),
-        status_label(c["status"]),
+        "名次",
+        "准考证号",
+        "姓名",
+        "代表队",
+        "客观",
+        "主观",
+        "总分",
+        *extra,
+        "名次依据",
+        "状态",
     )
 
 
-def award_rows(scene: ResultsScene) -> list[Row]:
-    names = scene.names()
+def separating_key(scene: ResultsScene, row: dict[str, Any], other: dict[str, Any] | None) -> str:
+    """Which tie-break key puts `row` apart from `other` (its neighbour with the same
+    total): the first key of the chain where they differ; 并列 when none does."""
+    if other is None or not row["rank"] or not other["rank"] or row["total"] != other["total"]:
+        return ""
+    names = tie_key_names(scene)
+    for key, mine, theirs in zip(names, row["tie_keys"], other["tie_keys"], strict=False):
+        if mine != theirs:
+            return tie_key_label(key)
+    return "并列 tied"
+
+
+UNSCORED = {"absent": "缺考", "ineligible": "—", "not_seated": "—", "missing_sheet": "—"}
+
+
+def ranking_rows(scene: ResultsScene, offset: int, size: int) -> list[Row]:
+    """One page of the ranking. Equal totals say which key ranked them; an absent
+    candidate shows 缺考 where the scores would be, never zeros."""
+    everyone = scene.candidates
+    extra = extra_tie_keys(scene)
     rows: list[Row] = []
-    for g in scene.awards.get("individual", []):
-        notes = [g["note"] or ""]
-        if g["by_decision"]:
-            notes.append("并列决定 by decision")
-        if g["passed_down"]:
-            notes.append("顺延 passed down")
+    for i in range(offset, min(offset + size, len(everyone))):
+        c = everyone[i]
+        above = everyone[i - 1] if i > 0 else None
+        below = everyone[i + 1] if i + 1 < len(everyone) else None
+        why = separating_key(scene, c, above) or separating_key(scene, c, below)
+        unscored = UNSCORED.get(c["status"])
+        if unscored is not None:
+            scores: tuple[str, ...] = (unscored,) * 3
+            keys: tuple[str, ...] = ("",) * len(extra)
+        else:
+            scores = (points(c["objective"]), points(c["subjective"]), points(c["total"]))
+            values = c["tie_keys"]
+            keys = tuple(points(values[k]) if k < len(values) else "" for k in extra)
         rows.append(
             (
-                g["award"],
-                str(g["rank"]),
-                g["admission_no"] or "—",
-                names.get(g["admission_no"], ""),
-                " ".join(n for n in notes if n),
+                str(c["rank"] or "—"),
+                c["admission_no"] or "—",
+                c["name"],
+                c["team"],
+                *scores,
+                *keys,
+                why,
+                status_label(c["status"]),
             )
         )
     return rows
+
+
+def award_rows(scene: ResultsScene) -> list[Row]:
+    """Each award's list in rank order, a candidate passed over (a prior holder) shown at
+    their rank with the reason, so a list that starts at 名次 2 says why."""
+    names = scene.names()
+    entries: list[tuple[str, int, int, Row]] = []
+    order: dict[str, int] = {}
+    for g in scene.awards.get("individual", []):
+        order.setdefault(g["award"], len(order))
+        # The library's note already says 依次顺延 / 并列 when it applies.
+        notes = [g["note"] or ""]
+        if g["by_decision"] and "并列" not in notes[0]:
+            notes.append("并列决定 by decision")
+        if g["passed_down"] and "顺延" not in notes[0]:
+            notes.append("顺延 passed down")
+        row = (
+            g["award"],
+            str(g["rank"]),
+            g["admission_no"] or "—",
+            g.get("name") or names.get(g["admission_no"], ""),
+            " ".join(n for n in notes if n),
+        )
+        entries.append((g["award"], g["rank"], 1, row))
+    for e in scene.awards.get("excluded", []):
+        order.setdefault(e["award"], len(order))
+        row = (
+            f"（{e['award']}）",
+            str(e["rank"]),
+            e["admission_no"] or "—",
+            e.get("name") or names.get(e["admission_no"], ""),
+            f"未授予 not awarded: {e.get('explanation') or exclusion_note(e)}",
+        )
+        entries.append((e["award"], e["rank"], 0, row))
+    entries.sort(key=lambda x: (order[x[0]], x[1], x[2]))
+    return [row for *_, row in entries]
 
 
 def team_rows(scene: ResultsScene) -> list[Row]:
@@ -146,19 +233,37 @@ def national_note(scene: ResultsScene) -> str:
     )
 
 
+NATIONAL_LISTS = (("selected", "选拔 chosen"), ("recommended", "推荐 recommended"))
+
+
 def national_rows(scene: ResultsScene) -> list[Row]:
+    """The 15 chosen, then the 100 recommended (whom the ministry draws from), each with
+    the provincial rank, name and team; the drawn marked once a draw is on record."""
     national = scene.national
-    selected, drawn = set(national.get("selected", [])), set(national.get("drawn", []))
+    drawn = set(national.get("drawn", []))
+    draw_kind = national.get("draw", "none")
     by_adm = {c["admission_no"]: c for c in scene.candidates if c["admission_no"]}
     rows: list[Row] = []
-    for i, adm in enumerate(national.get("recommended", []), start=1):
-        c = by_adm.get(adm, {})
-        lists = ["推荐"]
-        if adm in selected:
-            lists.append("选拔 selected")
-        if adm in drawn:
-            lists.append("抽中 drawn")
-        rows.append((str(i), adm or "—", c.get("name", ""), c.get("team", ""), " ".join(lists)))
+    for key, label in NATIONAL_LISTS:
+        for i, adm in enumerate(national.get(key, []), start=1):
+            c = by_adm.get(adm, {})
+            if key == "selected":
+                mark = "直接参加 takes part"
+            elif draw_kind == "none":
+                mark = "待抽取 draw pending"
+            else:
+                mark = "抽中 drawn" if adm in drawn else "未抽中 not drawn"
+            rows.append(
+                (
+                    label,
+                    str(i),
+                    str(c.get("rank") or "—"),
+                    adm or "—",
+                    c.get("name", ""),
+                    c.get("team", ""),
+                    mark,
+                )
+            )
     return rows
 
 

@@ -19,13 +19,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from exam_center.services import review, sheets
+from exam_center.services import conflicts, review, sheets
 from exam_center.services.review import ReviewRow
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
+from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
-from exam_center.tui.widgets.review_item import ReviewFacts, describe_decision, describe_item, who
+from exam_center.tui.widgets.review_item import (
+    ReviewFacts,
+    describe_decision,
+    describe_differences,
+    describe_item,
+    who,
+)
 from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
 
 PAGE_SIZE = 100
@@ -93,8 +100,12 @@ class ReviewScreen(PagedScreen):
         with Horizontal(id="review-body"):
             yield DataTable[str | Text](id="queue", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="review-detail"):
-                yield SheetImage(id="sheet-image")
+                with Horizontal(id="scan-pair"):
+                    # A conflict: the scan in force on the left, the rescan beside it.
+                    yield SheetImage(id="in-force-image")
+                    yield SheetImage(id="sheet-image")
                 yield ReviewFacts(id="item-facts")
+                yield ReviewFacts(id="conflict-facts")
                 yield ReviewFacts(id="decision")
         yield PageBar(id="queue-pages")
         yield Footer(compact=True)
@@ -195,9 +206,18 @@ class ReviewScreen(PagedScreen):
         self.show_decision()
         image = self.query_one("#sheet-image", SheetImage)
         image.display = row is not None
+        pair = row is not None and row.kind == "conflict"
+        other = self.query_one("#in-force-image", SheetImage)
+        other.display = pair
+        self.query_one("#conflict-facts", ReviewFacts).display = pair
         if row is not None and self.sheet_layout is not None:
             image.show(None)
-            self.load_image(row, self.sheet_layout, max(20, image.content_size.width or 70))
+            width = max(20, image.content_size.width or 70)
+            if pair:
+                other.show(None)
+                self.load_pair(row, self.sheet_layout, width)
+            else:
+                self.load_image(row, self.sheet_layout, width)
         self.refresh_bindings()
 
     def show_decision(self) -> None:
@@ -220,9 +240,60 @@ class ReviewScreen(PagedScreen):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_image, row.item_id, crop)
 
-    def _show_image(self, item_id: int, crop: Crop) -> None:
+    def _show_image(self, item_id: int, crop: Crop, where: str = "#sheet-image") -> None:
         if self.current is not None and self.current.item_id == item_id:
-            self.query_one("#sheet-image", SheetImage).show(crop)
+            self.query_one(where, SheetImage).show(crop)
+
+    @work(thread=True, exclusive=True, group="image")
+    def load_pair(self, row: ReviewRow, layout: dict[str, Any], width: int) -> None:
+        """Both scans of a conflict, cut at the first question they read differently."""
+        worker = get_current_worker()
+        try:
+            with self.context.workspace.session() as s:
+                pair = conflicts.conflict_pair(row.page_id, session=s)
+        except RECOVERABLE as exc:
+            self.app.call_from_thread(self.report_error, describe_error(exc))
+            return
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._show_differences, row.item_id, pair)
+        sides = (
+            ("#in-force-image", pair.in_force, "现用 in force"),
+            ("#sheet-image", pair.rescan, "重扫 rescan"),
+        )
+        for where, side, label in sides:
+            if side is None:
+                crop = Crop(Text("现用扫描已不在 the scan in force was set aside", style="dim"), "")
+            else:
+                crop = self._crop(side.overlay, layout, pair.first_question, width, label, side)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_image, row.item_id, crop, where)
+
+    @staticmethod
+    def _crop(
+        overlay: str,
+        layout: dict[str, Any],
+        question: int | None,
+        width: int,
+        label: str,
+        side: conflicts.ScanSide,
+    ) -> Crop:
+        try:
+            return load_crop(
+                overlay,
+                layout,
+                kind="question" if question is not None else "conflict",
+                question=question,
+                width=width,
+                page_label=f"{label} 扫描页 {side.page_id} · {side.read_at}",
+            )
+        except (OSError, ValueError) as exc:
+            return Crop(Text(f"图像无法读取 image unreadable: {exc}", style="red"), "")
+
+    def _show_differences(self, item_id: int, pair: conflicts.ConflictPair) -> None:
+        if self.current is None or self.current.item_id != item_id:
+            return
+        self.query_one("#conflict-facts", ReviewFacts).update(describe_differences(pair))
 
     # -- deciding -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ invigilators on duty; seating or re-seating with a seed; printing the room docum
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from exam_center.services import documents, exams, seating, sheets, venues
 from exam_center.services.seating import RoomView, SeatingOutcome, SeatingView
 from exam_center.services.venues import InvigilatorRow, RoomRow
 from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.dialogs.count import CountDialog
 from exam_center.tui.dialogs.import_file import Checked, ImportDialog, ImportSpec
 from exam_center.tui.dialogs.reseat import ReseatDialog
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
@@ -30,6 +32,7 @@ from exam_center.tui.widgets.team_colours import TeamColours
 ROOMS_HINT = "CSV 或 XLSX，表头：考场号、考点(可选)、行数、列数、不可用座位(可选，如 3;17)。"
 INVIGILATORS_HINT = "CSV 或 XLSX，表头：工号、姓名、设区市(可选)、单位(可选)、手机(可选)。"
 DOCUMENTS_FOLDER = ("print", "rooms")
+SHEETS_FILE = "sheets.pdf"  # in print/, where `demo` writes it too
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class SeatingScreen(ExamScreen):
     BINDINGS = [
         Binding("s", "seat", "编排 Seat", tooltip=refusal(Permission.SEAT)),
         Binding("p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT)),
+        Binding("a", "print_sheets", "打印答题卡 Sheets", tooltip=refusal(Permission.PRINT)),
+        Binding("e", "print_spares", "备用答题卡 Spares", tooltip=refusal(Permission.PRINT)),
         Binding("r", "import_rooms", "导入考场 Rooms", tooltip=refusal(Permission.IMPORT_VENUES)),
         Binding(
             "v",
@@ -116,6 +121,8 @@ class SeatingScreen(ExamScreen):
     REQUIRES = {
         "seat": Permission.SEAT,
         "print_documents": Permission.PRINT,
+        "print_sheets": Permission.PRINT,
+        "print_spares": Permission.PRINT,
         "import_rooms": Permission.IMPORT_VENUES,
         "import_invigilators": Permission.IMPORT_VENUES,
     }
@@ -125,6 +132,16 @@ class SeatingScreen(ExamScreen):
             "打印考场文档 Print room documents",
             "Door lists, sign-in sheets, seat labels, rosters, room plans",
             "print_documents",
+        ),
+        PaletteCommand(
+            "打印答题卡 Print the answer sheets",
+            "Every seated candidate's sheet, in room and seat order (print/sheets.pdf)",
+            "print_sheets",
+        ),
+        PaletteCommand(
+            "打印备用答题卡 Print spare sheets",
+            "Numbered spare sheets; the candidate fills the admission number",
+            "print_spares",
         ),
         PaletteCommand("导入考场 Import rooms", "Check and import a rooms table", "import_rooms"),
         PaletteCommand(
@@ -211,6 +228,7 @@ class SeatingScreen(ExamScreen):
             Content(f"监考 Invigilators: {len(scene.invigilators)} 人{on_duty}")
         )
         self.show_room(self.selected_room())
+        self.refresh_bindings()
 
     def selected_room(self) -> str | None:
         table = self.query_one("#rooms", DataTable)
@@ -280,6 +298,54 @@ class SeatingScreen(ExamScreen):
 
         self.notify("正在生成考场文档… writing the room documents")
         self.run_service(print_documents, self._printed, group="print")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Answer sheets carry the seat: greyed out until everyone is seated.
+        no_plan = self.scene is None or self.scene.plan is None
+        if action in ("print_sheets", "print_spares") and no_plan:
+            return None
+        return super().check_action(action, parameters)
+
+    def action_print_sheets(self) -> None:
+        if not self.allowed(Permission.PRINT):
+            return
+        workspace = self.context.workspace
+
+        def print_all(s: Session) -> list[Path]:
+            out = workspace.folder(DOCUMENTS_FOLDER[0]) / SHEETS_FILE
+            done = sheets.print_sheets(session=s, operator=workspace.operator, out_pdf=out)
+            return [done.path]
+
+        self.notify("正在生成答题卡… writing the answer sheets")
+        self.run_service(print_all, self._printed, group="print")
+
+    def action_print_spares(self) -> None:
+        if not self.allowed(Permission.PRINT):
+            return
+        dialog = CountDialog(
+            "打印备用答题卡 Print spare sheets",
+            "备用答题卡不印考生信息，考生填涂准考证号；编号接续已打印的备用卡。\n"
+            "Spare sheets carry no candidate: the candidate fills the admission number; "
+            "serials continue those printed before.",
+            "份数 How many",
+            value=10,
+        )
+        self.app.push_screen(dialog, self._print_spares)
+
+    def _print_spares(self, count: int | None) -> None:
+        if count is None:
+            return
+        workspace = self.context.workspace
+
+        def print_some(s: Session) -> list[Path]:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            out = workspace.folder(DOCUMENTS_FOLDER[0]) / f"spares-{stamp}.pdf"
+            done = sheets.print_spares(
+                session=s, operator=workspace.operator, count=count, out_pdf=out
+            )
+            return [done.path]
+
+        self.run_service(print_some, self._printed, group="print")
 
     def _printed(self, paths: list[Path]) -> None:
         where = paths[0].parent if paths else Path(*DOCUMENTS_FOLDER)

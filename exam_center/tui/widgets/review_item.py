@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from exam_center.services.conflicts import ConflictPair
 from exam_center.services.review import ReviewRow
 
 KIND_LABELS = {
@@ -95,3 +96,28 @@ class ReviewFacts(Static):
         height: auto;
     }
     """
+
+
+SHOWN_DIFFERENCES = 12
+
+
+def describe_differences(pair: ConflictPair) -> Text:
+    """The questions the two scans read differently, in force against rescan, and
+    which one each key keeps."""
+    out = Text("两次扫描读数不同 the two scans read differently:", style="bold")
+    if pair.in_force is None:
+        out.append("\n  现用扫描已不在 the scan in force was set aside")
+    elif not pair.differences:
+        out.append("\n  读数完全相同 same marks on every question: keep the better image")
+    for d in pair.differences[:SHOWN_DIFFERENCES]:
+        out.append(f"\n  第 {d.question} 题  现用 ")
+        out.append(d.in_force or "空", style="bold")
+        out.append("  ｜  重扫 ")
+        out.append(d.rescan or "空", style="bold #f0b429")
+    more = len(pair.differences) - SHOWN_DIFFERENCES
+    if more > 0:
+        out.append(f"\n  … 另有 {more} 题 and {more} more")
+    out.append(
+        "\n按 k 采用重扫 keep the rescan · 按 x 保留现用 keep the scan in force", style="dim"
+    )
+    return out

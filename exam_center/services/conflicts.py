@@ -1,0 +1,68 @@
+"""A conflicting rescan next to the scan in force: both pages' images and the questions
+on which their readings differ, so a reviewer judges the two side by side before one
+is kept (review.resolve_conflict)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from exam_center.errors import NotAllowed
+from exam_center.models import ScannedPage
+from exam_center.services.scanning import current_scan
+
+
+@dataclass(frozen=True)
+class ScanSide:
+    page_id: int
+    file: str
+    overlay: str
+    read_at: str  # as stored, for the caption
+
+
+@dataclass(frozen=True)
+class Difference:
+    question: int
+    in_force: str  # marks read on the scan that counts now ("" blank)
+    rescan: str
+
+
+@dataclass(frozen=True)
+class ConflictPair:
+    in_force: ScanSide | None  # None: the scan in force was set aside meanwhile
+    rescan: ScanSide
+    differences: tuple[Difference, ...]
+
+    @property
+    def first_question(self) -> int | None:
+        """The question both crops show: the first on which the readings differ."""
+        return self.differences[0].question if self.differences else None
+
+
+def _side(page: ScannedPage) -> ScanSide:
+    assert page.id is not None
+    return ScanSide(page.id, page.file, page.overlay_path, f"{page.read_at:%Y-%m-%d %H:%M}")
+
+
+def _readings(page: ScannedPage) -> dict[int, str]:
+    return {int(m["number"]): str(m["marks"]) for m in page.marks}
+
+
+def conflict_pair(page_id: int, *, session: Session) -> ConflictPair:
+    """The rescan `page_id` and the scan in force for the same candidate and page."""
+    rescan = session.get(ScannedPage, page_id)
+    if rescan is None or rescan.status != "conflict":
+        raise NotAllowed(
+            f"第 {page_id} 页不是冲突的重扫 (page {page_id} is not a conflicting scan)"
+        )
+    current = current_scan(session, rescan.candidate_id, rescan.page_no)
+    if current is None:
+        return ConflictPair(None, _side(rescan), ())
+    old, new = _readings(current), _readings(rescan)
+    differences = tuple(
+        Difference(q, old.get(q, ""), new.get(q, ""))
+        for q in sorted(old.keys() | new.keys())
+        if old.get(q, "") != new.get(q, "")
+    )
+    return ConflictPair(_side(current), _side(rescan), differences)

@@ -1,0 +1,119 @@
+"""Results that explain themselves, and are kept rather than computed again: a prior
+holder passed over is listed at their rank with the reason (awards --json and the CLI
+table, with names); an absence reads 缺考; the national list prints the chosen and the
+recommended by name; a kept computation and the kept page answers agree with a fresh
+computation, also after a change and after a page is renumbered in place."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlmodel import select
+
+from exam_center.models import Candidate, ScannedPage
+from exam_center.services import marking, results, standings
+from exam_center.services.page_answers import store_for
+from exam_center.services.workspace import Workspace
+from tests.exam_center.graded_exam import GradedExam, graded_exam
+
+EXPERT = "江苏省人社知识通"
+
+
+def cli(ws: Workspace, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def exam(tmp_path: Path, make_workspace) -> GradedExam:  # type: ignore[no-untyped-def]
+    """30 candidates ranked in seat order; the best already received 江苏省人社知识通 in
+    2021, and the 20th is confirmed absent."""
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
+    made = graded_exam(ws, tmp_path)
+    with ws.session() as s:
+        best = s.exec(
+            select(Candidate).where(
+                Candidate.id
+                == standings.results_json(results.compute(s), s)["candidates"][0]["candidate_id"]
+            )
+        ).one()
+        best.prior_honours = [{"honour": EXPERT, "year": 2021}]
+        s.add(best)
+    with ws.session() as s:
+        marking.record_absence(made.ranked[19], session=s, operator="成绩员", reason="签到表未签到")
+    return made
+
+
+def test_a_prior_holder_is_listed_at_their_rank_with_the_reason(exam: GradedExam) -> None:
+    with exam.ws.session() as s:
+        c = results.compute(s)
+        doc = standings.awards_json(c)
+        names = {x.id: x.name for x in c.roster.candidates}
+    (passed,) = [e for e in doc["excluded"] if e["award"] == EXPERT]
+    assert passed["admission_no"] == exam.ranked[0] and passed["rank"] == 1
+    assert passed["explanation"] == "2021年已获此荣誉，不重复授予（名额依次顺延）"
+    experts = [g for g in doc["individual"] if g["award"] == EXPERT]
+    assert experts[0]["rank"] == 2
+    assert all(g["name"] == names[g["candidate_id"]] for g in doc["individual"])
+
+    printed = cli(exam.ws, "awards")
+    line = next(x for x in printed.splitlines() if exam.ranked[0] in x and EXPERT in x)
+    assert "未授予" in line and "2021年已获此荣誉" in line and passed["name"] in line
+    first = printed.index(exam.ranked[0])  # listed in its place, before rank 2
+    assert first < printed.index(exam.ranked[1])
+
+
+def test_an_absence_reads_as_such_and_the_national_list_names_everyone(exam: GradedExam) -> None:
+    printed = cli(exam.ws, "results")
+    absent = next(x for x in printed.splitlines() if exam.ranked[19] in x)
+    assert absent.count("缺考") == 4 and " 0 " not in absent  # three scores and the status
+    with exam.ws.session() as s:
+        national = standings.national_json(results.compute(s))
+    listed = cli(exam.ws, "national").splitlines()
+    for key in ("selected", "recommended"):
+        for adm in national[key]:
+            assert any(adm in x and ("选拔" if key == "selected" else "推荐") in x for x in listed)
+
+
+def test_kept_results_and_answers_agree_with_a_fresh_computation(exam: GradedExam) -> None:
+    ws = exam.ws
+    with ws.session() as s:
+        kept = results.compute(s)
+        assert results.compute(s) is kept  # nothing changed: the same computation
+        fresh = results.compute_now(s)
+    assert standings.results_json(kept, s) == standings.results_json(fresh, s)
+
+    with ws.session() as s:  # a change: computed again
+        marking.record_absence(exam.ranked[3], session=s, operator="成绩员", reason="补登")
+    with ws.session() as s:
+        again = results.compute(s)
+        assert again is not kept
+        status = {
+            x["admission_no"]: x["status"] for x in standings.results_json(again, s)["candidates"]
+        }
+    assert status[exam.ranked[3]] == "absent"
+
+    # A page renumbered in place (an alike page filed as another) is decoded again.
+    with ws.session() as s:
+        page = s.exec(select(ScannedPage).where(ScannedPage.admission_no == exam.ranked[5])).one()
+        assert page.id is not None
+        before = store_for(s).answers(s, [(page.id, page.page_no)])[page.id]
+        page.marks = [{**m, "marks": "B", "status": "ok"} for m in page.marks]
+        page.page_no = 2
+        s.add(page)
+    with ws.session() as s:
+        after = store_for(s).answers(s, [(page.id, 2)])[page.id]
+    assert not np.array_equal(before.masks, after.masks) and set(after.masks.tolist()) == {2}
+    assert (ws.path / "cache").is_dir()  # kept for the next command's process too
