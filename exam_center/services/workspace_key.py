@@ -162,6 +162,10 @@ def _clear_legacy_secret(session: Session, exam: Exam, key: WorkspaceKey) -> Non
 
 def _announce(session: Session, key: WorkspaceKey, *, adopted: bool) -> None:
     from exam_center.services import audit
+    from exam_center.services.sealing import legacy_lock_seals
+
+    # A legacy workspace's finalisings and re-openings are sealed as they stand now.
+    locks = legacy_lock_seals(session, key) if adopted else {}
 
     audit.record(
         session,
@@ -170,6 +174,7 @@ def _announce(session: Session, key: WorkspaceKey, *, adopted: bool) -> None:
         key_id=key.key_id,
         legacy_entries=key.legacy_entries,
         file=str(key.path),
+        locks=locks,
         note=(
             "工作区密钥已建立；二维码密钥已移出数据库 (key file made; the QR secret moved out "
             "of the database; the entries before this one are unkeyed)"
