@@ -48,6 +48,7 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
         exam = exams.current_exam(s)
         view = seating.seating_view(session=s)
         layout = sheets.exam_layouts(s).candidate
+        secret = sheets.exam_secret(s)
         qs = questions(exams.exam_definition(s))
     assert view is not None
     key = make_key(qs, rng)
@@ -68,7 +69,7 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
                     layout,
                     header,
                     exam.code,
-                    sheets.exam_secret(exam),
+                    secret,
                     answers,
                     rng.randrange(10**9) * 3 + 1,
                     folder / st.admission_no,

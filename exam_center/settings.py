@@ -29,10 +29,20 @@ class Settings(BaseSettings):
     # The 能手库 register, shared by the exams of every year: by default one file beside
     # the workspaces (their parent folder), so each year's workspace finds the same one.
     register_file: Path | None = None  # EXAM_CENTER_REGISTER_FILE
+    # The workspace key (audit chain, results seal, QR secret): by default in the workspace;
+    # EXAM_CENTER_KEY_FILE puts it elsewhere, e.g. on removable media, or names the copy a
+    # second terminal of a shared PostgreSQL database uses.
+    key_file: Path | None = None
 
     @property
     def register_path(self) -> Path:
         return self.register_file or self.workspace.resolve().parent / REGISTER_FILE
+
+    @property
+    def key_path(self) -> Path:
+        from exam_center.services.workspace_key import KEY_FILE
+
+        return self.key_file or self.workspace / KEY_FILE
 
     @property
     def database_url(self) -> str:
@@ -41,7 +51,8 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.workspace / 'exam.db').resolve()}"
 
     def ensure_workspace(self) -> Path:
-        self.workspace.mkdir(parents=True, exist_ok=True)
+        # 0700: the database holds every candidate's resident ID, the folder the key.
+        self.workspace.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self.workspace
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from exam_center.cli.common import console, print_json, table, workspace
+from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -18,15 +18,32 @@ audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def verify(ctx: typer.Context) -> None:
-    """Check the hash chain; report the first entry that was altered or removed."""
+def verify(
+    ctx: typer.Context,
+    expect: str | None = typer.Option(
+        None,
+        "--expect",
+        help="the chain head printed on a receipt or award list (COUNT:HEX): "
+        "entries removed since then are found too",
+    ),
+) -> None:
+    """Check the keyed hash chain; report the first entry that was altered or removed."""
     ws = workspace(ctx)
     with ws.session() as s:
-        report = audit.verify_chain(session=s)
+        try:
+            report = audit.verify_chain(session=s, expect=expect)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--expect") from exc
     if report.ok:
-        console.print(f"Audit log intact: {report.entries} entries.")
+        console.print(
+            f"审计日志完整 Audit log intact: {report.entries} entries, "
+            f"head {report.chain_head.printed()}.",
+            highlight=False,
+        )
+        if report.note:
+            console.print(report.note, highlight=False)
         return
-    console.print(f"[red]Audit log broken[/]: {report.problem}")
+    console.print(f"[red]审计日志被改动 Audit log broken[/]: {shown(report.problem)}")
     raise typer.Exit(1)
 
 

@@ -375,7 +375,9 @@ def finalise(ctx: typer.Context) -> None:
     ws = workspace(ctx)
     with ws.session() as s:
         done = finalising.finalise(session=s, operator=ws.operator)
-    console.print(f"Results finalised. Digest {done.digest}")
+    console.print("成绩已定稿 Results finalised. 定稿回执 receipt (print and sign):")
+    for line in done.receipt_lines():
+        console.print(f"  {line}", markup=False, highlight=False)
 
 
 def reopen(ctx: typer.Context, reason: str = typer.Option(..., "--reason")) -> None:

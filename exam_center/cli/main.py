@@ -16,6 +16,7 @@ from exam_center.cli.demo import demo
 from exam_center.cli.register import register_app
 from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
+from exam_center.cli.verify import verify
 from exam_center.errors import ExamCenterError
 
 # The only commands that may make a new workspace; every other one needs an exam.
@@ -80,6 +81,7 @@ app.command()(grading_cli.items)
 app.command()(grading_cli.finalise)
 app.command()(grading_cli.reopen)
 app.command()(grading_cli.export)
+app.command()(verify)
 app.command()(demo)
 
 

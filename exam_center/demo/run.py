@@ -119,6 +119,7 @@ def _scan(run: DemoRun) -> str:
         exam = exams.current_exam(s)
         view = seating.seating_view(session=s)
         layouts = sheets.exam_layouts(s)
+        secret = sheets.exam_secret(s)
         qs = questions(exams.exam_definition(s))
     assert view is not None
     run.key = make_key(qs, rng)
@@ -155,7 +156,7 @@ def _scan(run: DemoRun) -> str:
                 layouts.spare if spare else layouts.candidate,
                 header,
                 exam.code,
-                sheets.exam_secret(exam),
+                secret,
                 answers,
                 rng.randrange(10**9),
                 folder / (f"spare-{seat.admission_no}" if spare else seat.admission_no),

@@ -30,8 +30,18 @@ class AwardListPdf(PagedPdf):
         top_mm: float = 15,
     ) -> None:
         super().__init__(footer_text=footer_text, font_path=font_path)
+        self.seal_text = ""  # the results seal and audit chain head, above the footer line
         self.set_auto_page_break(True, margin=18)
         self.set_margins(side_mm, top_mm, side_mm)
+
+    def footer(self) -> None:
+        if self.seal_text:
+            self.set_y(-17)
+            self.set_font("cjk", "", 7)
+            self.set_text_color(90)
+            self.cell(0, 4, self.seal_text, align="C")
+            self.set_text_color(0)
+        super().footer()
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -71,10 +81,19 @@ def _approval(pdf: FPDF) -> None:
     pdf.set_font("cjk", "", 10.5)
 
 
-def write_award_lists(out: Path, tables: ResultsTables, *, font_path: str | None = None) -> Path:
+def write_award_lists(
+    out: Path,
+    tables: ResultsTables,
+    *,
+    font_path: str | None = None,
+    seal_footer: str | None = None,
+) -> Path:
+    """`seal_footer`: the results seal and chain head, printed on every page above the
+    digest, so a signed copy can be checked against the workspace later."""
     info = tables.info
     footer = f"结果摘要 SHA-256 {info.digest}" if info.final else f"{NOT_FINAL} 仅供核对，不得公布"
     pdf = AwardListPdf(footer, font_path)
+    pdf.seal_text = seal_footer or ""
     pdf.set_title(f"{info.title} 获奖名单")
     pdf.add_page()
     pdf.set_font("cjk", "B", 16)

@@ -1,9 +1,14 @@
-"""The append-only audit log. Each entry's hash covers its content and the previous
-entry's hash, so `verify_chain` finds the first entry that was altered or removed."""
+"""The append-only audit log. Each entry's hash is an HMAC, under the workspace key
+(`workspace_key`), of its content and the previous entry's hash, so `verify_chain` finds
+the first entry that was altered or removed, and nobody without the key file can write
+a chain that verifies. A head printed on paper (`audit verify --expect`) shows entries
+removed from the end. Entries written before the key existed (`legacy_entries`) keep
+their plain SHA-256 link; the first keyed entry after them anchors them."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,12 +18,16 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from exam_center.models import AuditEntry
+from exam_center.services.workspace_key import KEY_ACTION, WorkspaceKey, workspace_key
 
 GENESIS = "0" * 64
+MIN_EXPECT = 16  # hex digits of a printed head that must be given to check against it
 
 
-def _digest(prev: str, at: datetime, operator: str, action: str, detail: dict[str, Any]) -> str:
-    body = json.dumps(
+def _body(prev: str, at: datetime, operator: str, action: str, detail: dict[str, Any]) -> bytes:
+    if at.tzinfo is None:  # SQLite hands back naive datetimes; they were written in UTC
+        at = at.replace(tzinfo=UTC)
+    return json.dumps(
         {
             "prev": prev,
             "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -29,12 +38,21 @@ def _digest(prev: str, at: datetime, operator: str, action: str, detail: dict[st
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    ).encode()
+
+
+def _plain(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _keyed(key: WorkspaceKey, body: bytes) -> str:
+    return key.mac("audit", body)
 
 
 def record(session: Session, *, operator: str, action: str, **detail: Any) -> AuditEntry:
     """Append one entry in the caller's transaction (it commits with the change it records)."""
+    # First: on a fresh database this makes the key and records it (an entry of its own).
+    key = workspace_key(session)
     if session.get_bind().dialect.name == "postgresql":
         # Several terminals share one server: serialise appends so the chain stays linear.
         session.execute(text("SELECT pg_advisory_xact_lock(74201)"))
@@ -48,7 +66,7 @@ def record(session: Session, *, operator: str, action: str, **detail: Any) -> Au
         action=action,
         detail=detail,
         prev_hash=prev,
-        hash=_digest(prev, at, operator, action, detail),
+        hash=_keyed(key, _body(prev, at, operator, action, detail)),
     )
     session.add(entry)
     session.flush()
@@ -65,31 +83,130 @@ class AuditLine:
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """What is printed on paper: the number of entries and the newest entry's hash."""
+
+    entries: int
+    head: str
+
+    def printed(self) -> str:
+        return f"{self.entries}:{self.head[:32]}"
+
+
+@dataclass(frozen=True)
 class ChainReport:
     entries: int
     ok: bool
     first_bad_id: int | None = None
     problem: str = ""
+    head: str = GENESIS
+    note: str = ""  # e.g. entries added since the printed head (not a fault)
+
+    @property
+    def chain_head(self) -> ChainHead:
+        return ChainHead(self.entries, self.head)
 
 
-def verify_chain(*, session: Session) -> ChainReport:
+def chain_head(*, session: Session) -> ChainHead:
+    from sqlmodel import func
+
+    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    count = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    return ChainHead(int(count), last.hash if last else GENESIS)
+
+
+def _parse_expect(expect: str) -> tuple[int | None, str]:
+    count, _, head = expect.strip().rpartition(":")
+    head = head.lower()
+    if len(head) < MIN_EXPECT or any(ch not in "0123456789abcdef" for ch in head):
+        raise ValueError(
+            f"--expect takes the printed head, COUNT:HEX or HEX ({MIN_EXPECT}+ hex digits)"
+        )
+    if count and not count.isdigit():
+        raise ValueError("--expect: the part before ':' is the entry count")
+    return (int(count) if count else None), head
+
+
+def verify_chain(*, session: Session, expect: str | None = None) -> ChainReport:
+    """Walk the chain from the start; the first entry that does not verify is named.
+    With `expect` (a printed head), also name entries removed from the end."""
+    key = workspace_key(session)
+    want_count, want_head = _parse_expect(expect) if expect else (None, "")
     prev = GENESIS
     count = 0
+    found_at: int | None = None
+    key_seen = False
     for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
         count += 1
         assert entry.id is not None
+        where = f"entry {entry.id} ({entry.action})"
         if entry.prev_hash != prev:
             return ChainReport(
                 count,
                 False,
                 entry.id,
-                f"entry {entry.id}: the entry before it was removed or altered",
+                f"审计日志第 {count} 条之前的条目被删除或改动 {where}: "
+                "the entry before it was removed or altered",
+                prev,
             )
-        expected = _digest(entry.prev_hash, entry.at, entry.operator, entry.action, entry.detail)
-        if entry.hash != expected:
-            return ChainReport(count, False, entry.id, f"entry {entry.id} was altered")
+        body = _body(entry.prev_hash, entry.at, entry.operator, entry.action, entry.detail)
+        legacy = count <= key.legacy_entries
+        expected = _plain(body) if legacy else _keyed(key, body)
+        if not hmac.compare_digest(entry.hash, expected):
+            if entry.action == KEY_ACTION and entry.detail.get("key_id") != key.key_id:
+                problem = (
+                    f"工作区密钥文件不是本考试的密钥 the key file {key.path} is not this "
+                    f"workspace's key (the log names key {entry.detail.get('key_id')}, "
+                    f"the file holds key {key.key_id}): {where}"
+                )
+            elif not key_seen and not legacy:
+                problem = (
+                    f"审计日志第 {count} 条无法用工作区密钥验证 {where} does not verify under "
+                    f"the key file {key.path}: the entry was altered, or the key was replaced"
+                )
+            else:
+                problem = f"审计日志第 {count} 条被改动 {where} was altered"
+            return ChainReport(count, False, entry.id, problem, prev)
+        if entry.action == KEY_ACTION and not legacy:
+            key_seen = True
         prev = entry.hash
-    return ChainReport(count, True)
+        if want_head and entry.hash.startswith(want_head) and found_at is None:
+            found_at = count
+    if not key_seen:
+        return ChainReport(
+            count,
+            False,
+            None,
+            f"审计日志被截短或重写 the log has {count} entries, but the key was made after "
+            f"entry {key.legacy_entries} and its entry is missing: entries were removed",
+            prev,
+        )
+    if want_head:
+        if found_at is None:
+            return ChainReport(
+                count,
+                False,
+                None,
+                f"打印的链头 {expect} 不在审计日志中 the printed head is not in the log "
+                f"(it now has {count} entries, head {prev[:32]}): entries were removed or "
+                "rewritten",
+                prev,
+            )
+        if want_count is not None and want_count != found_at:
+            return ChainReport(
+                count,
+                False,
+                None,
+                f"打印的链头是第 {want_count} 条，日志中它是第 {found_at} 条 the printed head was "
+                f"entry {want_count}, it is entry {found_at} now: entries before it were removed",
+                prev,
+            )
+        added = count - found_at
+        note = (
+            f"打印链头之后新增 {added} 条 ({added} entries since the printed head)" if added else ""
+        )
+        return ChainReport(count, True, head=prev, note=note)
+    return ChainReport(count, True, head=prev)
 
 
 def list_entries(

@@ -18,7 +18,7 @@ from exam_center.reports.certificates import (
     write_certificate_register,
     write_certificates,
 )
-from exam_center.services import audit
+from exam_center.services import audit, sealing
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.finalising import finalised_snapshot
 from exam_center.services.team_awards import ORGANISATION_AWARD
@@ -86,6 +86,7 @@ def print_certificates(out_dir: Path, *, session: Session, operator: str) -> Cer
             "成绩尚未定稿，不能打印证书 (certificates are printed from final results only: "
             "exam-center finalise first)"
         )
+    sealing.require_verified(session=session)  # never certificates from an edited snapshot
     units = {
         c.id: c.unit
         for c in session.exec(

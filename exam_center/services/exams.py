@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from exam_center.definition import ExamDefinition, load_definition, parse_defini
 from exam_center.errors import ExamExists, NoExam
 from exam_center.models import Exam, Section, Team
 from exam_center.services import audit
+from exam_center.services.workspace_key import workspace_key
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,14 @@ class ExamSummary:
 
 
 def init_exam(path: Path, *, session: Session, operator: str) -> ExamSummary:
-    """Validate EXAM.toml and create the exam, its teams and paper, and its QR secret."""
+    """Validate EXAM.toml and create the exam, its teams and paper (its QR secret is in the
+    workspace key file)."""
     definition = load_definition(path)
     if session.exec(select(Exam)).first() is not None:
         raise ExamExists("this workspace already holds an exam; use a new --workspace for another")
     info = definition.exam
+    # The key (with the QR secret) first: it lives in the workspace's key file, not here.
+    workspace_key(session)
     exam = Exam(
         code=info.code,
         title=info.title,
@@ -43,7 +46,7 @@ def init_exam(path: Path, *, session: Session, operator: str) -> ExamSummary:
         admission_prefix=info.admission_prefix,
         definition_toml=path.read_text(encoding="utf-8"),
         policy=definition.policy.model_dump(),
-        secret_hex=secrets.token_hex(32),
+        secret_hex="",
         created_at=datetime.now(UTC),
     )
     session.add(exam)

@@ -27,7 +27,7 @@ from exam_center.reports.results_tables import (
     status_label,
     tie_key_label,
 )
-from exam_center.services import audit
+from exam_center.services import audit, sealing
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.finalising import finalised_snapshot
 from exam_center.services.results import compute
@@ -66,7 +66,11 @@ def export_results(out: Path, *, session: Session, operator: str) -> ExportOutco
     exam = current_exam(session)
     c = compute(session)
     lock = finalised_snapshot(session=session)
+    seal_footer: str | None = None
     if lock is not None:
+        # Finalised results leave only from the sealed snapshot, and only once it verifies.
+        verified = sealing.require_verified(session=session, computation=c)
+        seal_footer = sealing.seal_line(verified)
         docs: dict[str, Any] = lock.snapshot
         recomputed: bool | None = c.ranking is not None and c.digest() == lock.digest
     else:
@@ -109,7 +113,9 @@ def export_results(out: Path, *, session: Session, operator: str) -> ExportOutco
     workbook = write_workbook(out, tables)
     suffix = "" if info.final else "-未定稿"
     csv_files = write_csv_files(out.parent, out.stem, suffix, tables)
-    pdf = write_award_lists(out.with_name(f"{out.stem}-获奖名单{suffix}.pdf"), tables)
+    pdf = write_award_lists(
+        out.with_name(f"{out.stem}-获奖名单{suffix}.pdf"), tables, seal_footer=seal_footer
+    )
     outcome = ExportOutcome(
         workbook=workbook,
         csv_files=csv_files,

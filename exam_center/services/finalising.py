@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from exam_center.errors import NotAllowed
 from exam_center.models import ResultsLock
-from exam_center.services import audit
+from exam_center.services import audit, sealing
+from exam_center.services.audit import ChainHead
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
 from exam_center.services.register import PROVINCIAL_CONTEST
@@ -25,6 +26,7 @@ from exam_center.services.standings import (
     results_json,
     teams_json,
 )
+from exam_center.services.workspace_key import workspace_key
 
 
 class FinaliseRefused(NotAllowed):
@@ -75,6 +77,20 @@ class Finalised:
     digest: str
     at: datetime
     register: RegisterUpdate | None = None  # the exam's awards added to the 能手库
+    seal: str = ""  # the snapshot's MAC under the workspace key (结果封印)
+    head: ChainHead | None = None  # the audit chain after the finalising, for the receipt
+
+    def receipt_lines(self) -> list[str]:
+        """What the officers sign on paper: a later `verify` checks against these."""
+        lines = [f"结果摘要 results digest (SHA-256): {self.digest}"]
+        if self.seal:
+            lines.append(f"结果封印 results seal (HMAC-SHA256): {self.seal}")
+        if self.head is not None:
+            lines.append(
+                f"审计链 audit chain: {self.head.entries} entries, head {self.head.printed()} "
+                f"(exam-center audit verify --expect {self.head.printed()})"
+            )
+        return lines
 
 
 def finalise(*, session: Session, operator: str) -> Finalised:
@@ -93,30 +109,35 @@ def finalise(*, session: Session, operator: str) -> Finalised:
         raise FinaliseRefused(reasons)
     digest = c.digest()
     now = datetime.now(UTC)
-    snapshot = {
-        "results": results_json(c, session),
-        "awards": awards_json(c),
-        "teams": teams_json(c),
-        "national": national_json(c),
-    }
-    session.add(
-        ResultsLock(
-            exam_id=current_exam_id(session),
-            action="finalise",
-            digest=digest,
-            snapshot=snapshot,
-            at=now,
-            by=operator,
-        )
+    snapshot = sealing.normal_snapshot(
+        {
+            "results": results_json(c, session),
+            "awards": awards_json(c),
+            "teams": teams_json(c),
+            "national": national_json(c),
+            # What every table the results come from held, so verify names an edited row.
+            sealing.INPUTS_KEY: sealing.input_fingerprints(session, workspace_key(session)),
+        }
     )
+    lock = ResultsLock(
+        exam_id=current_exam_id(session),
+        action="finalise",
+        digest=digest,
+        snapshot=snapshot,
+        at=now,
+        by=operator,
+    )
+    session.add(lock)
     exam.finalised_at, exam.results_digest = now, digest
     session.add(exam)
+    seal = sealing.seal_finalised(session, lock, snapshot)
     audit.record(
         session,
         operator=operator,
         action="results.finalise",
         digest=digest,
         key_version=c.key_version,
+        **seal,
     )
     r = c.roster
     sat = [
@@ -134,7 +155,7 @@ def finalise(*, session: Session, operator: str) -> Finalised:
         contest=PROVINCIAL_CONTEST,
         operator=operator,
     )
-    return Finalised(digest, now, update)
+    return Finalised(digest, now, update, str(seal["seal"]), audit.chain_head(session=session))
 
 
 def reopen(*, session: Session, operator: str, reason: str) -> None:
@@ -144,22 +165,22 @@ def reopen(*, session: Session, operator: str, reason: str) -> None:
         raise NotAllowed("the results are not finalised")
     if not reason.strip():
         raise NotAllowed("re-opening needs --reason")
-    session.add(
-        ResultsLock(
-            exam_id=current_exam_id(session),
-            action="reopen",
-            digest=exam.results_digest or "",
-            at=datetime.now(UTC),
-            by=operator,
-            reason=reason,
-        )
+    lock = ResultsLock(
+        exam_id=current_exam_id(session),
+        action="reopen",
+        digest=exam.results_digest or "",
+        at=datetime.now(UTC),
+        by=operator,
+        reason=reason,
     )
+    session.add(lock)
     audit.record(
         session,
         operator=operator,
         action="results.reopen",
         digest=exam.results_digest,
         reason=reason,
+        **sealing.seal_reopened(session, lock),
     )
     exam.finalised_at = None
     session.add(exam)

@@ -64,7 +64,7 @@ def scan_context(session: Session) -> ScanContext:
     }
     assert exam.id is not None
     return ScanContext(
-        exam.code, exam_secret(exam), exam_layouts(session).by_hash(), seats, exam.id
+        exam.code, exam_secret(session), exam_layouts(session).by_hash(), seats, exam.id
     )
 
 

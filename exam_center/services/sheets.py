@@ -13,10 +13,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from exam_center.errors import NotAllowed
-from exam_center.models import Exam, PrintRun
+from exam_center.models import PrintRun
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.seating import active_plan, seating_view
+from exam_center.services.workspace_key import workspace_key
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.render import (
     SheetHeader,
@@ -62,8 +63,9 @@ def exam_layouts(session: Session) -> ExamLayouts:
     )
 
 
-def exam_secret(exam: Exam) -> bytes:
-    return bytes.fromhex(exam.secret_hex)
+def exam_secret(session: Session) -> bytes:
+    """The QR codes' HMAC secret, from the workspace key file (never the database)."""
+    return workspace_key(session).qr_secret
 
 
 def layout_json(*, session: Session) -> dict[str, Any]:
@@ -80,7 +82,7 @@ def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetTo
     view = seating_view(session=session)
     if view is None:
         raise NotAllowed("nobody is seated yet: answer sheets carry seats; run `exam-center seat`")
-    secret = exam_secret(exam)
+    secret = exam_secret(session)
     for room in view.rooms:
         for s in room.seats:
             header = SheetHeader(
@@ -163,7 +165,7 @@ def print_spares(*, session: Session, operator: str, count: int, out_pdf: Path) 
         )
     ).one()
     first = (last or 0) + 1
-    secret = exam_secret(exam)
+    secret = exam_secret(session)
     sheets = [
         sheet_to_print(
             layout,

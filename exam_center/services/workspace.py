@@ -3,6 +3,7 @@ place that opens the database for the CLI, the TUI and the demo."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from exam_center.db import open_database, session_scope
 from exam_center.errors import WorkspaceMissing
+from exam_center.services.workspace_key import adopt_key
 from exam_center.settings import Settings
 
 
@@ -39,7 +41,10 @@ class Workspace:
                 self.settings.ensure_workspace()
             else:
                 self.require_existing()
+            protect_files(self.path)
             self._engine = open_database(self.settings.database_url)
+            with self.session() as s:
+                adopt_key(s)  # a workspace from before the key file: its QR secret moves out
         return self._engine
 
     @contextmanager
@@ -49,6 +54,7 @@ class Workspace:
             s.info["register"] = self.settings.register_path
             # Where services keep what they may compute again (services.page_answers).
             s.info["cache"] = self.path / "cache"
+            s.info["key_file"] = self.settings.key_path
             yield s
 
     def require_existing(self) -> None:
@@ -75,6 +81,20 @@ class Workspace:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def protect_files(folder: Path) -> None:
+    """Every file this process writes is 0600 (umask 077), and the workspace, its database
+    and key are closed to other local users, also in a workspace made before this rule."""
+    os.umask(0o077)
+    if not folder.is_dir():
+        return
+    for path in (folder, *(folder / name for name in ("exam.db", "exam.db-wal", "exam.db-shm"))):
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        except PermissionError:  # not ours (a shared mount): leave it, say nothing
+            pass
 
 
 def open_workspace(settings: Settings, *, create: bool = True) -> Workspace:

@@ -40,15 +40,16 @@ def test_init_import_check_and_audit(tmp_path: Path) -> None:
     assert report["candidates"] == 60 and len(report["ineligible"]) == 3
     assert all(item["failures"] for item in report["ineligible"])
     verify = cli(ws, "audit", "verify")
-    assert verify.returncode == 0 and "4 entries" in verify.stdout
+    assert verify.returncode == 0 and "5 entries" in verify.stdout  # the key's, then four
     entries = json.loads(cli(ws, "audit", "list", "--json").stdout)
     assert [e["action"] for e in entries][::-1] == [
+        "workspace.key",
         "exam.init",
         "candidates.import",
         "rooms.import",
         "invigilators.import",
     ]
-    assert {e["operator"] for e in entries} == {"测试员"}
+    assert {e["operator"] for e in entries[:-1]} == {"测试员"}  # the key is the program's
 
 
 def test_errors_are_one_clear_message(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def _sheet(ws: Workspace, seat_index: int, seed: int, *, codes: int) -> tuple[Pa
         exam = exams.current_exam(s)
         view = seating.seating_view(session=s)
         layout = sheets.exam_layouts(s).candidate
-        secret = sheets.exam_secret(exam)
+        secret = sheets.exam_secret(s)
     assert view is not None
     seat = [st for r in view.rooms for st in r.seats][seat_index]
     header = SheetHeader(
@@ -165,7 +165,7 @@ def _spare(ws: Workspace, seed: int, *, grid: str | None, codes: int) -> Path:
     with ws.session() as s:
         exam = exams.current_exam(s)
         layout = sheets.exam_layouts(s).spare
-        secret = sheets.exam_secret(exam)
+        secret = sheets.exam_secret(s)
     payload = make_payload(
         exam_code=exam.code,
         admission_no=None,

@@ -44,6 +44,7 @@ def _scan_image(
         exam = exams.current_exam(s)
         view = seating.seating_view(session=s)
         layout = sheets.exam_layouts(s).candidate
+        real_secret = sheets.exam_secret(s)
     assert view is not None
     seat = [st for r in view.rooms for st in r.seats][seat_index]
     adm = admission_no or seat.admission_no
@@ -55,7 +56,7 @@ def _scan_image(
         page=1,
         pages=1,
         layout_hash=layout.layout_hash,
-        secret=secret or sheets.exam_secret(exam),
+        secret=secret or real_secret,
     )
     clean = render_page(layout, 1, header, payload, 150)
     sim = simulate_page(
@@ -138,7 +139,7 @@ def test_every_rejected_kind_has_its_reason(ws: Workspace, tmp_path: Path) -> No
     other, _ = _scan_image(ws, 0, seed=7, exam_code="OTHER2022", secret=b"another secret")
     cv2.imwrite(str(bad / "other-exam.png"), other.image)
     with ws.session() as s:
-        real_secret = sheets.exam_secret(exams.current_exam(s))
+        real_secret = sheets.exam_secret(s)
     forged, _ = _scan_image(ws, 0, seed=8, secret=real_secret[::-1])
     cv2.imwrite(str(bad / "forged.png"), forged.image)
     stranger, _ = _scan_image(ws, 0, seed=9, admission_no="220799999")

@@ -31,6 +31,7 @@ def test_sheets_pdf_in_seat_order_with_verifiable_qr(seated: Workspace, tmp_path
         view = seating.seating_view(session=s)
         exam = exams.current_exam(s)
         layouts = sheets.exam_layouts(s)
+        secret = sheets.exam_secret(s)
     assert view is not None
     seats = [seat for room in view.rooms for seat in room.seats]
     assert done.sheets == len(seats) == 27
@@ -48,7 +49,7 @@ def test_sheets_pdf_in_seat_order_with_verifiable_qr(seated: Workspace, tmp_path
     assert found, "no QR code on the printed page"
     payload = verify_payload(
         found[0].text,
-        secret=bytes.fromhex(exam.secret_hex),
+        secret=secret,
         exam_code=exam.code,
         layout_hashes=layouts.by_hash().keys(),
     )
