@@ -686,7 +686,11 @@ def _refine_blocks(gray: GrayImage, homography: FloatArray, page: PageLayout) ->
     placed: set[int] = set()
     frames = list(page.blocks)
     if page.admission_grid is not None:
-        frames.append(page.admission_grid.frame)
+        # Row by row: a grid is as tall as two blocks, and a sheet stretched in the feeder
+        # bends it (each row of digits moves as one).
+        for digit_row in zip(*page.admission_grid.bubbles, strict=True):
+            left, right = digit_row[0].rect, digit_row[-1].rect
+            frames.append(Rect(left.x_mm, left.y_mm, right.right - left.x_mm, left.h_mm))
     for frame in frames:
         members = [
             k
