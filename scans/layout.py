@@ -8,6 +8,15 @@ draws exactly this and the reader reads exactly this; a sheet carries
 it was printed with. The layout is a pure function of the paper, the spare
 flag and the number of admission digits: the same input gives the same hash on
 every machine.
+
+The admission-number grid (准考证号填涂), the policy: page 1 of every sheet carries one,
+printed empty and filled by the candidate, as in national exams. A candidate sheet also
+prints the number as text (and in its QR code); the candidate copies it into the grid,
+so a sheet handed to the wrong seat or printed with another candidate's code shows two
+numbers that disagree, which the reader reports. A spare sheet carries no candidate, and
+its grid (with boxes for writing the digits above it) is how its candidate is known. The
+candidate's page 1 also has a 考生签名 box and the 缺考标记 box (`PageLayout.absence_mark`),
+filled by the invigilator when the seat stays empty and read by the scanner.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any, Literal, get_args
 
 __all__ = [
     "A4_MM",
+    "ABSENCE_LABEL",
     "AdmissionGrid",
     "Bubble",
     "HeaderField",
@@ -80,6 +90,15 @@ GRID_WRITE_H = 6.5
 MAX_ADMISSION_DIGITS = 12
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+
+# The 缺考标记 box: one bubble, a little larger than an option's so an invigilator's
+# quick fill is plainly a fill; no glyph inside it (nothing printed to measure).
+ABSENCE_LABEL = "缺考"
+ABSENCE_W, ABSENCE_H = 6.0, 3.6
+# Where questions start on a candidate's page 1 (below the grid). Chosen so its bubble rows
+# fall between those of every other page design (spare page 1 at 74, later pages at 58, rows
+# 4.5 apart): 1.25 mm off both, so an unidentified page's printed grid tells them apart.
+CANDIDATE_FIRST_TOP = 72.75
 
 
 class LayoutError(ValueError):
@@ -255,12 +274,18 @@ class HeaderLayout:
     instructions: Rect
     fill_example: Rect
     footer: Rect
+    # A candidate's page 1 only: the 考生签名 box, the 缺考标记 box (its value box holds
+    # `PageLayout.absence_mark`) and the box where the sitting (考试时间) is printed.
+    signature: HeaderField | None = None
+    absence: HeaderField | None = None
+    exam_time: Rect | None = None
 
 
 @dataclass(frozen=True)
 class AdmissionGrid:
-    """The spare sheet's admission-number grid: `bubbles[col][digit]`, digits 0-9
-    downwards, with a box above each column for writing the digit by hand."""
+    """An admission-number grid: `bubbles[col][digit]`, digits 0-9 downwards; on a spare
+    sheet with a box above each column for writing the digit by hand (`write_boxes`; none
+    on a candidate sheet, whose number is printed beside the grid)."""
 
     digits: int
     bubbles: tuple[tuple[Bubble, ...], ...]
@@ -287,6 +312,8 @@ class PageLayout:
     blocks: tuple[Rect, ...] = ()  # one frame per group of up to 5 questions
     # The second copy of the page's QR code (the same payload), bottom left.
     qr2: Rect = field(default=Rect(*QR2_RECT_MM))
+    # The 缺考标记 box a candidate's page 1 carries, filled by the invigilator (None elsewhere).
+    absence_mark: Bubble | None = None
 
     @property
     def qr_codes(self) -> tuple[Rect, Rect]:
@@ -303,6 +330,8 @@ class PageLayout:
         }
         if self.admission_grid is not None:
             out["admission_grid"] = self.admission_grid.to_json()
+        if self.absence_mark is not None:
+            out["absence_mark"] = self.absence_mark.to_json()
         return out
 
 
@@ -345,6 +374,9 @@ def _bubble_places(page: PageLayout) -> tuple[tuple[object, ...], ...]:
             for column in page.admission_grid.bubbles
             for b in column
         )
+    if page.absence_mark is not None:
+        b = page.absence_mark
+        rows.append(("absence", b.label, b.x_mm, b.y_mm, b.w_mm, b.h_mm))
     return tuple(rows)
 
 
@@ -387,8 +419,9 @@ def build_layout(
     i = 0
     while True:  # a paper has at least one question, so at least one page
         page_no += 1
-        with_grid = spare and page_no == 1
-        header, grid, top = _header(spare=spare, with_grid=with_grid, digits=admission_digits)
+        first = page_no == 1
+        header, grid, top = _header(spare=spare, first=first, digits=admission_digits)
+        absence = _absence_mark(header)
         y = top
         questions: list[QuestionLayout] = []
         titles: list[SectionTitle] = []
@@ -435,6 +468,7 @@ def build_layout(
                 admission_grid=grid,
                 section_titles=tuple(titles),
                 blocks=tuple(blocks),
+                absence_mark=absence,
             )
         )
         if i >= len(rows):
@@ -549,13 +583,15 @@ def _fiducials() -> tuple[Rect, ...]:
 
 
 def _header(
-    *, spare: bool, with_grid: bool, digits: int
+    *, spare: bool, first: bool, digits: int
 ) -> tuple[HeaderLayout, AdmissionGrid | None, float]:
-    """The header boxes, the spare grid (page 1 of a spare only) and the y where questions start."""
+    """The header boxes, the admission grid (page 1 only) and the y where questions start."""
     title = Rect(20.0, 9.0, 170.0, 8.0)
     # Right of the second QR code and its quiet zone.
     footer = Rect(42.0, 281.0, 148.0, 6.0)
     x0, row_h, top = CONTENT_X0, 8.0, 20.0
+    if not spare and first:
+        return _candidate_first_header(title, footer, digits)
     if not spare:
         # Row 1: 姓名 | name | 准考证号 | number ; row 2: 考场 | room | 座位号 | seat | 页码 | i/n
         name = HeaderField("姓名", Rect(x0, top, 16, row_h), Rect(x0 + 16, top, 50, row_h))
@@ -593,22 +629,80 @@ def _header(
     )
     grid_bottom = box_top + 23.0
     grid: AdmissionGrid | None = None
-    if with_grid:
+    if first:
         grid = _admission_grid(digits, left=x0 + w_left + 3.0, right=QR_RECT_MM[0] - 4.0, top=top)
         grid_bottom = max(grid_bottom, grid.frame.bottom)
     return header, grid, grid_bottom + 3.0
 
 
-def _admission_grid(digits: int, *, left: float, right: float, top: float) -> AdmissionGrid:
+def _candidate_first_header(
+    title: Rect, footer: Rect, digits: int
+) -> tuple[HeaderLayout, AdmissionGrid, float]:
+    """A candidate's page 1: a compact table on the left (name and number printed, the
+    signature and absence boxes), the grid the candidate fills in the middle, the sitting
+    under the QR code."""
+    x0, h, top = CONTENT_X0, 8.0, 20.0
+    y2, y3 = top + h, top + 2 * h
+    name = HeaderField("姓名", Rect(x0, top, 12, h), Rect(x0 + 12, top, 32, h))
+    adm = HeaderField("准考证号", Rect(x0 + 44, top, 16, h), Rect(x0 + 60, top, 26, h))
+    room = HeaderField("考场", Rect(x0, y2, 12, h), Rect(x0 + 12, y2, 18, h))
+    seat = HeaderField("座位号", Rect(x0 + 30, y2, 14, h), Rect(x0 + 44, y2, 14, h))
+    page = HeaderField("页码", Rect(x0 + 58, y2, 10, h), Rect(x0 + 68, y2, 18, h))
+    signature = HeaderField("考生签名", Rect(x0, y3, 16, h), Rect(x0 + 16, y3, 40, h))
+    absence = HeaderField("缺考标记", Rect(x0 + 56, y3, 16, h), Rect(x0 + 72, y3, 14, h))
+    instructions = Rect(x0, y3 + h + 2.0, 86.0, 12.5)
+    example = Rect(x0, instructions.bottom + 1.5, 86.0, 8.5)
+    grid = _admission_grid(
+        digits, left=x0 + 89.0, right=QR_RECT_MM[0] - 4.0, top=top, write_boxes=False
+    )
+    # Under the QR code and its 4-module quiet zone.
+    qr_bottom = QR_RECT_MM[1] + QR_RECT_MM[3] + 3.0
+    exam_time = Rect(
+        grid.frame.right + 3.0, qr_bottom + 1.0, CONTENT_X1 - grid.frame.right - 3.0, 18.0
+    )
+    header = HeaderLayout(
+        title,
+        name,
+        adm,
+        room,
+        seat,
+        page,
+        None,
+        instructions,
+        example,
+        footer,
+        signature=signature,
+        absence=absence,
+        exam_time=exam_time,
+    )
+    return header, grid, CANDIDATE_FIRST_TOP
+
+
+def _absence_mark(header: HeaderLayout) -> Bubble | None:
+    if header.absence is None:
+        return None
+    cx, cy = header.absence.value_box.centre
+    return Bubble(ABSENCE_LABEL, cx, cy, ABSENCE_W, ABSENCE_H)
+
+
+def _admission_grid(
+    digits: int, *, left: float, right: float, top: float, write_boxes: bool = True
+) -> AdmissionGrid:
     # Long admission numbers squeeze the columns rather than push into the QR's quiet zone.
     pitch = min(GRID_COL_PITCH, (right - left) / digits)
     bubble_w = min(GRID_BUBBLE_W, pitch - 1.0)
     width = digits * pitch
-    x0 = left + (right - left - width) / 2
+    # A spare's grid is centred in its room; a candidate's keeps to the left of it, so the
+    # two grids' columns do not stand in the same places (an unidentified page's printed
+    # grid tells the designs apart).
+    x0 = left + (right - left - width) / 2 if write_boxes else left
     label = Rect(x0, top, width, GRID_LABEL_H)
     write_top = top + GRID_LABEL_H
-    write_boxes = tuple(Rect(x0 + c * pitch, write_top, pitch, GRID_WRITE_H) for c in range(digits))
-    bubbles_top = write_top + GRID_WRITE_H + 1.0
+    write_h = GRID_WRITE_H if write_boxes else 0.0
+    boxes = tuple(
+        Rect(x0 + c * pitch, write_top, pitch, GRID_WRITE_H) for c in range(digits) if write_boxes
+    )
+    bubbles_top = write_top + write_h + 1.0
     cols = tuple(
         tuple(
             Bubble(
@@ -622,8 +716,8 @@ def _admission_grid(digits: int, *, left: float, right: float, top: float) -> Ad
         )
         for c in range(digits)
     )
-    frame = Rect(x0, top, width, GRID_LABEL_H + GRID_WRITE_H + 1.0 + 10 * GRID_ROW_PITCH + 1.0)
-    return AdmissionGrid(digits, cols, write_boxes, frame, label)
+    frame = Rect(x0, top, width, GRID_LABEL_H + write_h + 1.0 + 10 * GRID_ROW_PITCH + 1.0)
+    return AdmissionGrid(digits, cols, boxes, frame, label)
 
 
 def _r(v: float) -> float:

@@ -51,9 +51,17 @@ from scans.read_geometry import (
     project,
     work_image,
 )
+from scans.read_grid import (
+    ABSENCE_KEY,
+    absence_from_profile,
+    decide_absence,
+    decide_identity,
+    identity_bubbles,
+)
 from scans.read_marks import ink_darkness, measure_points, sample_points_mm, unit_disc_samples
 from scans.read_model import (
     READER_VERSION,
+    AbsenceRead,
     AdmissionGridRead,
     GridStatus,
     PageGuess,
@@ -285,10 +293,9 @@ def _plan(page: PageLayout, params: ReadParams) -> _PagePlan:
         return cached[1]
     bubbles = [b for q in page.questions for b in q.options]
     keys = [bubble_key(q.kind, b.label) for q in page.questions for b in q.options]
-    if page.admission_grid is not None:
-        for column in page.admission_grid.bubbles:
-            bubbles.extend(column)
-            keys.extend(bubble_key("grid", b.label) for b in column)
+    extra, extra_keys = identity_bubbles(page)  # the grid, the 缺考标记 box
+    bubbles.extend(extra)
+    keys.extend(extra_keys)
     points = sample_points_mm(bubbles, params.inner_scale, (params.samples_x, params.samples_y))
     unit = unit_disc_samples(params.samples_x, params.samples_y)
     right, low = unit[:, 0] >= 0, unit[:, 1] >= 0
@@ -307,6 +314,9 @@ def _stored_measures(page: PageRead) -> tuple[list[float], list[str]]:
         for column in page.admission_grid.measures:
             measures.extend(column)
             keys.extend(bubble_key("grid", str(d)) for d in range(len(column)))
+    if page.absence is not None:
+        measures.append(page.absence.measure)
+        keys.append(ABSENCE_KEY)
     return measures, keys
 
 
@@ -475,7 +485,9 @@ def read_page(
         )
     clock.lap("check")
 
-    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock, shifts)
+    questions, grid_read, absence, thresholds = _measure(
+        gray, work, fit, page, params, clock, shifts
+    )
     notes = [_missing_note(page, fit), refined_note]
     if len(found) == 1 and len(page.qr_codes) > 1:
         which = "top-right" if found[0][0] == 0 else "bottom-left"
@@ -513,6 +525,7 @@ def read_page(
         reader_version=READER_VERSION,
         timings_ms=clock.done(),
         overlay=picture,
+        absence=absence,
     )
 
 
@@ -524,7 +537,7 @@ def _measure(
     params: ReadParams,
     clock: _Clock,
     shifts: FloatArray | None = None,
-) -> tuple[tuple[QuestionRead, ...], AdmissionGridRead | None, Thresholds]:
+) -> tuple[tuple[QuestionRead, ...], AdmissionGridRead | None, AbsenceRead | None, Thresholds]:
     """Every bubble of ``page`` sampled through the transform (each moved by its block's
     refined ``shifts``, mm, when given), then decided."""
     plan = _plan(page, params)
@@ -564,16 +577,11 @@ def _measure(
         )
         cursor += n
     questions = decide(questions_in, thresholds, params)
-    grid_read: AdmissionGridRead | None = None
-    if page.admission_grid is not None:
-        columns, column_profiles = [], []
-        for column in page.admission_grid.bubbles:
-            columns.append(means[cursor : cursor + len(column)])
-            column_profiles.append(profiles[cursor : cursor + len(column)])
-            cursor += len(column)
-        grid_read = decide_grid(columns, (), thresholds, params, column_profiles)
+    grid_read, absence = decide_identity(
+        page, means[cursor:], profiles[cursor:], thresholds, params
+    )
     clock.lap("decide")
-    return tuple(questions), grid_read, thresholds
+    return tuple(questions), grid_read, absence, thresholds
 
 
 # An unidentified page is measured with the layout page whose printed bubble outlines
@@ -584,13 +592,13 @@ _MIN_GRID_FIT = 0.75
 _MIN_GRID_LEAD = 0.15
 _EDGE_STEPS = np.linspace(-0.6, 0.6, 7)  # mm across a bubble's printed edge
 _EDGE_CONTRAST = 0.2  # the printed line at least this much darker than the paper beside it
+_REMAP_ROWS = 16384
 
 
 def _page_bubbles(page: PageLayout) -> list[Bubble]:
     """Every bubble of a page in the reader's order: the questions', then the grid's."""
     bubbles = [b for q in page.questions for b in q.options]
-    if page.admission_grid is not None:
-        bubbles.extend(b for column in page.admission_grid.bubbles for b in column)
+    bubbles.extend(identity_bubbles(page)[0])
     return bubbles
 
 
@@ -618,13 +626,22 @@ def _edges_found(
 
 def _edges_at(gray: GrayImage, px: FloatArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
     """As ``_edges_found``, for profiles already in image pixels."""
-    values = cv2.remap(
-        gray,
-        np.ascontiguousarray(px[..., 0].reshape(-1, px.shape[-2]), dtype=np.float32),
-        np.ascontiguousarray(px[..., 1].reshape(-1, px.shape[-2]), dtype=np.float32),
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0,
+    map_x = np.ascontiguousarray(px[..., 0].reshape(-1, px.shape[-2]), dtype=np.float32)
+    map_y = np.ascontiguousarray(px[..., 1].reshape(-1, px.shape[-2]), dtype=np.float32)
+    # cv2.remap takes maps of fewer than 32767 rows: a block as big as the admission grid
+    # (360 profiles) tried at 121 shifts is more, so the profiles go in slices.
+    values = np.vstack(
+        [
+            cv2.remap(
+                gray,
+                map_x[k : k + _REMAP_ROWS],
+                map_y[k : k + _REMAP_ROWS],
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=0,
+            )
+            for k in range(0, max(len(map_x), 1), _REMAP_ROWS)
+        ]
     ).astype(np.float64)
     outside = values[:, -1]
     contrast = (outside - values.min(axis=1)) / np.maximum(outside, 1.0)
@@ -673,7 +690,11 @@ def _refine_blocks(gray: GrayImage, homography: FloatArray, page: PageLayout) ->
     placed: set[int] = set()
     frames = list(page.blocks)
     if page.admission_grid is not None:
-        frames.append(page.admission_grid.frame)
+        # Row by row: a grid is as tall as two blocks, and a sheet stretched in the feeder
+        # bends it (each row of digits moves as one).
+        for digit_row in zip(*page.admission_grid.bubbles, strict=True):
+            left, right = digit_row[0].rect, digit_row[-1].rect
+            frames.append(Rect(left.x_mm, left.y_mm, right.right - left.x_mm, left.h_mm))
     for frame in frames:
         members = [
             k
@@ -773,7 +794,9 @@ def _unidentified(
             return _rejected(RejectKind.QR_MISSING, why, clock, fit=fit)
         if refined.displaced:
             shifts = refined.shifts
-    questions, grid_read, thresholds = _measure(gray, work, fit, page, params, clock, shifts)
+    questions, grid_read, absence, thresholds = _measure(
+        gray, work, fit, page, params, clock, shifts
+    )
     guess = PageGuess(
         layout_hash=layout_hash,
         page=page.number,
@@ -831,6 +854,7 @@ def _unidentified(
         timings_ms=clock.done(),
         overlay=picture,
         guess=guess,
+        absence=absence,
     )
 
 
@@ -856,10 +880,18 @@ def redecide(page: PageRead, params: ReadParams = ReadParams()) -> PageRead:
     if page.admission_grid is not None:
         stored = page.admission_grid
         grid = decide_grid(stored.measures, stored.coverage, thresholds, params, stored.profile)
+    absence = page.absence
+    if absence is not None:
+        absence = (
+            absence_from_profile(absence.measure, absence.profile, thresholds, params)
+            if absence.profile
+            else decide_absence(absence.measure, absence.coverage, thresholds, params)
+        )
     return replace(
         page,
         questions=decide(page.questions, thresholds, params),
         admission_grid=grid,
         thresholds=thresholds,
         overlay=None,
+        absence=absence,
     )

@@ -20,6 +20,8 @@ from scans.payload import SheetPayload
 
 __all__ = [
     "READER_VERSION",
+    "AbsenceRead",
+    "AbsenceStatus",
     "AdmissionGridRead",
     "GridStatus",
     "PageGuess",
@@ -34,8 +36,9 @@ __all__ = [
 ]
 
 # 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread; 1.3: erasures judged
-# against the candidate's own marks on the page, coverage recomputed from stored profiles.
-READER_VERSION = "1.3.0"
+# against the candidate's own marks on the page, coverage recomputed from stored profiles;
+# 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read_grid).
+READER_VERSION = "1.4.0"
 
 
 class QuestionStatus(StrEnum):
@@ -51,6 +54,12 @@ class GridStatus(StrEnum):
     INCOMPLETE = "incomplete"  # some columns empty
     MULTIPLE = "multiple"  # a column with two or more digits
     AMBIGUOUS = "ambiguous"  # a doubtful bubble
+
+
+class AbsenceStatus(StrEnum):
+    MARKED = "marked"  # the invigilator filled the 缺考标记 box: the candidate was absent
+    EMPTY = "empty"
+    UNCLEAR = "unclear"  # neither: a person looks
 
 
 class PageStatus(StrEnum):
@@ -196,6 +205,17 @@ class AdmissionGridRead:
 
 
 @dataclass(frozen=True)
+class AbsenceRead:
+    """The 缺考标记 box of a candidate's page 1, as measured and decided."""
+
+    status: AbsenceStatus
+    measure: float  # like a bubble's (see the module's units)
+    coverage: float
+    fill: float  # 0 empty .. 1 this sheet's pencil level
+    profile: tuple[float, ...] = ()  # sample quantiles (see QuestionRead): coverage again
+
+
+@dataclass(frozen=True)
 class PageGuess:
     """Which layout page an unidentified page was measured as, from its printed grid.
 
@@ -233,6 +253,7 @@ class PageRead:
     timings_ms: dict[str, float] = field(default_factory=dict)
     overlay: npt.NDArray[np.uint8] | None = field(default=None, compare=False)
     guess: PageGuess | None = None  # set on an UNIDENTIFIED page only
+    absence: AbsenceRead | None = None  # a page with a 缺考标记 box (a candidate's page 1)
 
     @property
     def flagged(self) -> tuple[QuestionRead, ...]:

@@ -35,6 +35,8 @@ class SheetHeader:
     admission_no: str | None = None
     room: str | None = None
     seat: str | None = None
+    # The sitting as printed: a date, or a date and the time (ExamInfo.when, e.g.
+    # "2022年7月10日 09:00—11:00").
     exam_date: str | None = None
     spare_serial: int | None = None
 
@@ -62,18 +64,29 @@ def draw_static(
     size = c.metrics.fit_size(heading, 5.0, h.title.w_mm)
     c.text(h.title.centre[0], h.title.centre[1], heading, size_mm=size, align="center")
 
-    fields = [h.name, h.admission_no, h.room, h.seat, h.page_label, h.spare_serial]
+    fields = [h.name, h.admission_no, h.room, h.seat, h.page_label, h.spare_serial, h.signature]
     for fld in fields:
         if fld is not None:
             _draw_field_boxes(c, fld)
-    page_text = f"第 {page.number} 页 / 共 {pages} 页"
     pv = h.page_label.value_box
-    c.text(pv.x_mm + 2, pv.centre[1], page_text, size_mm=3.2)
+    page_text = f"第 {page.number} 页 / 共 {pages} 页"
+    if pv.w_mm < 25:  # the compact table of a candidate's page 1
+        page_text = page_text.replace(" ", "")
+    c.text(
+        pv.x_mm + 1.5,
+        pv.centre[1],
+        page_text,
+        size_mm=c.metrics.fit_size(page_text, 3.2, pv.w_mm - 2.5),
+    )
 
-    _draw_instructions(c, h.instructions, spare=layout.spare)
+    _draw_instructions(c, h.instructions, spare=layout.spare, first=h.signature is not None)
     _draw_fill_example(c, h.fill_example)
     if page.admission_grid is not None:
-        _draw_admission_grid(c, page.admission_grid)
+        _draw_admission_grid(c, page.admission_grid, spare=layout.spare)
+    if h.absence is not None and page.absence_mark is not None:
+        _draw_absence_box(c, h.absence, page.absence_mark)
+    if h.exam_time is not None:
+        _draw_exam_time(c, h.exam_time, exam_date)
 
     _draw_sections(c, page)
     for q in page.questions:
@@ -91,9 +104,12 @@ def draw_static(
 
     f = h.footer
     notice = "请勿折叠、污损答题卡；不要在定位标记和二维码处书写"
-    c.text(f.centre[0], f.centre[1], notice, size_mm=2.5, gray=LINE, align="center")
     if exam_date:
-        c.text(f.right, f.centre[1], f"考试日期 {exam_date}", size_mm=2.5, gray=LINE, align="right")
+        # The sitting on every page, right; the notice keeps to the left of it.
+        c.text(f.x_mm, f.centre[1], notice, size_mm=2.5, gray=LINE)
+        c.text(f.right, f.centre[1], f"考试时间 {exam_date}", size_mm=2.6, align="right")
+    else:
+        c.text(f.centre[0], f.centre[1], notice, size_mm=2.5, gray=LINE, align="center")
 
 
 def draw_candidate(c: Canvas, layout: SheetLayout, page: PageLayout, header: SheetHeader) -> None:
@@ -124,9 +140,14 @@ def _draw_field_boxes(c: Canvas, fld: HeaderField) -> None:
     c.text(cx, cy, fld.label, size_mm=size, align="center")
 
 
-def _draw_instructions(c: Canvas, r: Rect, *, spare: bool) -> None:
+def _draw_instructions(c: Canvas, r: Rect, *, spare: bool, first: bool = False) -> None:
     c.rect(r, stroke=LINE, width_mm=0.2)
-    if spare:
+    if first and not spare:
+        lines = [
+            "1. 核对姓名、准考证号、考场、座位号后签名；请使用2B铅笔填涂准考证号和答案。",
+            "2. 修改时用橡皮擦干净，保持整洁、不要折叠。缺考标记由监考员填涂，考生禁填。",
+        ]
+    elif spare:
         lines = [
             "1. 填写姓名、考场、座位号；在方框内写准考证号，并填涂下方数字。",
             "2. 请使用2B铅笔填涂，修改时用橡皮擦干净；保持答题卡整洁，不要折叠。",
@@ -230,16 +251,39 @@ def _draw_sections(c: Canvas, page: PageLayout) -> None:
         )
 
 
-def _draw_admission_grid(c: Canvas, grid: AdmissionGrid) -> None:
+def _draw_admission_grid(c: Canvas, grid: AdmissionGrid, *, spare: bool = True) -> None:
     c.rect(grid.frame, stroke=LINE, width_mm=0.25)
     c.rect(grid.label, fill=LABEL_FILL, stroke=LINE, width_mm=0.2)
     cx, cy = grid.label.centre
-    c.text(cx, cy, "准考证号", size_mm=3.0, align="center")
+    label = "准考证号" if spare else "准考证号（考生填涂）"
+    size = c.metrics.fit_size(label, 3.0, grid.label.w_mm - 2)
+    c.text(cx, cy, label, size_mm=size, align="center")
     for box in grid.write_boxes:
         c.rect(box, stroke=LINE, width_mm=0.2)
     for column in grid.bubbles:
         for b in column:
             _draw_bubble(c, b, b.label)
+
+
+def _draw_absence_box(c: Canvas, fld: HeaderField, mark: Bubble) -> None:
+    """The 缺考标记 box: a label and one empty bubble (nothing inside it to measure)."""
+    _draw_field_boxes(c, fld)
+    c.rect(mark.rect, stroke=RING, width_mm=RING_WIDTH, radius_mm=BUBBLE_RADIUS)
+
+
+def _draw_exam_time(c: Canvas, r: Rect, when: str | None) -> None:
+    """The sitting under the QR code: 考试时间, the day, the hours (``when`` split at its space)."""
+    c.rect(r, stroke=LINE, width_mm=0.2)
+    band = Rect(r.x_mm, r.y_mm, r.w_mm, 5.0)
+    c.rect(band, fill=LABEL_FILL, stroke=LINE, width_mm=0.2)
+    c.text(band.centre[0], band.centre[1], "考试时间", size_mm=3.0, align="center")
+    parts = (when or "").split(" ", 1)
+    y = band.bottom + 3.2
+    for part in parts:
+        if part:
+            size = c.metrics.fit_size(part, 3.4, r.w_mm - 2)
+            c.text(r.centre[0], y, part, size_mm=size, align="center")
+        y += 5.5
 
 
 def draw_room_cover(
@@ -265,7 +309,7 @@ def draw_room_cover(
         ),
     ]
     if first.exam_date:
-        rows.append(("考试日期", first.exam_date))
+        rows.append(("考试时间", first.exam_date))
     y = 135.0
     for label, value in rows:
         c.rect(Rect(40, y, 40, 12), fill=LABEL_FILL, stroke=LINE, width_mm=0.25)

@@ -15,6 +15,7 @@ from exam_center.demo.scanner import SheetJob, make_scans
 from exam_center.demo.stages import STAGES
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
+from exam_center.models import ScannedPage
 from exam_center.services import (
     documents,
     exams,
@@ -120,7 +121,8 @@ def _scan(run: DemoRun) -> str:
         view = seating.seating_view(session=s)
         layouts = sheets.exam_layouts(s)
         secret = sheets.exam_secret(s)
-        qs = questions(exams.exam_definition(s))
+        definition = exams.exam_definition(s)
+        qs = questions(definition)
     assert view is not None
     run.key = make_key(qs, rng)
     with (run.inputs.roster.parent / "key.csv").open("w", newline="", encoding="utf-8") as f:
@@ -130,24 +132,34 @@ def _scan(run: DemoRun) -> str:
     seats = [(room.code, seat) for room in view.rooms for seat in room.seats]
     absent = {seat.admission_no for _, seat in rng.sample(seats, 2)}
     spare_user = rng.choice([st for _, st in seats if st.admission_no not in absent]).admission_no
+    # A printing slip the grid catches: one candidate is handed the sheet printed for an
+    # absentee (that one's name and QR code) and fills in their own admission number.
+    by_number = {seat.admission_no: (room, seat) for room, seat in seats}
+    swapped_into = rng.choice(
+        [st.admission_no for _, st in seats if st.admission_no not in absent | {spare_user}]
+    )
+    wrong_sheet = sorted(absent)[0]
     folder = ws.folder("scans") / "incoming"
     jobs: list[SheetJob] = []
-    title, date = exam.title, f"{exam.exam_date:%Y年%m月%d日}"
+    title, date = exam.title, definition.exam.when
     for room, seat in seats:
         if seat.admission_no in absent:
             continue
         run.ability[seat.admission_no] = rng.betavariate(6, 2.5)
         answers = answer_sheet(qs, run.key, run.ability[seat.admission_no], rng)
         spare = seat.admission_no == spare_user
+        printed_room, printed = (
+            by_number[wrong_sheet] if seat.admission_no == swapped_into else (room, seat)
+        )
         header = (
             SheetHeader(title=title, exam_date=date, spare_serial=1)
             if spare
             else SheetHeader(
                 title=title,
-                name=seat.name,
-                admission_no=seat.admission_no,
-                room=room,
-                seat=str(seat.seat),
+                name=printed.name,
+                admission_no=printed.admission_no,
+                room=printed_room,
+                seat=str(printed.seat),
                 exam_date=date,
             )
         )
@@ -160,7 +172,7 @@ def _scan(run: DemoRun) -> str:
                 answers,
                 rng.randrange(10**9),
                 folder / (f"spare-{seat.admission_no}" if spare else seat.admission_no),
-                fill_grid=seat.admission_no if spare else None,
+                fill_grid=seat.admission_no,  # every candidate fills the grid (page 1)
                 profile=HURRIED if spare else REALISTIC,
             )
         )
@@ -183,7 +195,9 @@ def _scan(run: DemoRun) -> str:
     flagged = sum(o.flagged for o in outcomes)
     settled = _settle_review(run)
     return (
-        f"{len(jobs)} sheets filled and scanned ({len(absent)} absent, 1 on a spare sheet); "
+        f"{len(jobs)} sheets filled and scanned ({len(absent)} absent, 1 on a spare sheet, "
+        f"1 handed out with {wrong_sheet}'s code and filled by {swapped_into}: "
+        "二维码与填涂不一致); "
         f"{counts['read']} read, {counts['rejected']} rejected (a stray page), "
         f"{counts['duplicate']} duplicate (fed twice); {flagged} questions flagged, "
         f"{settled} review decisions recorded by {DEMO_REVIEWER}; silent errors against "
@@ -195,6 +209,25 @@ def _settle_review(run: DemoRun) -> int:
     """The demo's reviewer looks at each flagged item's image; here, at what was meant."""
     ws = run.workspace
     done = 0
+    with ws.session() as s:
+        mismatched = [
+            i
+            for i in review.open_items(session=s)
+            if (i.kind, i.status) == ("admission", "mismatch")
+        ]
+    for item in mismatched:  # first: its page's questions then belong to someone
+        with ws.session() as s:
+            # The reviewer reads the filled grid on the image (and the sign-in sheet).
+            page = s.get(ScannedPage, item.page_id)
+            assert page is not None
+            review.identify_page(
+                item.page_id,
+                page.admission_grid["digits"],
+                session=s,
+                by=DEMO_REVIEWER,
+                reason="demo: 二维码与填涂不一致; the grid and the sign-in sheet say who wrote it",
+            )
+        done += 1
     with ws.session() as s:
         items = review.open_items(session=s)
     for item in items:

@@ -37,6 +37,7 @@ from exam_center.models import (
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
+from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
 from scans.layout import SheetLayout
@@ -195,6 +196,7 @@ def record_page(
     page.marks = [_stored_marks(q) for q in read.questions]
     page.spare_serial = payload.spare_serial
     review: list[ReviewItem] = []
+    identity_note = ""
     if payload.admission_no is not None:
         admission_no: str | None = payload.admission_no
         if admission_no not in ctx.seats:
@@ -204,6 +206,9 @@ def record_page(
             return PageOutcome(
                 file, page_index, "rejected", page.reason, admission_no, payload.page, sha256=sha256
             )
+        # The filled grid against the code, the absence box (services.sheet_identity).
+        identity = check_sheet(session, page, read, payload.admission_no, review)
+        admission_no, identity_note = identity.admission_no, identity.note
     else:
         grid = read.admission_grid
         page.admission_grid = (
@@ -232,7 +237,8 @@ def record_page(
     page.admission_no = admission_no
     page.candidate_id = ctx.seats.get(admission_no) if admission_no else None
     page.status = "read"
-    page.reason = read.reason  # "" or the reader's note (a fiducial it did without)
+    # "" or the reader's note (a fiducial it did without), and what the grid told
+    page.reason = "; ".join(n for n in (read.reason, identity_note) if n)
     if page.candidate_id is not None:
         current = current_scan(session, page.candidate_id, payload.page)
         if current is None:

@@ -83,6 +83,7 @@ def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetTo
     if view is None:
         raise NotAllowed("nobody is seated yet: answer sheets carry seats; run `exam-center seat`")
     secret = exam_secret(session)
+    when = exam_definition(session).exam.when  # the sitting, with its time when set
     for room in view.rooms:
         for s in room.seats:
             header = SheetHeader(
@@ -91,7 +92,7 @@ def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetTo
                 admission_no=s.admission_no,
                 room=room.code,
                 seat=str(s.seat),
-                exam_date=f"{exam.exam_date:%Y年%m月%d日}",
+                exam_date=when,
             )
             yield sheet_to_print(layout, header, exam_code=exam.code, secret=secret)
 
@@ -170,7 +171,7 @@ def print_spares(*, session: Session, operator: str, count: int, out_pdf: Path) 
         sheet_to_print(
             layout,
             SheetHeader(
-                title=exam.title, exam_date=f"{exam.exam_date:%Y年%m月%d日}", spare_serial=n
+                title=exam.title, exam_date=exam_definition(session).exam.when, spare_serial=n
             ),
             exam_code=exam.code,
             secret=secret,

@@ -43,7 +43,7 @@ def _real_read(ws: Workspace, admission_no: str) -> bytes:
     with ws.session() as s:
         exam = exams.current_exam(s)
         layout = sheets.exam_layouts(s).candidate
-        secret = sheets.exam_secret(exam)
+        secret = sheets.exam_secret(s)
     payload = make_payload(
         exam_code=exam.code,
         admission_no=admission_no,

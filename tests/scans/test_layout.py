@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scans.layout import (
+    ABSENCE_LABEL,
     CONTENT_Y1,
     QR2_RECT_MM,
     QR_RECT_MM,
@@ -110,9 +111,49 @@ def test_example_paper_fits_one_page_with_130_numbered_questions() -> None:
     assert (q[61].kind, len(q[61].options)) == ("multi", 5)
     assert (q[130].kind, [b.label for b in q[130].options]) == ("truefalse", ["A", "B"])
     page = layout.pages[0]
-    assert page.admission_grid is None
     assert page.header.admission_no is not None
     assert page.section_titles[0].text.startswith("一、单项选择题")
+
+
+def test_a_candidate_sheet_has_an_empty_grid_signature_and_absence_box_on_page_one() -> None:
+    paper = PaperSpec(
+        (SectionSpec("单项选择题", "single", 120, 4), SectionSpec("判断题", "truefalse", 120, 2))
+    )
+    layout = build_layout(paper, admission_digits=9)
+    assert not layout.spare and len(layout.pages) >= 2
+    assert_sound(layout)
+    first = layout.pages[0]
+    grid = first.admission_grid
+    assert grid is not None and grid.digits == 9
+    # The number is printed beside it: no boxes to write it again.
+    assert grid.write_boxes == ()
+    h = first.header
+    assert h.admission_no is not None and h.signature is not None and h.absence is not None
+    mark = first.absence_mark
+    assert mark is not None and mark.label == ABSENCE_LABEL
+    assert h.absence.value_box.x_mm < mark.rect.x_mm and mark.rect.right < h.absence.value_box.right
+    assert h.exam_time is not None and h.exam_time.y_mm >= QR_RECT_MM[1] + QR_RECT_MM[3] + 3.0
+    header_boxes = [h.name, h.admission_no, h.room, h.seat, h.page_label, h.signature, h.absence]
+    for fld in header_boxes:
+        assert not _overlap(fld.value_box, grid.frame), fld.label
+    assert not _overlap(h.exam_time, grid.frame) and not _overlap(h.exam_time, first.qr, 3.0)
+    for later in layout.pages[1:]:
+        assert later.admission_grid is None and later.absence_mark is None
+        assert later.header.signature is None
+
+
+def test_page_designs_keep_their_bubble_rows_apart() -> None:
+    """An unidentified page is told by its printed grid: a candidate's page 1, a spare's
+    page 1 and any later page must not put their question rows in the same places."""
+    tops = {
+        "candidate p1": build_layout(EXAMPLE).pages[0].questions[0].options[0].y_mm,
+        "spare p1": build_layout(EXAMPLE, spare=True).pages[0].questions[0].options[0].y_mm,
+    }
+    long = build_layout(PaperSpec((SectionSpec("单项选择题", "single", 300, 4),)))
+    tops["later page"] = long.pages[1].questions[0].options[0].y_mm
+    for (a, ya), (b, yb) in itertools.combinations(tops.items(), 2):
+        offset = (ya - yb) % 4.5  # question rows are 4.5 mm apart
+        assert min(offset, 4.5 - offset) >= 1.0, (a, b)
 
 
 def test_questions_come_in_blocks_of_five_with_equal_pitch() -> None:
@@ -201,8 +242,8 @@ def test_layout_hash_is_stable_for_the_same_structure() -> None:
     b = build_layout(PaperSpec(tuple(replace(s) for s in EXAMPLE.sections)))
     assert a.layout_hash == b.layout_hash
     assert len(a.layout_hash) == 16 and int(a.layout_hash, 16) >= 0
-    # admission_digits only shapes the spare grid, so it does not touch a candidate layout.
-    assert build_layout(EXAMPLE, admission_digits=8).layout_hash == a.layout_hash
+    # admission_digits shapes the grids, so it is part of every layout.
+    assert build_layout(EXAMPLE, admission_digits=8).layout_hash != a.layout_hash
 
 
 @pytest.mark.parametrize(
@@ -236,7 +277,17 @@ def test_json_has_exactly_the_issue_schema() -> None:
     assert doc["exam_code"] == "JS2022" and doc["layout_hash"] == layout.layout_hash
     assert doc["page_size_mm"] == [210, 297]
     (page,) = doc["pages"]
-    assert set(page) == {"page", "fiducials", "qr", "qr2", "questions"}
+    # The grid and the absence box came later: added keys, the old ones unchanged.
+    assert set(page) == {
+        "page",
+        "fiducials",
+        "qr",
+        "qr2",
+        "questions",
+        "admission_grid",
+        "absence_mark",
+    }
+    assert set(page["absence_mark"]) == {"label", "x_mm", "y_mm", "w_mm", "h_mm"}
     assert page["page"] == 1
     assert set(page["qr"]) == {"x_mm", "y_mm", "w_mm", "h_mm"}
     assert page["qr2"] == {"x_mm": 18.5, "y_mm": 279.0, "w_mm": 13.5, "h_mm": 13.5}
@@ -325,5 +376,7 @@ def test_any_change_of_a_count_changes_the_hash(paper: PaperSpec, which: int, ex
 def test_example_layout_hashes_are_pinned() -> None:
     # Printed sheets carry this hash: a release that moved a bubble would reject every
     # sheet already printed for a running exam. Change these values only on purpose.
-    assert build_layout(EXAMPLE).layout_hash == "dcb15cd428d80775"
+    # Changed on purpose with issue 16 item 3: the candidate's admission grid and 缺考标记
+    # box on page 1 (dcb15cd428d80775 before). Spare sheets did not move.
+    assert build_layout(EXAMPLE).layout_hash == "d525698cf1ec03db"
     assert build_layout(EXAMPLE, spare=True).layout_hash == "2bfe7672688f856a"

@@ -35,6 +35,7 @@ def sheet_image(ws: Workspace, answers: dict[int, str], seed: int, out: Path) ->
         exam = exams.current_exam(s)
         view = seating.seating_view(session=s)
         layout = sheets.exam_layouts(s).candidate
+        secret = sheets.exam_secret(s)
     assert view is not None
     seat = view.rooms[0].seats[0]
     header = SheetHeader(title=exam.title, name=seat.name, admission_no=seat.admission_no)
@@ -45,7 +46,7 @@ def sheet_image(ws: Workspace, answers: dict[int, str], seed: int, out: Path) ->
         page=1,
         pages=1,
         layout_hash=layout.layout_hash,
-        secret=sheets.exam_secret(exam),
+        secret=secret,
     )
     clean = render_page(layout, 1, header, payload, 150)
     marks = {n: answers.get(n, "") for n in range(1, 131)}
