@@ -193,7 +193,7 @@ def _scan(run: DemoRun) -> str:
     )
     counts = {k: sum(o.status == k for o in outcomes) for k in ("read", "rejected", "duplicate")}
     flagged = sum(o.flagged for o in outcomes)
-    settled = _settle_review(run)
+    settled = _file_swapped(run) + _settle_review(run)
     return (
         f"{len(jobs)} sheets filled and scanned ({len(absent)} absent, 1 on a spare sheet, "
         f"1 handed out with {wrong_sheet}'s code and filled by {swapped_into}: "
@@ -205,8 +205,9 @@ def _scan(run: DemoRun) -> str:
     )
 
 
-def _settle_review(run: DemoRun) -> int:
-    """The demo's reviewer looks at each flagged item's image; here, at what was meant."""
+def _file_swapped(run: DemoRun) -> int:
+    """The sheet whose code and filled number disagree: the reviewer reads the grid on the
+    image (and the sign-in sheet) and files the page under the number filled."""
     ws = run.workspace
     done = 0
     with ws.session() as s:
@@ -228,6 +229,13 @@ def _settle_review(run: DemoRun) -> int:
                 reason="demo: 二维码与填涂不一致; the grid and the sign-in sheet say who wrote it",
             )
         done += 1
+    return done
+
+
+def _settle_review(run: DemoRun) -> int:
+    """The demo's reviewer looks at each flagged item's image; here, at what was meant."""
+    ws = run.workspace
+    done = 0
     with ws.session() as s:
         items = review.open_items(session=s)
     for item in items:

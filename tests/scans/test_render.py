@@ -337,3 +337,30 @@ def test_payload_helper_signs_every_page(layout: SheetLayout) -> None:
         for n in (1, 2)
     ]
     assert list(sheet.payloads) == expected
+
+
+def test_a_candidate_sheet_prints_the_time_signature_and_absence_box(
+    tmp_path: Path, layout: SheetLayout
+) -> None:
+    when = "2022年7月10日 09:00—11:00"
+    h = SheetHeader(
+        title=TITLE, name="王晓明", admission_no="202207001", room="1", seat="1", exam_date=when
+    )
+    sheet = sheet_to_print(layout, h, exam_code=EXAM, secret=SECRET)
+    out = write_sheets_pdf(tmp_path / "one.pdf", layout, [sheet], room_covers=False)
+    doc = pdfium.PdfDocument(out.path)
+    text = doc[0].get_textpage().get_text_range()
+    doc.close()
+    for printed in ("考试时间", "2022年7月10日", "09:00—11:00", "考生签名", "缺考标记", "考生填涂"):
+        assert printed in text, printed
+    # The absence box is drawn empty where the layout puts it, the grid's bubbles too.
+    img = render_page(layout, 1, h, sheet.payloads[0], 200)
+    page = layout.pages[0]
+    assert page.absence_mark is not None and page.admission_grid is not None
+    for bubble in (page.absence_mark, page.admission_grid.bubbles[0][0]):
+        r = bubble.rect
+        inside = img[
+            px(r.y_mm + 1, 200) : px(r.bottom - 1, 200), px(r.x_mm + 1, 200) : px(r.right - 1, 200)
+        ]
+        edge = img[px(r.y_mm, 200) - 1 : px(r.y_mm, 200) + 2, px(r.x_mm, 200) : px(r.right, 200)]
+        assert inside.mean() > 200 and edge.min() < 100

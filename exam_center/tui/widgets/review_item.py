@@ -45,7 +45,10 @@ def describe_item(row: ReviewRow) -> Text:
     out = Text()
     out.append(who(row), style="bold")
     what = f"第 {row.question} 题" if row.question is not None else ""
-    out.append(f"  {what} {KIND_LABELS.get(row.kind, row.kind)}\n")
+    label = KIND_LABELS.get(row.kind, row.kind)
+    if (row.kind, row.status) == ("admission", "mismatch"):  # services.sheet_identity
+        label = "二维码与填涂不一致 the sheet's code and its filled number disagree"
+    out.append(f"  {what} {label}\n")
     out.append(f"原因 Why: {row.reason or row.status}\n", style="#e5a50a")
     if row.kind == "question":
         out.append("读到 Read: ")
