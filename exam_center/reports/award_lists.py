@@ -33,6 +33,17 @@ class AwardListPdf(PagedPdf):
         self.seal_text = ""  # the results seal and audit chain head, above the footer line
         self.set_auto_page_break(True, margin=18)
         self.set_margins(side_mm, top_mm, side_mm)
+        self.running_title = ""  # above every page after the first, where a list runs on
+
+    def header(self) -> None:
+        if self.running_title and self.page_no() > 1:
+            self.set_y(6)
+            self.set_font("cjk", "", 8)
+            self.set_text_color(80)
+            self.cell(0, 5, f"{self.running_title}（续）", align="C")
+            self.set_text_color(0)
+            self.set_y(self.t_margin)
+            self.set_font("cjk", "", 10.5)
 
     def footer(self) -> None:
         if self.seal_text:
@@ -95,6 +106,7 @@ def write_award_lists(
     pdf = AwardListPdf(footer, font_path)
     pdf.seal_text = seal_footer or ""
     pdf.set_title(f"{info.title} 获奖名单")
+    pdf.running_title = f"{info.title} 获奖名单"
     pdf.add_page()
     pdf.set_font("cjk", "B", 16)
     pdf.multi_cell(0, 9, info.title, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -131,7 +143,9 @@ def write_award_lists(
         with pdf.table(col_widths=(30, 16, 40, 30), headings_style=HEADING, line_height=7) as table:
             table.row(["奖项", "名次", "设区市", "总成绩"])
             for t in awarded:
-                table.row([t.award, "" if t.rank is None else str(t.rank), t.team, f"{t.total:g}"])
+                table.row(
+                    [t.award, "" if t.rank is None else str(t.rank), t.team, f"{t.total:.2f}"]
+                )
     organisers = [t.team for t in tables.teams if t.organisation_award]
     if organisers:
         next_heading("岗位练兵优秀组织奖")

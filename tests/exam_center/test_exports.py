@@ -327,6 +327,28 @@ def test_writers_show_pass_down_decisions_exclusions_and_a_digest_mismatch(tmp_p
         assert words in text.replace("\n", "")
 
 
+def test_a_long_award_list_runs_on_under_its_title_and_ends_with_the_approval(
+    tmp_path: Path,
+) -> None:
+    many = tuple(
+        AwardRow("江苏省人社知识通", i, f"2207001{i:02d}", f"考生{i:02d}", "南京", "某局", "")
+        for i in range(1, 61)
+    )
+    path = write_award_lists(tmp_path / "long.pdf", _tables(awards=many))
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pages = [pdf[i].get_textpage().get_text_range().replace("\n", "") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in page
+        if number > 1:
+            assert "测试考试 获奖名单（续）" in page
+    assert "制表人" in pages[-1] and "单位（盖章）" in pages[-1]
+    assert not any("制表人" in p for p in pages[:-1])
+
+
 def _cells(ws: Any) -> list[Any]:
     return [cell for row in ws.iter_rows() for cell in row]
 
