@@ -39,15 +39,15 @@ import pytest
 from sqlmodel import col, select
 
 from exam_center.demo import run as demo_run
-from exam_center.models import ScannedPage
+from exam_center.models import ReviewItem, ScannedPage
 from exam_center.services import (
-    exams,
     marking,
     national_stage,
     results,
     review,
     scanning,
     standings,
+    workspace_key,
 )
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
@@ -95,7 +95,11 @@ def build(root: Path) -> DemoFolders:
         patch.setattr(demo_run, "_settle_review", settle_after_snapshot)
         # A fixed exam secret: the sheets' signed QR codes, and so the scanned images and
         # what the reader makes of them, are then the same on every run.
-        patch.setattr(exams, "secrets", SimpleNamespace(token_hex=lambda n: "5e" * n))
+        patch.setattr(
+            workspace_key,
+            "secrets",
+            SimpleNamespace(token_hex=lambda n: "5e" * n, token_bytes=lambda n: b"^" * n),
+        )
         patch.setattr(marking, "datetime", FrozenClock)
         patch.setattr(standings, "pending_ties", lambda _c: [])
         # 30 candidates recommend too few for the rehearsal draw of the national test.
@@ -119,8 +123,14 @@ def make_boundary_tie(workspace: Workspace) -> None:
     with workspace.session() as s:
         c = results.compute(s)
         ranked = [x for x in standings.results_json(c, s)["candidates"] if x["rank"]]
-        slots = sum(g["award"] == FIRST_AWARD for g in standings.awards_json(c)["individual"])
-        on, below = ranked[slots - 1], ranked[slots]
+        # The award's last place (a prior holder passed over may leave it below its count).
+        last = [g for g in standings.awards_json(c)["individual"] if g["award"] == FIRST_AWARD][-1]
+        at = next(
+            i
+            for i, x in enumerate(ranked)
+            if (x["rank"], x["name"]) == (last["rank"], last["name"])
+        )
+        on, below = ranked[at], ranked[at + 1]
         rows = {cid: i for i, cid in enumerate(c.roster.ids)}
         want = c.responses[rows[str(on["candidate_id"])]]
         have = c.responses[rows[str(below["candidate_id"])]]
@@ -132,6 +142,13 @@ def make_boundary_tie(workspace: Workspace) -> None:
         assert page.id is not None
         for question, (mask, old) in enumerate(zip(want, have, strict=True), start=1):
             if mask != old:
+                # Some of these were decided in the demo's review: decided again, on
+                # the version that decision left.
+                item = s.exec(
+                    select(ReviewItem).where(
+                        ReviewItem.page_id == page.id, ReviewItem.question == question
+                    )
+                ).first()
                 review.resolve_question(
                     page.id,
                     question,
@@ -139,6 +156,7 @@ def make_boundary_tie(workspace: Workspace) -> None:
                     session=s,
                     by=OPERATOR,
                     reason="测试场景：制造并列",
+                    expected_version=None if item is None else item.version,
                 )
     scores = workspace.path / "inputs" / "scores.csv"
     with scores.open(encoding="utf-8") as f:
@@ -149,8 +167,9 @@ def make_boundary_tie(workspace: Workspace) -> None:
         csv.writer(f).writerows([table[0], *same])
     with workspace.session() as s:
         marking.import_scores(tie_scores, session=s, operator=OPERATOR, reason="测试场景：制造并列")
-        pending = standings.pending_ties(results.compute(s))
-    assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, slots, 1)], pending
+        after = results.compute(s)
+        pending = standings.pending_ties(after)
+    assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, on["rank"], 1)], pending
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,6 @@ async def test_entries_filter_and_verification(registered_workspace: Workspace) 
         await pilot.press("v")
         await settle(pilot)
         chain = str(screen.query_one("#chain-status", Static).render())
-        assert "✗" in chain and f"entry {tampered} was altered" in chain
+        assert "✗" in chain and f"审计日志第 {tampered} 条被改动" in chain
         table = screen.query_one("#audit-entries", DataTable)
         assert str(table.get_row_at(table.cursor_row)[0]) == str(tampered)
