@@ -95,7 +95,10 @@ def build(root: Path) -> DemoFolders:
         patch.setattr(demo_run, "_settle_review", settle_after_snapshot)
         # A fixed exam secret: the sheets' signed QR codes, and so the scanned images and
         # what the reader makes of them, are then the same on every run.
-        patch.setattr(exams, "secrets", SimpleNamespace(token_hex=lambda n: "5e" * n))
+        from exam_center.services import workspace_key
+
+        fixed = SimpleNamespace(token_hex=lambda n: "5e" * n, token_bytes=lambda n: b"^" * n)
+        patch.setattr(workspace_key, "secrets", fixed)
         patch.setattr(marking, "datetime", FrozenClock)
         patch.setattr(standings, "pending_ties", lambda _c: [])
         # 30 candidates recommend too few for the rehearsal draw of the national test.
