@@ -41,7 +41,6 @@ from sqlmodel import col, select
 from exam_center.demo import run as demo_run
 from exam_center.models import ScannedPage
 from exam_center.services import (
-    exams,
     marking,
     national_stage,
     results,
