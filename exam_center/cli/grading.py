@@ -93,7 +93,10 @@ def grade(ctx: typer.Context) -> None:
         f"{len(c.roster.candidates)} candidates, {ranked} ranked (key version {c.key_version})."
     )
     if blockers:
-        console.print(f"[yellow]{len(blockers)} thing(s) to settle before finalising:[/]")
+        console.print(
+            f"[yellow]定稿前须处理 {len(blockers)} 项 "
+            f"({len(blockers)} thing(s) to settle before finalising):[/]"
+        )
         for line in blockers[:40]:
             console.print(f"  - {line}", markup=False)
         if len(blockers) > 40:

@@ -11,6 +11,7 @@ import typer
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
 from exam_center.errors import NotAllowed
+from exam_center.resident_id import mask_id
 
 if TYPE_CHECKING:
     from exam_center.services import register, register_facts
@@ -47,7 +48,7 @@ def _register(ctx: typer.Context) -> Register:
 
 def _person_json(p: Person) -> dict[str, Any]:
     return {
-        "id_number": p.id_number,
+        "id_number": mask_id(p.id_number),
         "name": p.name,
         "team": p.team,
         "unit": p.unit,
@@ -89,7 +90,10 @@ def register_list(
     table(
         f"能手库 {len(people)} 人",
         ["身份证号", "姓名", "设区市", "荣誉 / 参赛"],
-        [[p.id_number, p.name, p.team, "、".join(e.label() for e in p.entries)] for p in people],
+        [
+            [mask_id(p.id_number), p.name, p.team, "、".join(e.label() for e in p.entries)]
+            for p in people
+        ],
     )
 
 

@@ -129,11 +129,16 @@ def candidates_list(
     team: str | None = typer.Option(None, help="only this team"),
     search: str | None = typer.Option(None, help="name or resident ID contains"),
     as_json: bool = typer.Option(False, "--json"),
+    show_ids: bool = typer.Option(
+        False, "--show-ids", help="full resident IDs (masked otherwise; recorded in the audit log)"
+    ),
 ) -> None:
-    """List the registered candidates."""
+    """List the registered candidates (resident IDs masked: region and last four)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        rows = registration.list_candidates(session=s, team=team, search=search)
+        rows = registration.list_candidates(
+            session=s, team=team, search=search, show_ids=show_ids, operator=ws.operator
+        )
     if as_json:
         print_json([asdict(r) for r in rows])
         return

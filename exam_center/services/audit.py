@@ -139,7 +139,7 @@ def verify_chain(*, session: Session, expect: str | None = None) -> ChainReport:
     for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
         count += 1
         assert entry.id is not None
-        where = f"entry {entry.id} ({entry.action})"
+        where = f"entry {entry.id}"
         if entry.prev_hash != prev:
             return ChainReport(
                 count,
@@ -165,7 +165,7 @@ def verify_chain(*, session: Session, expect: str | None = None) -> ChainReport:
                     f"the key file {key.path}: the entry was altered, or the key was replaced"
                 )
             else:
-                problem = f"审计日志第 {count} 条被改动 {where} was altered"
+                problem = f"审计日志第 {count} 条被改动 {where} was altered ({entry.action})"
             return ChainReport(count, False, entry.id, problem, prev)
         if entry.action == KEY_ACTION and not legacy:
             key_seen = True

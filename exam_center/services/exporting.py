@@ -33,12 +33,9 @@ from exam_center.services.finalising import finalised_snapshot
 from exam_center.services.results import compute
 from exam_center.services.standings import (
     ItemReport,
-    awards_json,
     exclusion_note,
     item_analysis,
-    national_json,
-    results_json,
-    teams_json,
+    results_documents,
 )
 
 
@@ -74,12 +71,7 @@ def export_results(out: Path, *, session: Session, operator: str) -> ExportOutco
         docs: dict[str, Any] = lock.snapshot
         recomputed: bool | None = c.ranking is not None and c.digest() == lock.digest
     else:
-        docs = {
-            "results": results_json(c, session),
-            "awards": awards_json(c),
-            "teams": teams_json(c),
-            "national": national_json(c),
-        }
+        docs = results_documents(c, session)
         recomputed = None
     units = {
         cand.id: cand.unit

@@ -20,11 +20,8 @@ from exam_center.services.register_facts import RegisterUpdate, record_in_regist
 from exam_center.services.results import Computation, compute
 from exam_center.services.review import open_items
 from exam_center.services.standings import (
-    awards_json,
-    national_json,
     pending_ties,
-    results_json,
-    teams_json,
+    results_documents,
 )
 from exam_center.services.workspace_key import workspace_key
 
@@ -33,8 +30,8 @@ class FinaliseRefused(NotAllowed):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
         super().__init__(
-            f"finalising refused: {len(reasons)} thing(s) to settle first\n"
-            + "\n".join(f"  - {r}" for r in reasons)
+            f"不能定稿，须先处理 {len(reasons)} 项 (finalising refused: "
+            f"{len(reasons)} thing(s) to settle first)\n" + "\n".join(f"  - {r}" for r in reasons)
         )
 
 
@@ -46,7 +43,8 @@ def blockers(c: Computation, session: Session) -> list[str]:
         adm = r.admission.get(cand.id or -1)
         if r.no_sheet[row]:
             out.append(
-                f"{adm} {cand.name}: no answer sheet scanned (scan it, or record the absence)"
+                f"{adm} {cand.name}: 未扫描答题卡，请扫描或登记缺考 "
+                "(no answer sheet scanned: scan it, or record the absence)"
             )
     for item in open_items(session=session):
         who = (
@@ -55,7 +53,7 @@ def blockers(c: Computation, session: Session) -> list[str]:
             else f"page {item.page_id}"
         )
         what = f"question {item.question}" if item.question else item.kind
-        out.append(f"{who}: review of {what} open ({item.reason or item.status})")
+        out.append(f"{who}: 待复核 review of {what} open ({item.reason or item.status})")
     if c.marks is not None:
         for issue in c.marks.blocking_issues:
             cand = r.candidates[issue.row]
@@ -66,7 +64,7 @@ def blockers(c: Computation, session: Session) -> list[str]:
             )
     for p in pending_ties(c):
         out.append(
-            f"tie at {p.scope} {p.award} rank {p.rank}: "
+            f"并列待决定 tie at {p.scope} {p.award} rank {p.rank}: "
             f"{p.slots} of {', '.join(p.tied)} — decide it"
         )
     return out
@@ -110,14 +108,9 @@ def finalise(*, session: Session, operator: str) -> Finalised:
     digest = c.digest()
     now = datetime.now(UTC)
     snapshot = sealing.normal_snapshot(
-        {
-            "results": results_json(c, session),
-            "awards": awards_json(c),
-            "teams": teams_json(c),
-            "national": national_json(c),
-            # What every table the results come from held, so verify names an edited row.
-            sealing.INPUTS_KEY: sealing.input_fingerprints(session, workspace_key(session)),
-        }
+        results_documents(c, session)
+        # What every table the results come from held, so verify names an edited row.
+        | {sealing.INPUTS_KEY: sealing.input_fingerprints(session, workspace_key(session))}
     )
     lock = ResultsLock(
         exam_id=current_exam_id(session),

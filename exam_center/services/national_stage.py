@@ -81,7 +81,12 @@ def rehearse_draw(seed: int, *, session: Session, operator: str) -> int:
     c = compute(session)
     if c.national is None or not c.national.decided:
         raise NotAllowed("the national list is not settled yet (results or boundary ties)")
-    draw = grading.simulate_draw(c.national, seed, policy=c.policy.national)
+    try:
+        draw = grading.simulate_draw(c.national, seed, policy=c.policy.national)
+    except grading.GradingError as exc:
+        raise NotAllowed(
+            f"全国比试名单尚不能抽取 (the national list cannot be drawn from: {exc})"
+        ) from exc
     session.add(
         NationalDrawRecord(
             exam_id=current_exam_id(session),

@@ -16,7 +16,7 @@ from exam_center.eligibility import EligibilityFacts, RuleFailure, check_eligibi
 from exam_center.errors import ImportRejected, RowProblem
 from exam_center.honours import NATIONAL_EXPERT, parse_honours
 from exam_center.models import Candidate, Team
-from exam_center.resident_id import gender_of, id_problem, normalise_id
+from exam_center.resident_id import gender_of, id_problem, mask_id, normalise_id
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition, teams
 from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
@@ -349,7 +349,11 @@ def list_candidates(
     search: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    show_ids: bool = False,
+    operator: str = "",
 ) -> list[CandidateRow]:
+    """The candidates, resident IDs masked (region + last four) unless `show_ids`, which
+    is recorded in the audit log with who asked."""
     exam = current_exam(session)
     query = (
         select(Candidate, Team.name)
@@ -373,7 +377,7 @@ def list_candidates(
             CandidateRow(
                 c.id,
                 c.name,
-                c.id_number,
+                c.id_number if show_ids else mask_id(c.id_number),
                 team_name,
                 c.unit,
                 c.gender or gender_of(c.id_number),
@@ -382,7 +386,17 @@ def list_candidates(
                 tuple((str(h["honour"]), int(h["year"])) for h in c.prior_honours),
             )
         )
-    return rows[offset : None if limit is None else offset + limit]
+    shown = rows[offset : None if limit is None else offset + limit]
+    if show_ids:
+        audit.record(
+            session,
+            operator=operator or "unknown",
+            action="candidates.ids_shown",
+            count=len(shown),
+            team=team,
+            search=search,
+        )
+    return shown
 
 
 def count_candidates(*, session: Session) -> int:

@@ -6,8 +6,10 @@ or a review decision re-scores everyone at once."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +39,8 @@ from exam_center.services.marking import latest_key
 from exam_center.services.page_answers import letters_mask, store_for
 from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -272,7 +276,7 @@ def compute_now(session: Session) -> Computation:
         problems,
     )
     if stored_key is None:
-        problems.append("no answer key yet: exam-center key import FILE")
+        problems.append("尚无答案 no answer key yet: exam-center key import FILE")
         return empty
     key = grading.AnswerKey.from_letters(
         {int(q): a for q, a in stored_key.answers.items()}, voided=stored_key.voided
@@ -299,34 +303,46 @@ def compute_now(session: Session) -> Computation:
         if f.kind == "honour"
     }
     honours = [grading.HonourRecord(str(cid), name, year) for cid, name, year in sorted(held)]
-    individual = grading.award_individuals(
-        ranking,
-        prior_honours=honours,
-        policy=policy.awards,
-        decisions=_decisions(session, "individual"),
+    individual = _stage(
+        problems,
+        "个人奖项 individual awards",
+        lambda: grading.award_individuals(
+            ranking,
+            prior_honours=honours,
+            policy=policy.awards,
+            decisions=_decisions(session, "individual"),
+        ),
     )
     team_names = [roster.teams[c.team_id].name for c in roster.candidates]
     org = [
         a.team
         for a in session.exec(select(OrganisationAward).where(OrganisationAward.exam_id == exam_id))
     ]
-    teams = grading.team_results(
-        totals,
-        team_names,
-        ranked_teams=definition.teams.ranked,
-        non_teams=definition.teams.unranked,
-        policy=policy.teams,
-        decisions=_decisions(session, "team"),
-        organisation_awards=org,
+    teams = _stage(
+        problems,
+        "团体奖项 team awards",
+        lambda: grading.team_results(
+            totals,
+            team_names,
+            ranked_teams=definition.teams.ranked,
+            non_teams=definition.teams.unranked,
+            policy=policy.teams,
+            decisions=_decisions(session, "team"),
+            organisation_awards=org,
+        ),
     )
     ineligible = [
         str(c.id) for c, ok in zip(roster.candidates, roster.eligible, strict=True) if not ok
     ]
-    national = grading.national_list(
-        ranking,
-        policy=policy.national,
-        ineligible=ineligible,
-        decisions=_decisions(session, "national"),
+    national = _stage(
+        problems,
+        "全国比试名单 national list",
+        lambda: grading.national_list(
+            ranking,
+            policy=policy.national,
+            ineligible=ineligible,
+            decisions=_decisions(session, "national"),
+        ),
     )
     draw_record = session.exec(
         select(NationalDrawRecord)
@@ -334,11 +350,24 @@ def compute_now(session: Session) -> Computation:
         .order_by(col(NationalDrawRecord.id).desc())
     ).first()
     draw = grading.NO_DRAW
-    if draw_record is not None and national.decided:
-        if draw_record.kind == "ministry":
-            draw = grading.record_ministry_draw(national, draw_record.drawn, policy=policy.national)
-        else:
-            draw = grading.simulate_draw(national, draw_record.seed or 0, policy=policy.national)
+    if draw_record is not None and national is not None and national.decided:
+        try:
+            if draw_record.kind == "ministry":
+                draw = grading.record_ministry_draw(
+                    national, draw_record.drawn, policy=policy.national
+                )
+            else:
+                draw = grading.simulate_draw(
+                    national, draw_record.seed or 0, policy=policy.national
+                )
+        except grading.GradingError as exc:
+            # A draw recorded while the list was different (a rehearsal before ranking
+            # was complete, say): it blocks finalising, named, instead of every command.
+            kind = "演练抽取" if draw_record.kind == "simulation" else "部里抽取名单"
+            problems.append(
+                f"已记录的全国比试{kind}与当前名单不符，请在名单确定后重新抽取或导入 "
+                f"(the national draw on record no longer fits the list: {exc})"
+            )
     results = [
         grading.NationalResult(str(r.candidate_id), r.national_rank, r.knowledge_title)
         for r in session.exec(
@@ -346,7 +375,7 @@ def compute_now(session: Session) -> Computation:
         )
     ]
     national_honours = None
-    if results:
+    if results and national is not None:
         try:
             national_honours = grading.national_honours(
                 results,
@@ -383,6 +412,16 @@ def compute_now(session: Session) -> Computation:
         national_honours,
         problems,
     )
+
+
+def _stage(problems: list[str], what: str, run: Callable[[], T]) -> T | None:
+    """One step of the awards; a grading error in it (a recorded decision that no longer
+    fits, say) is a problem that blocks finalising, named, not a crash of every command."""
+    try:
+        return run()
+    except grading.GradingError as exc:
+        problems.append(f"{what} 无法计算，需先处理 (cannot be computed: {exc})")
+        return None
 
 
 def contestants(national: grading.NationalList, draw: grading.NationalDraw) -> tuple[str, ...]:

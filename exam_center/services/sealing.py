@@ -324,12 +324,7 @@ def verify_workspace(
     """Everything checked again; differences in the order found, the first one first."""
     from exam_center.services.exams import current_exam
     from exam_center.services.results import compute
-    from exam_center.services.standings import (
-        awards_json,
-        national_json,
-        results_json,
-        teams_json,
-    )
+    from exam_center.services.standings import results_documents
 
     key = workspace_key(session)
     chain = verify_chain(session=session, expect=expect)
@@ -400,12 +395,7 @@ def verify_workspace(
     c = computation if computation is not None else compute(session)
     live_digest = c.digest() if c.ranking is not None else ""
     if live_digest != current.digest:
-        live = {
-            "results": results_json(c, session),
-            "awards": awards_json(c),
-            "teams": teams_json(c),
-            "national": national_json(c),
-        }
+        live = results_documents(c, session)
         named = None
         for label in ("results", "awards", "teams", "national"):
             named = _document_difference(

@@ -190,6 +190,16 @@ def teams_json(c: Computation) -> dict[str, Any]:
     }
 
 
+def results_documents(c: Computation, session: Session) -> dict[str, Any]:
+    """The four documents a finalised snapshot holds (results, awards, teams, national)."""
+    return {
+        "results": results_json(c, session),
+        "awards": awards_json(c),
+        "teams": teams_json(c),
+        "national": national_json(c),
+    }
+
+
 def national_json(c: Computation) -> dict[str, Any]:
     """`national --json`: the 15 chosen, the 100 recommended, and the ministry's 35."""
     if c.national is None:

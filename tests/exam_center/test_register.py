@@ -113,7 +113,10 @@ def test_register_entries_make_a_candidate_ineligible_and_the_disagreement_is_re
     write_roster(tmp_path / "roster.xlsx", p)
     with exam_workspace.session() as s:
         report = registration.import_candidates(tmp_path / "roster.xlsx", session=s, operator="t")
-        listed = {c.id_number: c for c in registration.list_candidates(session=s)}
+        listed = {
+            c.id_number: c
+            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
+        }
         differ = {d.id_number: d for d in disagreements(session=s)}
     assert report.ineligible == 2
     expert, contestant = listed[str(p[2][1])], listed[str(p[7][1])]
@@ -152,7 +155,10 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
             x["admission_no"]: x
             for x in standings.results_json(results.compute(s), s)["candidates"]
         }
-        ids = {c.id: c.id_number for c in registration.list_candidates(session=s)}
+        ids = {
+            c.id: c.id_number
+            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
+        }
     held = register.entries_of(ids.values())
     for adm in experts22:
         entries = held[ids[by_adm[adm]["candidate_id"]]]
@@ -220,7 +226,10 @@ def test_national_results_add_the_national_titles_once(
             )
     assert done.register is not None
     with ws.session() as s:
-        ids = {c.id: c.id_number for c in registration.list_candidates(session=s)}
+        ids = {
+            c.id: c.id_number
+            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
+        }
         by_adm = {
             x["admission_no"]: x["candidate_id"]
             for x in standings.results_json(results.compute(s), s)["candidates"]

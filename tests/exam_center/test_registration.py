@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from exam_center.demo.synth import ROSTER_HEADERS, roster_rows, write_roster
 from exam_center.errors import ImportRejected
+from exam_center.resident_id import mask_id
 from exam_center.services import registration
 from exam_center.services.workspace import Workspace
 
@@ -42,7 +43,7 @@ def test_xlsx_roster_with_chinese_headers_imports(
         report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
     assert (report.rows, report.imported, report.ineligible) == (150, 150, 0)
     with exam_workspace.session() as s:
-        listed = registration.list_candidates(session=s)
+        listed = registration.list_candidates(session=s, show_ids=True, operator="t")
         assert registration.count_candidates(session=s) == 150
     first = next(c for c in listed if c.id_number == rows[0][1])
     assert first.prior_honours == (("江苏省技术能手", 2020), ("江苏省五一创新能手", 2019))
@@ -182,7 +183,7 @@ def test_eligibility_is_reported_with_every_failing_rule(
     write_roster(tmp_path / "r.xlsx", rows)
     with exam_workspace.session() as s:
         report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
-        listed = registration.list_candidates(session=s)
+        listed = registration.list_candidates(session=s, show_ids=True, operator="t")
     assert report.ineligible == 1
     bad = [c for c in listed if not c.eligible]
     assert [c.id_number for c in bad] == [rows[0][1]]
@@ -203,7 +204,7 @@ def test_a_prior_national_title_in_the_honours_makes_one_ineligible(
     with exam_workspace.session() as s:
         report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
         (bad,) = registration.list_candidates(session=s, eligible=False)
-    assert report.ineligible == 1 and bad.id_number == rows[4][1]
+    assert report.ineligible == 1 and bad.id_number == mask_id(rows[4][1])
     assert [f.rule for f in bad.failures] == ["national_title"]
     assert "全国人社知识通2020" in bad.failures[0].message
 

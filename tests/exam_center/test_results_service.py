@@ -94,7 +94,7 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
         finalising.finalise(session=s, operator="成绩员")
     assert any("individual 江苏省人社知识通 rank 10" in r for r in refused.value.reasons)
-    assert all(r.startswith("tie at") for r in refused.value.reasons)
+    assert all(r.startswith("并列待决定 tie at") for r in refused.value.reasons)
     with ws.session() as s:
         standings.decide_tie(
             "individual",

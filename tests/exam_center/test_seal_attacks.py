@@ -109,14 +109,7 @@ def test_a_full_forgery_without_the_key_is_found(
     with exam.ws.session() as s:
         c = compute(s)
         digest = c.digest()
-        forged = sealing.normal_snapshot(
-            {
-                "results": standings.results_json(c, s),
-                "awards": standings.awards_json(c),
-                "teams": standings.teams_json(c),
-                "national": standings.national_json(c),
-            }
-        )
+        forged = sealing.normal_snapshot(standings.results_documents(c, s))
     lock_id, old = _snapshot(exam.ws)
     forged[sealing.INPUTS_KEY] = old[sealing.INPUTS_KEY]
     with exam.ws.engine.begin() as conn:

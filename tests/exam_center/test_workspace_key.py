@@ -198,3 +198,24 @@ def test_a_lost_key_file_is_an_error_not_a_new_key(exam_ws: Workspace, make_work
     with pytest.raises(KeyMissing, match="缺失"), again.session():
         pass
     assert not (exam_ws.path / KEY_FILE).exists()
+
+
+def test_resident_ids_are_masked_unless_asked_for_and_asking_is_audited(
+    tmp_path: Path,
+) -> None:
+    from exam_center.demo.synth import write_inputs
+    from tests.exam_center.test_cli import cli
+
+    inputs = write_inputs(tmp_path / "in", 12, 7, EXAMPLE_TOML)
+    ws = tmp_path / "ws"
+    assert cli(ws, "init", str(inputs.definition)).returncode == 0
+    assert cli(ws, "candidates", "import", str(inputs.roster)).returncode == 0
+    masked = json.loads(cli(ws, "candidates", "list", "--json").stdout)
+    assert masked and all(c["id_number"][6:14] == "********" for c in masked)
+    shown = json.loads(cli(ws, "candidates", "list", "--json", "--show-ids").stdout)
+    assert all("*" not in c["id_number"] for c in shown)
+    assert [c["id_number"][-4:] for c in shown] == [c["id_number"][-4:] for c in masked]
+    log = json.loads(cli(ws, "audit", "list", "--json", "--action", "candidates.ids").stdout)
+    assert [(e["action"], e["operator"], e["detail"]["count"]) for e in log] == [
+        ("candidates.ids_shown", "测试员", len(shown))
+    ]

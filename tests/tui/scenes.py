@@ -101,7 +101,20 @@ def write_inputs(folder: Path, candidates: int = 60, seed: int = 7) -> Inputs:
     return Inputs(definition, roster, bad_roster, rooms, invigilators, len(rows))
 
 
+def fixed_key(workspace: Workspace) -> None:
+    """A workspace key with fixed bytes, so the key's id in the audit log (a snapshot
+    shows it) is the same in every run; a real workspace's key is random."""
+    import json
+
+    path = workspace.settings.key_path
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(json.dumps({"key": "5e" * 32, "qr_secret": "a1" * 32}))
+        path.chmod(0o600)
+
+
 def create_exam(workspace: Workspace, inputs: Inputs) -> None:
+    fixed_key(workspace)
     with workspace.session() as s:
         exams.init_exam(inputs.definition, session=s, operator=workspace.operator)
 
