@@ -34,7 +34,7 @@ from sqlmodel import col, select
 
 from exam_center.demo.answers import LETTERS, DemoQuestion, answer_sheet, make_key, questions
 from exam_center.demo.synth import write_inputs
-from exam_center.models import ScannedPage, Seat
+from exam_center.models import Absence, ScannedPage, Seat
 from exam_center.services import (
     exams,
     finalising,
@@ -188,8 +188,9 @@ def export_cmd(ws: Workspace, out: Path) -> None:
 def a_change(ws: Workspace) -> None:
     """Something changes the database (an audited absence), so kept results are stale."""
     with ws.session() as s:
-        adm = s.exec(select(Seat.admission_no).order_by(col(Seat.id).desc())).first()
-        assert adm is not None
+        absent = set(s.exec(select(Absence.candidate_id)))
+        seats = s.exec(select(Seat.candidate_id, Seat.admission_no).order_by(col(Seat.id).desc()))
+        adm = next(a for c, a in seats if c not in absent)
         marking.record_absence(adm, session=s, operator=OFFICER, reason="bench: a late absence")
 
 
