@@ -6,8 +6,6 @@ by the services in a worker; the screen only shows it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
@@ -16,8 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from exam_center.services import certificates as certificates_service
-from exam_center.services import exporting, finalising, standings, team_awards
+from exam_center.services import finalising, standings, team_awards
 from exam_center.services.finalising import Finalised, FinaliseRefused
 from exam_center.services.standings import PendingDecision
 from exam_center.tui.context import AppContext, Permission, refusal
@@ -27,6 +24,7 @@ from exam_center.tui.dialogs.refusal import ReasonsDialog
 from exam_center.tui.dialogs.tie import TieChoice, TieDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
+from exam_center.tui.screens.results_outputs import ResultsOutputs
 from exam_center.tui.screens.results_scene import (
     ResultsScene,
     award_rows,
@@ -44,7 +42,6 @@ from exam_center.tui.widgets.histogram import ScoreHistogram
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
 
 PAGE_SIZE = 100
-EXPORT_FILE = "results.xlsx"  # in exports/, where `demo` writes it too
 TABS = ("ranking", "awards", "ties", "national", "items", "final")
 FINALISE_WARNING = (
     "定稿后成绩、奖项与名单按当前数据锁定并生成摘要；之后任何修改都须先重开并说明原因。\n"
@@ -53,7 +50,7 @@ FINALISE_WARNING = (
 )
 
 
-class ResultsScreen(PagedScreen):
+class ResultsScreen(PagedScreen, ResultsOutputs):
     TITLE = "成绩 Results"
     BINDINGS = [
         Binding("d", "decide_tie", "并列 Tie", tooltip=refusal(Permission.GRADE)),
@@ -383,43 +380,6 @@ class ResultsScreen(PagedScreen):
             return f"{team} 岗位练兵优秀组织奖{'已撤销' if withdraw else ''}：{decided.reason}"
 
         self.run_service(record, self._changed, group="organisation")
-
-    # -- exporting and certificates ---------------------------------------------------------
-
-    def action_export(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
-            return
-        workspace = self.context.workspace
-
-        def export(s: Session) -> tuple[str, list[Path]]:
-            out = workspace.folder("exports") / EXPORT_FILE
-            done = exporting.export_results(out, session=s, operator=workspace.operator)
-            state = "已定稿 final" if done.final else "未定稿，勿发布 not final, do not publish"
-            return state, done.files()
-
-        self.notify("正在导出… exporting the results")
-        self.run_service(export, self._written, group="export")
-
-    def action_certificates(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
-            return
-        workspace = self.context.workspace
-
-        def certificates(s: Session) -> tuple[str, list[Path]]:
-            out = workspace.folder("print") / "certificates"
-            done = certificates_service.print_certificates(
-                out, session=s, operator=workspace.operator
-            )
-            return f"{done.count} 份证书 certificates", done.files()
-
-        self.notify("正在生成证书… writing the certificates")
-        self.run_service(certificates, self._written, group="certificates")
-
-    def _written(self, done: tuple[str, list[Path]]) -> None:
-        state, paths = done
-        where = paths[0].parent if paths else ""
-        names = "、".join(p.name for p in paths)
-        self.notify(f"{state}\n{names}\n→ {where}", title="已写出 Written", timeout=10)
 
     # -- finalising and re-opening ---------------------------------------------------------
 
