@@ -344,7 +344,7 @@ def _decide(
         grey = [
             i
             for i in marked
-            if (fills[i] < params.mark_min and tops[i] <= params.residue_top * population.weakest)
+            if (fills[i] < params.mark_min and tops[i] <= params.residue_top * population.typical)
             or (
                 single
                 and fills[i] < params.firm_min

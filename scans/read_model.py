@@ -104,7 +104,7 @@ class ReadParams:
     # item (``residue_share_multi`` on a multiple-answer one), ``residue_gap`` below their
     # weakest, at most ``residue_beside`` of the mark beside it, at most
     # ``residue_cover_page`` solid; a bubble marked by its coverage alone whose darkest
-    # tenth stays below ``residue_top`` of their weakest is an eraser's streaks, judged as
+    # tenth stays below ``residue_top`` of their typical firm mark is an eraser's streaks, judged as
     # a residue.
     # On a multiple-answer item 0: never read past. Measured (benchmarks/
     # bench_scan_accuracy.py, hatch marks): a barely-touched intended mark there fills
@@ -115,7 +115,7 @@ class ReadParams:
     residue_gap: float = 0.08
     residue_beside: float = 0.75
     residue_share_multi: float = 0.0
-    residue_top: float = 0.75
+    residue_top: float = 0.6
     residue_cover_page: float = 0.40
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
     solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;
