@@ -47,6 +47,7 @@ class ReviewRow:
     labels: str  # the question's options, e.g. "ABCD"
     measures: tuple[float, ...]
     version: int = 0  # give it back with a decision: refused if someone decided since
+    spare: bool = False  # read from a spare sheet (its own layout: where to cut the image)
 
 
 def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -> list[ReviewRow]:
@@ -84,6 +85,7 @@ def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -
                 mark["labels"] if mark else "",
                 tuple(mark["measures"]) if mark else (),
                 item.version,
+                page.spare_serial is not None,
             )
         )
     return rows

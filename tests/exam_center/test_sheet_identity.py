@@ -56,7 +56,7 @@ def _sheet(
     with ws.session() as s:
         exam = exams.current_exam(s)
         layout = sheets.exam_layouts(s).candidate
-        secret = sheets.exam_secret(exam)
+        secret = sheets.exam_secret(s)
     header = SheetHeader(title=exam.title, name="某某", admission_no=printed_for, room="01")
     printed = sheet_to_print(layout, header, exam_code=exam.code, secret=secret)
     clean = render_page(layout, 1, header, printed.payloads[0], DPI)

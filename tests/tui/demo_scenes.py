@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -247,6 +247,21 @@ def wait_for_build(root: Path, timeout: float = BUILD_TIMEOUT) -> DemoFolders:
             raise RuntimeError(f"building the demo stages failed:\n{log[-4000:]}")
         time.sleep(0.2)
     return DemoFolders(root / "printed", root / "scanned", root / "graded")
+
+
+# A few of the printed stage's scans: two sheets, a refeed of the first, a stray page. The
+# demo's scanner writes each as PNG or JPEG, so they are found by name without suffix.
+SOME_PAGES = ("220700101-p1", "220700102-p1", "zz-refeed-220700101-p1", "zz-stray-page")
+
+
+def copy_pages(incoming: Path, to: Path, stems: Sequence[str] = SOME_PAGES) -> list[str]:
+    """Copy the scans named by ``stems`` from ``incoming`` into ``to``; their file names."""
+    names = []
+    for stem in stems:
+        (found,) = incoming.glob(f"{stem}.*")
+        shutil.copy(found, to / found.name)
+        names.append(found.name)
+    return names
 
 
 def copy_of(folder: Path, to: Path, make_workspace: Callable[..., Workspace]) -> Workspace:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -32,6 +31,7 @@ from tests.tui.demo_scenes import (
     SCORES_REASON,
     DemoFolders,
     build,
+    copy_pages,
     write_second_thoughts,
 )
 from tests.tui.pilot_steps import settle, sign_in, still_frame
@@ -44,7 +44,6 @@ from tests.tui.scenes import (
 )
 
 SIZE = (120, 36)
-BATCH = ("220700101-p1.png", "220700102-p1.png", "zz-refeed-220700101-p1.png", "zz-stray-page.png")
 
 Save = Callable[[str], None]
 
@@ -102,8 +101,7 @@ async def later_screens(out: Path, saved: list[Path], stages: DemoFolders) -> No
         save("reseat")
         batch = Path("batch")
         batch.mkdir()
-        for name in BATCH:
-            shutil.copy(stages.printed / "scans" / "incoming" / name, batch / name)
+        copy_pages(stages.printed / "scans" / "incoming", batch)
         await press(pilot, "escape", "f5")
         pilot.app.screen.query_one("#scan-folder", Input).value = "batch/"
         await press(pilot, "enter")

@@ -30,8 +30,9 @@ async def test_a_decision_is_stored_with_the_operator_and_the_next_item_comes_up
     first = queue[0]
     assert first.kind == "question" and first.question is not None
     assert [q.doubt for q in queue] == sorted((q.doubt for q in queue), reverse=True)
-    # Set the option the reader did not read (a two-option question: it replaces any).
+    # Toggle on an option the reader did not read: the decision starts from what was read.
     choice = next(label for label in first.labels if label not in first.read_marks)
+    decided = "".join(sorted(first.read_marks + choice))
     app = make_app(ws)
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(pilot, "王复核", Role.PROCTOR)
@@ -50,7 +51,7 @@ async def test_a_decision_is_stored_with_the_operator_and_the_next_item_comes_up
         await pilot.press("z")  # not an option key: nothing changes
         await pilot.press(choice.lower())
         decision = str(screen.query_one("#decision", ReviewFacts).render())
-        assert f"→ {choice}" in decision
+        assert f"→ {decided}" in decision
         await pilot.press("enter")
         await settle(pilot)
         dialog = app.screen
@@ -68,13 +69,13 @@ async def test_a_decision_is_stored_with_the_operator_and_the_next_item_comes_up
         entry = audit.list_entries(session=s, action="review.question", limit=1)[0]
     assert (stored.question, stored.marks, stored.decided_by, stored.reason) == (
         first.question,
-        choice,
+        decided,
         "王复核",
         DEFAULT_REASON,
     )
     assert first.item_id not in {q.item_id for q in left}
     assert len(left) == len(queue) - 1
-    assert (entry.operator, entry.detail["decided"]) == ("王复核", choice)
+    assert (entry.operator, entry.detail["decided"]) == ("王复核", decided)
 
 
 @drive

@@ -4,7 +4,6 @@ stops early and is audited as cancelled."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from exam_center.tui.context import Role
 from exam_center.tui.screens import scanning as scanning_screen
 from exam_center.tui.screens.scanning import ScanningScreen
 from exam_center.tui.widgets.stat_card import StatCard
+from tests.tui.demo_scenes import SOME_PAGES, copy_pages
 from tests.tui.pilot_steps import drive, settle, sign_in
-
-SOME = ("220700101-p1.png", "220700102-p1.png", "zz-refeed-220700101-p1.png", "zz-stray-page.png")
 
 
 def count(screen: ScanningScreen, key: str) -> str:
@@ -34,8 +32,7 @@ async def test_a_folder_is_read_with_live_counts_and_its_rejected_page_listed(
     ws = printed_workspace
     folder = tmp_path / "batch-1"
     folder.mkdir()
-    for name in SOME:
-        shutil.copy(ws.path / "scans" / "incoming" / name, folder / name)
+    copy_pages(ws.path / "scans" / "incoming", folder)
     app = make_app(ws)
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(pilot, "王扫描", Role.PROCTOR)
@@ -134,8 +131,8 @@ async def test_a_watched_folder_is_read_as_the_scanner_fills_it_until_cancel(
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
         assert screen.running and "watching" in str(screen.query_one("#scan-status").render())
-        for name in SOME[:2]:  # the scanner delivers two sheets while the screen watches
-            shutil.copy(ws.path / "scans" / "incoming" / name, inbox / name)
+        # the scanner delivers two sheets while the screen watches
+        copy_pages(ws.path / "scans" / "incoming", inbox, SOME_PAGES[:2])
         for _ in range(300):
             await pilot.pause(0.05)
             if screen.tally.pages >= 2:

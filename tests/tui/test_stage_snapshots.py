@@ -15,7 +15,6 @@ the SVGs in tests/tui/__snapshots__/ before committing them."""
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,9 @@ from exam_center.tui.context import Role
 from exam_center.tui.screens import review as review_screen
 from exam_center.tui.screens import scanning as scanning_screen
 from exam_center.tui.widgets.sheet_image import Crop, half_blocks
-from tests.tui.demo_scenes import correct_key_and_a_score
+from tests.tui.demo_scenes import copy_pages, correct_key_and_a_score
 from tests.tui.pilot_steps import settle, sign_in, still_frame
 from tests.tui.scenes import FrozenClock, frozen_audit_clock
-from tests.tui.test_scanning import SOME
 from tests.tui.test_snapshots import SIZE, Step
 
 FIXED_CROP = Path(__file__).parent / "fixtures" / "sheet-crop.png"
@@ -76,8 +74,7 @@ def test_scanning_a_batch(
 ) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()
-    for name in SOME:
-        shutil.copy(printed_workspace.path / "scans" / "incoming" / name, batch / name)
+    copy_pages(printed_workspace.path / "scans" / "incoming", batch)
     ticks = itertools.count(0.0, 0.5)
     monkeypatch.setattr(scanning_screen, "clock", lambda: next(ticks))
     monkeypatch.setattr(scanning_screen, "scan_workers", lambda: 1)

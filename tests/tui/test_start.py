@@ -37,4 +37,5 @@ async def test_signing_in_makes_the_operator_the_auditor(exam_workspace: Workspa
     assert [(e.action, e.operator, e.detail.get("role")) for e in entries] == [
         ("operator.sign_in", "王扫描", "proctor"),
         ("exam.init", "张考务", None),
+        ("workspace.key", "exam-center", None),  # the workspace's key file, made at init
     ]

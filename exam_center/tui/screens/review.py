@@ -234,6 +234,7 @@ class ReviewScreen(PagedScreen):
                 question=row.question,
                 width=width,
                 page_label=f"扫描页 {row.page_id} scanned page {row.page_id}",
+                spare=row.spare,
             )
         except (OSError, ValueError) as exc:
             crop = Crop(Text(f"图像无法读取 image unreadable: {exc}", style="red"), "")

@@ -162,11 +162,14 @@ def load_crop(
     width: int,
     max_rows: int = 12,
     page_label: str = "",
+    spare: bool | None = None,
 ) -> Crop:
     """Cut and draw the evidence of one review item (runs in a worker: it reads a file).
 
     ``page_label`` names the scanned page in the caption (the screen passes its record
-    number: the overlay's file name says nothing to a person)."""
+    number: the overlay's file name says nothing to a person). ``spare``: whether the page
+    is a spare sheet's, which says which layout's place to cut; without it, the place the
+    overlay drew reddest (the two layouts' rows sit only 1.25 mm apart, so it can err)."""
     if not overlay or not Path(overlay).exists():
         return Crop(Text("（无图像 no overlay image for this page）", style="dim"), "")
     width_mm, height_mm = layout.get("page_size_mm", (210, 297))
@@ -175,7 +178,10 @@ def load_crop(
     if kind == "question" and question is not None:
         places = question_boxes(layout, question)
         if places:
-            box, bubbles = max(places, key=lambda place: page.redness(place[0]))
+            if spare is not None and len(places) == 2:
+                box, bubbles = places[1 if spare else 0]
+            else:
+                box, bubbles = max(places, key=lambda place: page.redness(place[0]))
             picture = page.cut(box, width, max_rows)
             return Crop(
                 half_blocks(picture),
