@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from exam_center.demo.answers import LETTERS, DemoQuestion, answer_sheet, make_key, questions
+from exam_center.demo.run import settle_boundary_ties
 from exam_center.demo.synth import write_inputs
 from exam_center.models import Absence, ScannedPage, Seat
 from exam_center.services import (
@@ -40,9 +41,7 @@ from exam_center.services import (
     finalising,
     marking,
     registration,
-    results,
     seating,
-    standings,
     venues,
 )
 from exam_center.services.grading_model import grading_paper
@@ -133,27 +132,8 @@ def build_exam(folder: Path, candidates: int, seed: int = 7) -> Workspace:
         marking.import_scores(inputs / "scores.csv", session=s, operator=OFFICER)
         for adm in sorted(absent):
             marking.record_absence(adm, session=s, operator=OFFICER, reason="签到表未签到")
-    settle_ties(ws)
+    settle_boundary_ties(ws, by=OFFICER, reason="bench: by admission number", rounds=40)
     return ws
-
-
-def settle_ties(ws: Workspace) -> None:
-    for _ in range(40):
-        with ws.session() as s:
-            pending = standings.pending_ties(results.compute(s))
-        if not pending:
-            return
-        p = pending[0]
-        with ws.session() as s:
-            standings.decide_tie(
-                p.scope,
-                p.award,
-                p.rank,
-                sorted(p.tied)[: p.slots],
-                session=s,
-                by=OFFICER,
-                reason="bench: by admission number",
-            )
 
 
 def timed(runs: int, call: Callable[[], object]) -> float:

@@ -305,24 +305,11 @@ def _grade(run: DemoRun) -> str:
             marking.record_absence(
                 adm, session=s, operator=DEMO_OFFICER, reason="签到表未签到（演示）"
             )
-    decided = 0
-    for _round in range(20):  # settle every boundary tie, each with a recorded decision
-        with ws.session() as s:
-            pending = standings.pending_ties(results.compute(s))
-        if not pending:
-            break
-        p = pending[0]
-        with ws.session() as s:
-            standings.decide_tie(
-                p.scope,
-                p.award,
-                p.rank,
-                sorted(p.tied)[: p.slots],
-                session=s,
-                by=DEMO_OFFICER,
-                reason="演示：按准考证号顺序决定（真实考试由成绩管理人员依据记录决定）",
-            )
-        decided += 1
+    decided = settle_boundary_ties(
+        ws,
+        by=DEMO_OFFICER,
+        reason="演示：按准考证号顺序决定（真实考试由成绩管理人员依据记录决定）",
+    )
     with ws.session() as s:
         c = results.compute(s)
         drawable = c.national is not None and len(c.national.recommended) >= c.policy.national.drawn
@@ -405,3 +392,21 @@ def run_demo(
         if name == until:
             break
     return done
+
+
+def settle_boundary_ties(ws: Workspace, *, by: str, reason: str, rounds: int = 20) -> int:
+    """Settle every boundary tie of a synthetic exam by admission number, each with a
+    recorded decision (a real exam's officer decides from the record); how many."""
+    decided = 0
+    for _round in range(rounds):
+        with ws.session() as s:
+            pending = standings.pending_ties(results.compute(s))
+        if not pending:
+            break
+        p = pending[0]
+        with ws.session() as s:
+            standings.decide_tie(
+                p.scope, p.award, p.rank, sorted(p.tied)[: p.slots], session=s, by=by, reason=reason
+            )
+        decided += 1
+    return decided
