@@ -43,12 +43,12 @@ def main() -> None:
             t0 = time.perf_counter()
             tables.read_table(roster)
             read_times.append(time.perf_counter() - t0)
-            ws = open_workspace(Settings(workspace=Path(tmp) / f"ws{run}", operator="bench"))
+            ws = open_workspace(Settings(workspace=Path(tmp) / f"ws{run}"))
             with ws.session() as s:
-                exams.init_exam(ROOT / "examples/jiangsu-2022/exam.toml", session=s, operator="b")
+                exams.init_exam(ROOT / "examples/jiangsu-2022/exam.toml", session=s)
             t0 = time.perf_counter()
             with ws.session() as s:
-                report = registration.import_candidates(roster, session=s, operator="bench")
+                report = registration.import_candidates(roster, session=s)
             totals.append(time.perf_counter() - t0)
             assert report.imported == rows
             ws.close()

@@ -72,16 +72,16 @@ def stored_marks(q: DemoQuestion, marks: str, rng: random.Random) -> dict[str, o
 
 
 def build_exam(folder: Path, candidates: int, seed: int = 7) -> Workspace:
-    ws = open_workspace(Settings(workspace=folder / "ws", operator="bench"))
+    ws = open_workspace(Settings(workspace=folder / "ws"))
     made = write_inputs(folder / "inputs", candidates, seed, EXAMPLE)
     with ws.session() as s:
-        exams.init_exam(made.definition, session=s, operator=ws.operator)
+        exams.init_exam(made.definition, session=s)
     with ws.session() as s:
-        registration.import_candidates(made.roster, session=s, operator=ws.operator)
-        venues.import_rooms(made.rooms, session=s, operator=ws.operator)
-        venues.import_invigilators(made.invigilators, session=s, operator=ws.operator)
+        registration.import_candidates(made.roster, session=s)
+        venues.import_rooms(made.rooms, session=s)
+        venues.import_invigilators(made.invigilators, session=s)
     with ws.session() as s:
-        seating.seat_exam(session=s, operator=ws.operator, seed=seed)
+        seating.seat_exam(session=s, seed=seed)
     rng = random.Random(seed)
     with ws.session() as s:
         view = seating.seating_view(session=s)
@@ -128,10 +128,10 @@ def build_exam(folder: Path, candidates: int, seed: int = 7) -> Workspace:
                 w.writerow([adm, q, 1, "阅卷组A", score])
                 w.writerow([adm, q, 2, "阅卷组B", score])
     with ws.session() as s:
-        marking.import_key(inputs / "key.csv", session=s, operator=OFFICER)
-        marking.import_scores(inputs / "scores.csv", session=s, operator=OFFICER)
+        marking.import_key(inputs / "key.csv", session=s)
+        marking.import_scores(inputs / "scores.csv", session=s)
         for adm in sorted(absent):
-            marking.record_absence(adm, session=s, operator=OFFICER, reason="签到表未签到")
+            marking.record_absence(adm, session=s, reason="签到表未签到")
     settle_boundary_ties(ws, by=OFFICER, reason="bench: by admission number", rounds=40)
     return ws
 
@@ -171,7 +171,7 @@ def a_change(ws: Workspace) -> None:
         absent = set(s.exec(select(Absence.candidate_id)))
         seats = s.exec(select(Seat.candidate_id, Seat.admission_no).order_by(col(Seat.id).desc()))
         adm = next(a for c, a in seats if c not in absent)
-        marking.record_absence(adm, session=s, operator=OFFICER, reason="bench: a late absence")
+        marking.record_absence(adm, session=s, reason="bench: a late absence")
 
 
 async def f8_times(ws: Workspace, runs: int) -> tuple[float, float, float]:
@@ -251,7 +251,7 @@ def main() -> None:
         for state in ("open", "finalised"):
             if state == "finalised":
                 with ws.session() as s:
-                    finalising.finalise(session=s, operator=OFFICER)
+                    finalising.finalise(session=s)
             r = timed(args.runs, lambda: cli(ws, "results", "--json"))
             t = timed(args.runs, lambda: cli(ws, "results"))
             a = timed(args.runs, lambda: cli(ws, "awards", "--json"))
@@ -263,7 +263,7 @@ def main() -> None:
             )
         if not args.no_tui:
             with ws.session() as s:
-                finalising.reopen(session=s, operator=OFFICER, reason="bench")
+                finalising.reopen(session=s, reason="bench")
             first, again, changed = asyncio.run(f8_times(ws, args.runs))
             print(
                 f"F8 results screen: first visit {first:.2f} s, later visits {again:.2f} s, "

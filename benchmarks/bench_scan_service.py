@@ -41,7 +41,7 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
     from scans.render import SheetHeader
 
     base = tmp / "base"
-    ws = open_workspace(Settings(workspace=base, operator="bench"))
+    ws = open_workspace(Settings(workspace=base))
     run_demo(ws, candidates=pages + pages // 10, seed=5, until="print", say=lambda _: None)
     rng = random.Random(5)
     with ws.session() as s:
@@ -100,14 +100,14 @@ def timed_scan(
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
-    ws = open_workspace(Settings(workspace=scratch, operator="bench"))
+    ws = open_workspace(Settings(workspace=scratch))
     own0 = _cpu(resource.RUSAGE_SELF)
     watch = _Descendants()
     watch.start()
     t0 = time.perf_counter()
     outcomes = []
     first = 0.0
-    for outcome in scanning.scan_paths([folder], workspace=ws, operator="bench", workers=workers):
+    for outcome in scanning.scan_paths([folder], workspace=ws, workers=workers):
         outcomes.append(outcome)
         first = first or time.perf_counter()
     elapsed = time.perf_counter() - t0
@@ -194,15 +194,13 @@ def stream(base: Path, jpeg: Path, total: int, scratch: Path) -> None:
     if ws_dir.exists():
         shutil.rmtree(ws_dir)
     shutil.copytree(base, ws_dir)
-    ws = open_workspace(Settings(workspace=ws_dir, operator="bench"))
+    ws = open_workspace(Settings(workspace=ws_dir))
     watch = _Descendants()
     watch.start()
     checkpoints = {total * k // 5 for k in range(1, 6)}
     start = time.perf_counter()
     statuses: dict[str, int] = {}
-    for done, outcome in enumerate(
-        scanning.scan_paths([folder], workspace=ws, operator="bench", workers=2), start=1
-    ):
+    for done, outcome in enumerate(scanning.scan_paths([folder], workspace=ws, workers=2), start=1):
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
         if done in checkpoints:
             workers = [mb for pid, mb in watch.now_mb.items() if mb > 0]

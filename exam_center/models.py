@@ -407,3 +407,36 @@ class RegisterFact(SQLModel, table=True):
     year: int
     source: str = ""
     read_at: datetime
+
+
+class Account(SQLModel, table=True):
+    """A person who may sign in: roles, an scrypt password hash, the lock-out counter
+    and the CLI's sign-in session (only the token's SHA-256 is kept here)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    display_name: str
+    roles: list[str] = _json_list()
+    password_hash: str
+    disabled: bool = False
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    session_hash: str = ""
+    created_at: datetime
+    created_by: str
+
+
+class SignOff(SQLModel, table=True):
+    """An action that needs a second results officer (双人复核): asked for by one account,
+    done only when another signs the same request (the same results digest, key file)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", index=True)
+    action: str = Field(max_length=32)
+    subject: str  # what is signed: the live results digest, or the key file's SHA-256
+    detail: dict[str, Any] = _json_dict()
+    requested_by: str
+    requested_at: datetime
+    state: str = Field(default="pending", max_length=16)  # pending | done | withdrawn
+    signed_by: str = ""
+    signed_at: datetime | None = None

@@ -3,7 +3,6 @@ CLI. Nothing is read at import; `load_settings` is called by the CLI, TUI and te
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from pydantic import Field
@@ -12,19 +11,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REGISTER_FILE = "nengshouku.db"  # 能手库
 
 
-def _default_operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers; an operator is still needed
-        return "operator"
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EXAM_CENTER_", extra="ignore")
 
     workspace: Path = Field(default=Path("workspace"))
     db: str | None = None
-    operator: str = Field(default_factory=_default_operator)
+    # For scripts: the account to act as (EXAM_CENTER_USER) and its password
+    # (EXAM_CENTER_PASSWORD); people sign in with `exam-center login` instead.
+    user: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    # A CLI sign-in expires after this many minutes without a command (EXAM_CENTER_IDLE_MINUTES).
+    idle_minutes: int = 30
     font: Path | None = None
     # The 能手库 register, shared by the exams of every year: by default one file beside
     # the workspaces (their parent folder), so each year's workspace finds the same one.

@@ -52,7 +52,7 @@ def make_workspace(tmp_path: Path) -> Iterator[object]:
     def _make(
         url: str | None = None, folder: Path | None = None, operator: str = "张考务"
     ) -> Workspace:
-        settings = Settings(workspace=folder or tmp_path / "ws", db=url, operator=operator)
+        settings = Settings(workspace=folder or tmp_path / "ws", db=url)
         ws = open_workspace(settings)
         opened.append(ws)
         return ws
@@ -74,5 +74,5 @@ def exam_workspace(workspace: Workspace) -> Workspace:
     from exam_center.services import exams
 
     with workspace.session() as s:
-        exams.init_exam(EXAMPLE_TOML, session=s, operator=workspace.operator)
+        exams.init_exam(EXAMPLE_TOML, session=s)
     return workspace

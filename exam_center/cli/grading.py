@@ -48,8 +48,13 @@ def key_import(
 ) -> None:
     """Import the key; a later import is a correction that re-scores everyone (audited)."""
     ws = workspace(ctx)
+    from exam_center.services.signoff import SignOffPending
+
     with ws.session() as s:
-        done = marking.import_key(file, session=s, operator=ws.operator, reason=reason)
+        done = marking.import_key(file, session=s, reason=reason)
+    if isinstance(done, SignOffPending):
+        console.print(done.message(), markup=False, highlight=False)
+        return
     changed = f"; changed questions: {list(done.changed)}" if done.changed else ""
     console.print(
         f"key version {done.version}: {done.questions} questions, "
@@ -66,7 +71,7 @@ def scores_import(
     """Import markers' scores (double marking; round 3 is the arbitration)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        done = marking.import_scores(file, session=s, operator=ws.operator, reason=reason)
+        done = marking.import_scores(file, session=s, reason=reason)
     console.print(f"{done.rows} scores: {done.added} new, {done.changed} changed.")
 
 
@@ -78,7 +83,7 @@ def absent(
     """Confirm a candidate absent (缺考): listed without rank, no longer blocks finalising."""
     ws = workspace(ctx)
     with ws.session() as s:
-        marking.record_absence(admission_no, session=s, operator=ws.operator, reason=reason)
+        marking.record_absence(admission_no, session=s, reason=reason)
     console.print(f"{admission_no} recorded absent.")
 
 
@@ -194,13 +199,9 @@ def teams(
     ws = workspace(ctx)
     with ws.session() as s:
         if organisation_award is not None:
-            team_awards.record_organisation_award(
-                organisation_award, session=s, operator=ws.operator, reason=reason
-            )
+            team_awards.record_organisation_award(organisation_award, session=s, reason=reason)
         if withdraw is not None:
-            team_awards.withdraw_organisation_award(
-                withdraw, session=s, operator=ws.operator, reason=reason
-            )
+            team_awards.withdraw_organisation_award(withdraw, session=s, reason=reason)
     with ws.session() as s:
         doc = standings.teams_json(results.compute(s))
     if as_json:
@@ -238,11 +239,11 @@ def national(
     ws = workspace(ctx)
     with ws.session() as s:
         if import_draw is not None:
-            national_stage.import_draw(import_draw, session=s, operator=ws.operator)
+            national_stage.import_draw(import_draw, session=s)
         if rehearse is not None:
-            national_stage.rehearse_draw(rehearse, session=s, operator=ws.operator)
+            national_stage.rehearse_draw(rehearse, session=s)
         if import_results is not None:
-            national_stage.import_national_results(import_results, session=s, operator=ws.operator)
+            national_stage.import_national_results(import_results, session=s)
     with ws.session() as s:
         doc = standings.national_json(results.compute(s))
     if as_json:
@@ -331,13 +332,12 @@ def tie_decide(
         ..., help="the award's boundary (e.g. 10) or the rank the tied share (tie list shows both)"
     ),
     winners: list[str] = typer.Argument(..., help="admission numbers (team names for teams)"),
-    by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
 ) -> None:
     """Record who gets the slots of a tie at an award boundary."""
     ws = workspace(ctx)
     with ws.session() as s:
-        standings.decide_tie(scope, award, rank, winners, session=s, by=by, reason=reason)
+        standings.decide_tie(scope, award, rank, winners, session=s, reason=reason)
     console.print("decision recorded.")
 
 
@@ -374,21 +374,30 @@ def items(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
 
 
 def finalise(ctx: typer.Context) -> None:
-    """Lock the results with their digest (refused, with every reason, while anything is open)."""
+    """Lock the results with their digest (refused, with every reason, while anything is
+    open). 双人复核: one results officer asks, a second one running it again signs."""
+    from exam_center.services.signoff import SignOffPending
+
     ws = workspace(ctx)
     with ws.session() as s:
-        done = finalising.finalise(session=s, operator=ws.operator)
+        done = finalising.finalise(session=s)
+    if isinstance(done, SignOffPending):
+        console.print(done.message(), markup=False, highlight=False)
+        return
     console.print("成绩已定稿 Results finalised. 定稿回执 receipt (print and sign):")
     for line in done.receipt_lines():
         console.print(f"  {line}", markup=False, highlight=False)
 
 
 def reopen(ctx: typer.Context, reason: str = typer.Option(..., "--reason")) -> None:
-    """Re-open finalised results (recorded with the reason)."""
+    """Re-open finalised results (recorded with the reason; two results officers)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        finalising.reopen(session=s, operator=ws.operator, reason=reason)
-    console.print("Results re-opened.")
+        asked = finalising.reopen(session=s, reason=reason)
+    if asked is not None:
+        console.print(asked.message(), markup=False, highlight=False)
+        return
+    console.print("成绩已重新打开 Results re-opened.")
 
 
 def export(
@@ -398,7 +407,7 @@ def export(
     """Results, awards, teams, national list and item analysis: XLSX, CSV and PDF award lists."""
     ws = workspace(ctx)
     with ws.session() as s:
-        done = exporting.export_results(out, session=s, operator=ws.operator)
+        done = exporting.export_results(out, session=s)
     for path in done.files():
         console.print(f"wrote {path}")
     if not done.final:

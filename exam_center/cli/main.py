@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from exam_center.cli import accounts as accounts_cli
 from exam_center.cli import grading as grading_cli
 from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
@@ -16,11 +17,14 @@ from exam_center.cli.demo import demo
 from exam_center.cli.register import register_app
 from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
+from exam_center.cli.signoff import signoff_app
 from exam_center.cli.verify import verify
 from exam_center.errors import ExamCenterError
 
 # The only commands that may make a new workspace; every other one needs an exam.
 CREATE_WORKSPACE = frozenset({"init", "demo"})
+# Commands that sign in themselves (or make the first account); the TUI asks at its start.
+WITHOUT_ACCOUNT = frozenset({"init", "demo", "login", "tui", None})
 
 app = typer.Typer(
     name="exam-center",
@@ -40,15 +44,17 @@ def root(
     workspace: Path | None = typer.Option(
         None, "--workspace", "-w", help="the exam's folder (database, scans, exports)"
     ),
-    operator: str | None = typer.Option(
-        None, "--operator", help="who is acting (for the audit log)"
-    ),
 ) -> None:
     from exam_center.services.workspace import open_workspace
     from exam_center.settings import load_settings
 
-    settings = load_settings(db=db, workspace=workspace, operator=operator)
+    settings = load_settings(db=db, workspace=workspace)
     ctx.obj = open_workspace(settings, create=ctx.invoked_subcommand in CREATE_WORKSPACE)
+    if ctx.invoked_subcommand not in WITHOUT_ACCOUNT:
+        from exam_center.cli.accounts import resolve_actor
+
+        # Found when the command first opens the database (so --help needs no account).
+        ctx.obj.resolve_actor = resolve_actor
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from exam_center.cli.tui import run_tui
@@ -57,6 +63,11 @@ def root(
 
 
 app.command()(registration.init)
+app.command()(accounts_cli.login)
+app.command()(accounts_cli.logout)
+app.command()(accounts_cli.whoami)
+app.add_typer(accounts_cli.users_app, name="users")
+app.add_typer(signoff_app, name="signoff")
 app.add_typer(registration.candidates_app, name="candidates")
 app.add_typer(registration.rooms_app, name="rooms")
 app.add_typer(registration.invigilators_app, name="invigilators")

@@ -143,7 +143,7 @@ def register_check(ctx: typer.Context, as_json: bool = typer.Option(False, "--js
     where it and the roster disagree (both sources shown)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        count = register_facts.check_register(session=s, operator=ws.operator)
+        count = register_facts.check_register(session=s)
     with ws.session() as s:
         found = register_facts.disagreements(session=s)
     if as_json:

@@ -26,11 +26,25 @@ rooms_app = typer.Typer(help="Exam rooms.", no_args_is_help=True)
 invigilators_app = typer.Typer(help="Invigilators.", no_args_is_help=True)
 
 
-def init(ctx: typer.Context, definition: Path = typer.Argument(..., help="EXAM.toml")) -> None:
-    """Create the exam from its definition (validated; each error names its key)."""
+def init(
+    ctx: typer.Context,
+    definition: Path = typer.Argument(..., help="EXAM.toml"),
+    admin: str | None = typer.Option(
+        None, "--admin", help="the exam administrator's account (default: EXAM_CENTER_USER, admin)"
+    ),
+) -> None:
+    """Create the exam from its definition (validated; each error names its key) and its
+    administrator's account (password from EXAM_CENTER_PASSWORD, or asked)."""
+    from exam_center.cli.accounts import admin_password
+    from exam_center.services import accounts
+
     ws = workspace(ctx)
-    with ws.session() as s:
-        summary = exams.init_exam(definition, session=s, operator=ws.operator)
+    name = admin or ws.settings.user or "admin"
+    password = admin_password(ws, name)
+    with ws.session() as s:  # one transaction: a refused definition leaves no account
+        s.info["actor"] = accounts.create_first_admin(s, name, password)
+        summary = exams.init_exam(definition, session=s)
+    console.print(f"考试管理员账户 administrator account: {name}", markup=False)
     console.print(
         f"Created exam [bold]{summary.code}[/] {summary.title}: {summary.teams} teams, "
         f"{summary.objective_questions} objective questions, full marks {summary.max_score:g}."
@@ -46,9 +60,7 @@ def candidates_import(
     """Import a roster: every error reported by row and column; all rows or none."""
     ws = workspace(ctx)
     with ws.session() as s:
-        report = registration.import_candidates(
-            file, session=s, operator=ws.operator, dry_run=dry_run
-        )
+        report = registration.import_candidates(file, session=s, dry_run=dry_run)
     verb = f"would import {report.rows}" if dry_run else f"imported {report.imported}"
     console.print(
         f"{report.source}: {report.rows} rows, {verb}; "
@@ -136,9 +148,7 @@ def candidates_list(
     """List the registered candidates (resident IDs masked: region and last four)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        rows = registration.list_candidates(
-            session=s, team=team, search=search, show_ids=show_ids, operator=ws.operator
-        )
+        rows = registration.list_candidates(session=s, team=team, search=search, show_ids=show_ids)
     if as_json:
         print_json([asdict(r) for r in rows])
         return
@@ -158,7 +168,7 @@ def rooms_import(
     """Import rooms: code, building, rows, columns, unusable seats."""
     ws = workspace(ctx)
     with ws.session() as s:
-        report = venues.import_rooms(file, session=s, operator=ws.operator, dry_run=dry_run)
+        report = venues.import_rooms(file, session=s, dry_run=dry_run)
     console.print(
         f"{report.source}: {'checked' if dry_run else f'imported {report.imported} rooms'}."
     )
@@ -173,7 +183,7 @@ def invigilators_import(
     """Import invigilators: id, name, team, unit, phone."""
     ws = workspace(ctx)
     with ws.session() as s:
-        report = venues.import_invigilators(file, session=s, operator=ws.operator, dry_run=dry_run)
+        report = venues.import_invigilators(file, session=s, dry_run=dry_run)
     console.print(
         f"{report.source}: {'checked' if dry_run else f'imported {report.imported} invigilators'}."
     )

@@ -59,13 +59,12 @@ def scan(
         outcomes = scanning.watch_paths(
             paths,
             workspace=ws,
-            operator=ws.operator,
             workers=n,
             interval_s=interval,
             idle_exit_s=idle_exit,
         )
     else:
-        outcomes = scanning.scan_paths(paths, workspace=ws, operator=ws.operator, workers=n)
+        outcomes = scanning.scan_paths(paths, workspace=ws, workers=n)
     if as_json:
         try:
             for outcome in outcomes:
@@ -192,7 +191,6 @@ def review_resolve(
     page: int = typer.Argument(..., help="the page record (see review list)"),
     question: int = typer.Argument(..., help="the question number"),
     marks: str = typer.Option(..., "--marks", help='the marks, e.g. "AC"; "-" for none'),
-    by: str = typer.Option(..., "--by", help="who decides"),
     reason: str = typer.Option(..., "--reason", help="why"),
     seen: int | None = typer.Option(
         None,
@@ -205,9 +203,9 @@ def review_resolve(
     ws = workspace(ctx)
     with ws.session() as s:
         d = review.resolve_question(
-            page, question, marks, session=s, by=by, reason=reason, expected_version=seen
+            page, question, marks, session=s, reason=reason, expected_version=seen
         )
-    console.print(f"question {question}: {d.marks or '(blank)'}, decided by {by}.")
+    console.print(f"question {question}: {d.marks or '(blank)'}, decided by {ws.operator}.")
 
 
 @review_app.command("conflict")
@@ -215,7 +213,6 @@ def review_conflict(
     ctx: typer.Context,
     page: int = typer.Argument(..., help="the conflicting page record"),
     keep: bool = typer.Option(..., "--keep/--discard", help="count this scan, or set it aside"),
-    by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
@@ -226,9 +223,7 @@ def review_conflict(
     """Choose which of two different scans of one page counts."""
     ws = workspace(ctx)
     with ws.session() as s:
-        review.resolve_conflict(
-            page, keep=keep, session=s, by=by, reason=reason, expected_version=seen
-        )
+        review.resolve_conflict(page, keep=keep, session=s, reason=reason, expected_version=seen)
     console.print(f"page {page}: {'kept' if keep else 'set aside'}.")
 
 
@@ -237,7 +232,6 @@ def review_admission(
     ctx: typer.Context,
     page: int = typer.Argument(..., help="the spare sheet's page record"),
     admission_no: str = typer.Argument(..., help="the candidate's admission number"),
-    by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
@@ -249,7 +243,7 @@ def review_admission(
     ws = workspace(ctx)
     with ws.session() as s:
         review.resolve_admission(
-            page, admission_no, session=s, by=by, reason=reason, expected_version=seen
+            page, admission_no, session=s, reason=reason, expected_version=seen
         )
     console.print(f"page {page} belongs to {admission_no}.")
 
@@ -262,7 +256,6 @@ def review_identify(
     page_no: int | None = typer.Option(
         None, "--page", help="which page of the sheet it is, when several look alike"
     ),
-    by: str = typer.Option(..., "--by"),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
@@ -279,7 +272,6 @@ def review_identify(
             admission_no,
             page_no=page_no,
             session=s,
-            by=by,
             reason=reason,
             expected_version=seen,
         )

@@ -43,9 +43,7 @@ def seat(
             _room_table(view)
         return
     with ws.session() as s:
-        outcome = seating.seat_exam(
-            session=s, operator=ws.operator, seed=seed, force=force, reason=reason
-        )
+        outcome = seating.seat_exam(session=s, seed=seed, force=force, reason=reason)
     with ws.session() as s:
         view = seating.seating_view(session=s)
     assert view is not None
@@ -89,7 +87,7 @@ def print_rooms(
     """Door lists, sign-in sheets, seat labels, invigilator roster and room plans (PDF)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        docs = documents.print_room_documents(out, session=s, operator=ws.operator)
+        docs = documents.print_room_documents(out, session=s)
     for path in docs.all():
         console.print(f"wrote {path}")
 
@@ -103,7 +101,7 @@ def print_certificates(
     证书发放登记表 (refused before the results are finalised)."""
     ws = workspace(ctx)
     with ws.session() as s:
-        done = certificates.print_certificates(out, session=s, operator=ws.operator)
+        done = certificates.print_certificates(out, session=s)
     for path in done.files():
         console.print(f"wrote {path}")
     console.print(f"{done.count} certificates, numbered in the register.")
@@ -119,9 +117,7 @@ def print_sheets(
     """Every seated candidate's answer sheet, in room and seat order, with its signed QR code."""
     ws = workspace(ctx)
     with ws.session() as s:
-        done = sheets.print_sheets(
-            session=s, operator=ws.operator, out_pdf=out, png_dir=png_dir, dpi=dpi
-        )
+        done = sheets.print_sheets(session=s, out_pdf=out, png_dir=png_dir, dpi=dpi)
     console.print(
         f"wrote {done.path}: {done.sheets} sheets, {done.pages} pages (layout {done.layout_hash})"
     )
@@ -136,7 +132,7 @@ def print_spares(
     """Numbered spare sheets: the candidate fills the admission-number grid."""
     ws = workspace(ctx)
     with ws.session() as s:
-        done = sheets.print_spares(session=s, operator=ws.operator, count=count, out_pdf=out)
+        done = sheets.print_spares(session=s, count=count, out_pdf=out)
     first = done.first_spare_serial or 0
     console.print(f"wrote {done.path}: spare sheets {first}–{first + count - 1}")
 

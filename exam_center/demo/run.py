@@ -17,6 +17,7 @@ from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.errors import NotAllowed
 from exam_center.models import ScannedPage
 from exam_center.services import (
+    accounts,
     documents,
     exams,
     exporting,
@@ -33,6 +34,7 @@ from exam_center.services import (
     venues,
 )
 from exam_center.services.grading_model import grading_paper
+from exam_center.services.signoff import SignOffPending
 from exam_center.services.workspace import Workspace
 from scans.render import SheetHeader
 from scans.simulate import REALISTIC, MarkStyle
@@ -52,20 +54,57 @@ class DemoRun:
     key: dict[int, str] = field(default_factory=dict)
     ability: dict[str, float] = field(default_factory=dict)
 
+    def as_(self, account: str) -> Workspace:
+        """The workspace signed in as one of the demo's accounts (with its password)."""
+        name, _display, _roles, password = next(a for a in DEMO_ACCOUNTS if a[0] == account)
+        self.workspace.sign_in(name, password)
+        return self.workspace
+
+
+# One account per role, demo workspaces only: (name, display name, roles, password).
+DEMO_ACCOUNTS = (
+    ("admin", "演示管理员", ["admin"], "admin-demo-2022"),
+    ("staff", "演示考务员", ["staff"], "staff-demo-2022"),
+    ("proctor", "演示扫描员", ["proctor"], "proctor-demo-2022"),
+    ("officer", "演示成绩管理员", ["officer"], "officer-demo-2022"),
+    ("officer2", "演示复核成绩员", ["officer"], "officer2-demo-2022"),
+)
+
+
+def create_demo_accounts(ws: Workspace) -> None:
+    name, display, _roles, password = DEMO_ACCOUNTS[0]
+    with ws.session() as s:
+        accounts.create_first_admin(s, name, password, display)
+    ws.sign_in(name, password)
+    with ws.session() as s:
+        for name, display, roles, password in DEMO_ACCOUNTS[1:]:
+            accounts.add_account(s, name=name, password=password, roles=roles, display_name=display)
+
+
+def demo_accounts_text() -> list[str]:
+    return [
+        "演示账户 demo accounts (this demo workspace only):",
+        *(
+            f"  {name:<9} {password:<19} {display} ({', '.join(roles)})"
+            for name, display, roles, password in DEMO_ACCOUNTS
+        ),
+        "  e.g. EXAM_CENTER_USER=officer EXAM_CENTER_PASSWORD=officer-demo-2022 "
+        "exam-center --workspace DIR results",
+    ]
+
 
 Stage = Callable[[DemoRun], str]
 
 
 def _register(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("admin")
     with ws.session() as s:
-        summary = exams.init_exam(run.inputs.definition, session=s, operator=ws.operator)
+        summary = exams.init_exam(run.inputs.definition, session=s)
+    run.as_("staff")
     with ws.session() as s:
-        report = registration.import_candidates(run.inputs.roster, session=s, operator=ws.operator)
-        rooms = venues.import_rooms(run.inputs.rooms, session=s, operator=ws.operator)
-        people = venues.import_invigilators(
-            run.inputs.invigilators, session=s, operator=ws.operator
-        )
+        report = registration.import_candidates(run.inputs.roster, session=s)
+        rooms = venues.import_rooms(run.inputs.rooms, session=s)
+        people = venues.import_invigilators(run.inputs.invigilators, session=s)
     return (
         f"exam {summary.code} created; {report.imported} candidates registered "
         f"({report.ineligible} not eligible); {rooms.imported} rooms; "
@@ -74,13 +113,11 @@ def _register(run: DemoRun) -> str:
 
 
 def _seat(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("staff")
     with ws.session() as s:
-        outcome = seating.seat_exam(session=s, operator=ws.operator, seed=run.seed)
+        outcome = seating.seat_exam(session=s, seed=run.seed)
     with ws.session() as s:
-        docs = documents.print_room_documents(
-            ws.folder("print") / "rooms", session=s, operator=ws.operator
-        )
+        docs = documents.print_room_documents(ws.folder("print") / "rooms", session=s)
     fallbacks = f"; fallbacks: {len(outcome.fallbacks)}" if outcome.fallbacks else ""
     return (
         f"{outcome.seated} seated in {outcome.rooms_used} rooms, no two of one city side by "
@@ -90,20 +127,18 @@ def _seat(run: DemoRun) -> str:
 
 
 def _print(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("staff")
     out = ws.folder("print")
     with ws.session() as s:
-        done = sheets.print_sheets(session=s, operator=ws.operator, out_pdf=out / "sheets.pdf")
-        spares = sheets.print_spares(
-            session=s, operator=ws.operator, count=10, out_pdf=out / "spares.pdf"
-        )
+        done = sheets.print_sheets(session=s, out_pdf=out / "sheets.pdf")
+        spares = sheets.print_spares(session=s, count=10, out_pdf=out / "spares.pdf")
     return (
         f"{done.sheets} answer sheets ({done.pages} pages with room covers) in {done.path}; "
         f"{spares.sheets} spare sheets in {spares.path}"
     )
 
 
-DEMO_REVIEWER = "演示复核员"
+DEMO_REVIEWER = "演示扫描员 (proctor)"
 # The candidate who spoiled their sheet writes the spare one in a hurry, ticking some
 # answers instead of filling them: the review queue always has a spare sheet's question.
 HURRIED = replace(
@@ -114,7 +149,7 @@ HURRIED = replace(
 
 
 def _scan(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("proctor")
     rng = random.Random(run.seed)
     with ws.session() as s:
         exam = exams.current_exam(s)
@@ -179,11 +214,7 @@ def _scan(run: DemoRun) -> str:
     truth = make_scans(jobs, folder, seed=run.seed)
     for name, items in truth.items():
         run.meant[name.removeprefix("spare-")] = {n: meant for n, meant, _ in items}
-    outcomes = list(
-        scanning.scan_paths(
-            [folder], workspace=ws, operator=ws.operator, workers=os.cpu_count() or 1
-        )
-    )
+    outcomes = list(scanning.scan_paths([folder], workspace=ws, workers=os.cpu_count() or 1))
     silent = sum(
         1
         for o in outcomes
@@ -225,7 +256,6 @@ def _file_swapped(run: DemoRun) -> int:
                 item.page_id,
                 page.admission_grid["digits"],
                 session=s,
-                by=DEMO_REVIEWER,
                 reason="demo: 二维码与填涂不一致; the grid and the sign-in sheet say who wrote it",
             )
         done += 1
@@ -247,7 +277,6 @@ def _settle_review(run: DemoRun) -> int:
                     item.question,
                     marks,
                     session=s,
-                    by=DEMO_REVIEWER,
                     reason="demo: read from the sheet image",
                 )
             elif item.kind == "admission":
@@ -257,14 +286,13 @@ def _settle_review(run: DemoRun) -> int:
                     item.page_id,
                     keep=False,
                     session=s,
-                    by=DEMO_REVIEWER,
                     reason="demo: the first scan is the better image",
                 )
         done += 1
     return done
 
 
-DEMO_OFFICER = "演示成绩管理员"
+DEMO_OFFICER = "演示成绩管理员 (officer)"
 
 
 def _write_scores(run: DemoRun, path: Path, subjective: list[tuple[int, float]]) -> int:
@@ -289,32 +317,28 @@ def _write_scores(run: DemoRun, path: Path, subjective: list[tuple[int, float]])
 
 
 def _grade(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("officer")
     with ws.session() as s:
-        key = marking.import_key(
-            run.inputs.roster.parent / "key.csv", session=s, operator=DEMO_OFFICER
-        )
+        key = marking.import_key(run.inputs.roster.parent / "key.csv", session=s)
+        assert isinstance(key, marking.KeyImport)  # the first key needs one officer
         paper = grading_paper(s)
         missing = scanning.completeness(session=s).absent
     subjective = [(q.number, float(q.points)) for q in paper.subjective_questions]
     scores_csv = run.inputs.roster.parent / "scores.csv"
     thirds = _write_scores(run, scores_csv, subjective)
     with ws.session() as s:
-        imported = marking.import_scores(scores_csv, session=s, operator=DEMO_OFFICER)
+        imported = marking.import_scores(scores_csv, session=s)
         for adm, _name in missing:
-            marking.record_absence(
-                adm, session=s, operator=DEMO_OFFICER, reason="签到表未签到（演示）"
-            )
+            marking.record_absence(adm, session=s, reason="签到表未签到（演示）")
     decided = settle_boundary_ties(
         ws,
-        by=DEMO_OFFICER,
         reason="演示：按准考证号顺序决定（真实考试由成绩管理人员依据记录决定）",
     )
     with ws.session() as s:
         c = results.compute(s)
         drawable = c.national is not None and len(c.national.recommended) >= c.policy.national.drawn
         if drawable:  # a small demo exam has fewer than 35 to draw from
-            national_stage.rehearse_draw(run.seed, session=s, operator=DEMO_OFFICER)
+            national_stage.rehearse_draw(run.seed, session=s)
     ranked = c.ranking.ranked_count if c.ranking else 0
     return (
         f"key v{key.version} ({key.questions} questions); {imported.rows} case-analysis scores "
@@ -325,15 +349,20 @@ def _grade(run: DemoRun) -> str:
 
 
 def _finalise(run: DemoRun) -> str:
-    ws = run.workspace
+    ws = run.as_("officer")
     with ws.session() as s:
-        done = finalising.finalise(session=s, operator=DEMO_OFFICER)
+        asked = finalising.finalise(session=s)
+    assert isinstance(asked, SignOffPending)
+    run.as_("officer2")  # 双人复核: the second officer signs the same results
     with ws.session() as s:
-        exported = exporting.export_results(
-            ws.folder("exports") / "results.xlsx", session=s, operator=DEMO_OFFICER
-        )
+        done = finalising.finalise(session=s)
+    assert isinstance(done, finalising.Finalised)
+    run.as_("officer")
+    with ws.session() as s:
+        exported = exporting.export_results(ws.folder("exports") / "results.xlsx", session=s)
     return (
-        f"results finalised; digest {done.digest[:16]}…; exported {exported.workbook}, "
+        f"results finalised by {asked.requested_by} and {done.signed_by} (双人复核); "
+        f"digest {done.digest[:16]}…; exported {exported.workbook}, "
         f"{len(exported.csv_files)} CSV files and the award lists {exported.award_lists.name}"
     )
 
@@ -379,6 +408,9 @@ def run_demo(
     if workspace.settings.register_file is None:
         # Synthetic winners never go into a real 能手库: the demo keeps its own, inside.
         workspace.settings.register_file = workspace.path / "nengshouku-demo.db"
+    create_demo_accounts(workspace)
+    for line in demo_accounts_text():
+        say(line)
     inputs = write_inputs(workspace.path / "inputs", candidates, seed, EXAMPLE)
     run = DemoRun(workspace, inputs, seed)
     done: list[str] = []
@@ -394,7 +426,7 @@ def run_demo(
     return done
 
 
-def settle_boundary_ties(ws: Workspace, *, by: str, reason: str, rounds: int = 20) -> int:
+def settle_boundary_ties(ws: Workspace, *, reason: str, rounds: int = 20) -> int:
     """Settle every boundary tie of a synthetic exam by admission number, each with a
     recorded decision (a real exam's officer decides from the record); how many."""
     decided = 0
@@ -406,7 +438,7 @@ def settle_boundary_ties(ws: Workspace, *, by: str, reason: str, rounds: int = 2
         p = pending[0]
         with ws.session() as s:
             standings.decide_tie(
-                p.scope, p.award, p.rank, sorted(p.tied)[: p.slots], session=s, by=by, reason=reason
+                p.scope, p.award, p.rank, sorted(p.tied)[: p.slots], session=s, reason=reason
             )
         decided += 1
     return decided

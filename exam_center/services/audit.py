@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from exam_center.models import AuditEntry
+from exam_center.services.permissions import SYSTEM_ACTIONS, require
 from exam_center.services.workspace_key import KEY_ACTION, WorkspaceKey, workspace_key
 
 GENESIS = "0" * 64
@@ -49,8 +50,21 @@ def _keyed(key: WorkspaceKey, body: bytes) -> str:
     return key.mac("audit", body)
 
 
-def record(session: Session, *, operator: str, action: str, **detail: Any) -> AuditEntry:
-    """Append one entry in the caller's transaction (it commits with the change it records)."""
+def record(session: Session, *, action: str, **detail: Any) -> AuditEntry:
+    """Append one entry in the caller's transaction (it commits with the change it
+    records), as the signed-in account, whose roles must allow `action`."""
+    return _append(session, require(session, action).name, action, detail)
+
+
+def record_system(session: Session, operator: str, action: str, **detail: Any) -> AuditEntry:
+    """An entry the program writes itself (the key) or before anyone is signed in (a
+    sign-in, a failed one, a lock-out: `operator` is the name that was given)."""
+    if action not in SYSTEM_ACTIONS:
+        raise ValueError(f"{action!r} is not a system action: record it as the signed-in account")
+    return _append(session, operator, action, detail)
+
+
+def _append(session: Session, operator: str, action: str, detail: dict[str, Any]) -> AuditEntry:
     # First: on a fresh database this makes the key and records it (an entry of its own).
     key = workspace_key(session)
     if session.get_bind().dialect.name == "postgresql":

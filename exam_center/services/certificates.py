@@ -77,7 +77,7 @@ def certificates_of(
     ]
 
 
-def print_certificates(out_dir: Path, *, session: Session, operator: str) -> CertificatesPrinted:
+def print_certificates(out_dir: Path, *, session: Session) -> CertificatesPrinted:
     """Write 证书-个人.pdf, 证书-团体.pdf and 证书发放登记表.pdf into OUT_DIR."""
     exam = current_exam(session)
     lock = finalised_snapshot(session=session)
@@ -114,7 +114,6 @@ def print_certificates(out_dir: Path, *, session: Session, operator: str) -> Cer
     )
     audit.record(
         session,
-        operator=operator,
         action="print.certificates",
         folder=str(out_dir),
         certificates=len(certs),

@@ -12,10 +12,11 @@ from exam_center.models import PrintRun
 from exam_center.reports.room_documents import RoomDocuments, write_room_documents
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
+from exam_center.services.permissions import actor_name
 from exam_center.services.seating import active_plan, seating_view
 
 
-def print_room_documents(out: Path, *, session: Session, operator: str) -> RoomDocuments:
+def print_room_documents(out: Path, *, session: Session) -> RoomDocuments:
     view = seating_view(session=session)
     plan = active_plan(session)
     if view is None or plan is None:
@@ -31,10 +32,8 @@ def print_room_documents(out: Path, *, session: Session, operator: str) -> RoomD
             pages=len(view.rooms),
             count=sum(len(r.seats) for r in view.rooms),
             created_at=datetime.now(UTC),
-            created_by=operator,
+            created_by=actor_name(session),
         )
     )
-    audit.record(
-        session, operator=operator, action="print.rooms", out=str(out), plan=plan.fingerprint
-    )
+    audit.record(session, action="print.rooms", out=str(out), plan=plan.fingerprint)
     return docs

@@ -28,7 +28,7 @@ class ExamSummary:
     finalised: bool
 
 
-def init_exam(path: Path, *, session: Session, operator: str) -> ExamSummary:
+def init_exam(path: Path, *, session: Session) -> ExamSummary:
     """Validate EXAM.toml and create the exam, its teams and paper (its QR secret is in the
     workspace key file)."""
     definition = load_definition(path)
@@ -75,7 +75,6 @@ def init_exam(path: Path, *, session: Session, operator: str) -> ExamSummary:
         number += s.count
     audit.record(
         session,
-        operator=operator,
         action="exam.init",
         exam=info.code,
         source=str(path),

@@ -30,6 +30,7 @@ from exam_center.reports.results_tables import (
 from exam_center.services import audit, sealing
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.finalising import finalised_snapshot
+from exam_center.services.permissions import actor_name
 from exam_center.services.results import compute
 from exam_center.services.standings import (
     ItemReport,
@@ -56,7 +57,7 @@ class ExportOutcome:
         return [self.workbook, *self.csv_files, self.award_lists]
 
 
-def export_results(out: Path, *, session: Session, operator: str) -> ExportOutcome:
+def export_results(out: Path, *, session: Session) -> ExportOutcome:
     """Write OUT (.xlsx) and, beside it, `<stem>-成绩排名.csv`, `<stem>-个人奖项.csv`,
     `<stem>-团体奖项.csv` and `<stem>-获奖名单.pdf` (with `-未定稿` before the suffix
     while the results are not final)."""
@@ -97,7 +98,7 @@ def export_results(out: Path, *, session: Session, operator: str) -> ExportOutco
         policies=policy_lines(results_doc.get("policy", {})),
         paper=paper_lines(definition),
         exported_at=datetime.now(UTC),
-        exported_by=operator,
+        exported_by=actor_name(session),
         warnings=_warnings(docs),
     )
     tables = _tables(docs, units, info, item_analysis(c))
@@ -122,7 +123,6 @@ def export_results(out: Path, *, session: Session, operator: str) -> ExportOutco
     )
     audit.record(
         session,
-        operator=operator,
         action="results.export",
         files=[str(p) for p in outcome.files()],
         final=outcome.final,

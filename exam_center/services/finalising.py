@@ -11,14 +11,16 @@ from sqlmodel import Session, col, select
 
 from exam_center.errors import NotAllowed
 from exam_center.models import ResultsLock
-from exam_center.services import audit, sealing
+from exam_center.services import audit, sealing, signoff
 from exam_center.services.audit import ChainHead
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
+from exam_center.services.permissions import require
 from exam_center.services.register import PROVINCIAL_CONTEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute
 from exam_center.services.review import open_items
+from exam_center.services.signoff import SignOffPending
 from exam_center.services.standings import (
     pending_ties,
     results_documents,
@@ -77,10 +79,15 @@ class Finalised:
     register: RegisterUpdate | None = None  # the exam's awards added to the 能手库
     seal: str = ""  # the snapshot's MAC under the workspace key (结果封印)
     head: ChainHead | None = None  # the audit chain after the finalising, for the receipt
+    requested_by: str = ""  # 双人复核: the officer who asked, and the one who signed
+    signed_by: str = ""
 
     def receipt_lines(self) -> list[str]:
         """What the officers sign on paper: a later `verify` checks against these."""
-        lines = [f"结果摘要 results digest (SHA-256): {self.digest}"]
+        lines = [
+            f"双人复核 signed by: {self.requested_by} / {self.signed_by}",
+            f"结果摘要 results digest (SHA-256): {self.digest}",
+        ]
         if self.seal:
             lines.append(f"结果封印 results seal (HMAC-SHA256): {self.seal}")
         if self.head is not None:
@@ -91,7 +98,10 @@ class Finalised:
         return lines
 
 
-def finalise(*, session: Session, operator: str) -> Finalised:
+def finalise(*, session: Session) -> Finalised | SignOffPending:
+    """The first officer's call asks for it (SignOffPending); a second officer's, on the
+    same results digest, finalises."""
+    require(session, "results.finalise")
     # The lock scanners and reviewers take to store a page or a decision: none lands
     # between the reading of the results below and the digest that locks them.
     hold_results(session, current_exam_id(session), exclusive=True)
@@ -106,6 +116,9 @@ def finalise(*, session: Session, operator: str) -> Finalised:
     if reasons:
         raise FinaliseRefused(reasons)
     digest = c.digest()
+    signed = signoff.sign(session, "results.finalise", digest)
+    if isinstance(signed, SignOffPending):
+        return signed
     now = datetime.now(UTC)
     snapshot = sealing.normal_snapshot(
         results_documents(c, session)
@@ -118,7 +131,7 @@ def finalise(*, session: Session, operator: str) -> Finalised:
         digest=digest,
         snapshot=snapshot,
         at=now,
-        by=operator,
+        by=signed.both,
     )
     session.add(lock)
     exam.finalised_at, exam.results_digest = now, digest
@@ -126,9 +139,11 @@ def finalise(*, session: Session, operator: str) -> Finalised:
     seal = sealing.seal_finalised(session, lock, snapshot)
     audit.record(
         session,
-        operator=operator,
         action="results.finalise",
         digest=digest,
+        requested_by=signed.requested_by,
+        signed_by=signed.signed_by,
+        request=signed.id,
         key_version=c.key_version,
         **seal,
     )
@@ -146,37 +161,52 @@ def finalise(*, session: Session, operator: str) -> Finalised:
         else [],
         took_part=sat,
         contest=PROVINCIAL_CONTEST,
-        operator=operator,
     )
-    return Finalised(digest, now, update, str(seal["seal"]), audit.chain_head(session=session))
+    return Finalised(
+        digest,
+        now,
+        update,
+        str(seal["seal"]),
+        audit.chain_head(session=session),
+        signed.requested_by,
+        signed.signed_by,
+    )
 
 
-def reopen(*, session: Session, operator: str, reason: str) -> None:
+def reopen(*, session: Session, reason: str) -> SignOffPending | None:
+    """Asked for by one officer (SignOffPending), done when a second signs (None)."""
+    require(session, "results.reopen")
     hold_results(session, current_exam_id(session), exclusive=True)
     exam = current_exam(session)
     if exam.finalised_at is None:
-        raise NotAllowed("the results are not finalised")
+        raise NotAllowed("成绩尚未定稿 (the results are not finalised)")
     if not reason.strip():
-        raise NotAllowed("re-opening needs --reason")
+        raise NotAllowed("重新打开须说明理由 (re-opening needs --reason)")
+    signed = signoff.sign(session, "results.reopen", exam.results_digest or "", {"reason": reason})
+    if isinstance(signed, SignOffPending):
+        return signed
     lock = ResultsLock(
         exam_id=current_exam_id(session),
         action="reopen",
         digest=exam.results_digest or "",
         at=datetime.now(UTC),
-        by=operator,
+        by=signed.both,
         reason=reason,
     )
     session.add(lock)
     audit.record(
         session,
-        operator=operator,
         action="results.reopen",
         digest=exam.results_digest,
         reason=reason,
+        requested_by=signed.requested_by,
+        signed_by=signed.signed_by,
+        request=signed.id,
         **sealing.seal_reopened(session, lock),
     )
     exam.finalised_at = None
     session.add(exam)
+    return None
 
 
 def finalised_snapshot(*, session: Session) -> ResultsLock | None:

@@ -16,9 +16,11 @@ from sqlmodel import Session, col, select
 import grading
 from exam_center.errors import FileFormatError, ImportRejected, NotAllowed, RowProblem
 from exam_center.models import Absence, AnswerKeyVersion, Exam, Seat, SubjectiveMark
-from exam_center.services import audit
+from exam_center.services import audit, signoff
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.grading_model import grading_paper, grading_policy
+from exam_center.services.permissions import actor_name, require
+from exam_center.services.signoff import SignOffPending
 from exam_center.tables import (
     Column,
     parse_bool,
@@ -98,10 +100,13 @@ def latest_key(session: Session) -> AnswerKeyVersion | None:
 
 
 def import_key(
-    path: Path, *, session: Session, operator: str, reason: str = "", dry_run: bool = False
-) -> KeyImport:
+    path: Path, *, session: Session, reason: str = "", dry_run: bool = False
+) -> KeyImport | SignOffPending:
     """A new key version from CSV/XLSX (题号, 答案, 作废) or TOML ([answers], voided).
-    With `dry_run`, every check runs and nothing is stored."""
+    With `dry_run`, every check runs and nothing is stored. A correction (a key after the
+    first) re-scores everyone: one officer asks (SignOffPending), a second officer
+    importing the same file makes it (双人复核)."""
+    require(session, "key.import")
     ensure_open(session)
     if path.suffix.lower() == ".toml":
         answers, voided, rows = _key_from_toml(path)
@@ -138,6 +143,18 @@ def import_key(
     version = (previous.version + 1) if previous else 1
     if dry_run:
         return KeyImport(version, len(letters), tuple(sorted(voided)), changed)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    signers = ""
+    if previous is not None:
+        signed = signoff.sign(
+            session,
+            "key.correct",
+            sha256,
+            {"file": str(path), "version": version, "reason": reason},
+        )
+        if isinstance(signed, SignOffPending):
+            return signed
+        signers = signed.both
     session.add(
         AnswerKeyVersion(
             exam_id=current_exam_id(session),
@@ -146,17 +163,17 @@ def import_key(
             voided=sorted(voided),
             source=str(path),
             created_at=datetime.now(UTC),
-            created_by=operator,
+            created_by=actor_name(session),
             reason=reason,
         )
     )
     audit.record(
         session,
-        operator=operator,
         action="key.import" if previous is None else "key.correct",
         version=version,
         source=str(path),
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=sha256,
+        signed_by=signers,
         changed=list(changed),
         voided=sorted(voided),
         reason=reason,
@@ -181,7 +198,7 @@ class ScoresImport:
 
 
 def import_scores(
-    path: Path, *, session: Session, operator: str, reason: str = "", dry_run: bool = False
+    path: Path, *, session: Session, reason: str = "", dry_run: bool = False
 ) -> ScoresImport:
     """Subjective scores, one row per (candidate, question, round): all or nothing.
     With `dry_run`, every check runs and nothing is stored."""
@@ -254,7 +271,7 @@ def import_scores(
                     marker=str(rec["marker"]),
                     score=float(rec["score"]),  # type: ignore[arg-type]
                     entered_at=now,
-                    entered_by=operator,
+                    entered_by=actor_name(session),
                     source=str(path),
                 )
             )
@@ -273,7 +290,7 @@ def import_scores(
                 }
             )
             old.score, old.marker = float(rec["score"]), str(rec["marker"])  # type: ignore[arg-type]
-            old.entered_at, old.entered_by, old.source = now, operator, str(path)
+            old.entered_at, old.entered_by, old.source = now, actor_name(session), str(path)
             session.add(old)
     if dry_run:
         return ScoresImport(len(records), added, changed)
@@ -281,7 +298,6 @@ def import_scores(
         raise NotAllowed(f"{changed} scores already entered would change: give --reason")
     audit.record(
         session,
-        operator=operator,
         action="scores.import",
         source=str(path),
         added=added,
@@ -291,7 +307,7 @@ def import_scores(
     return ScoresImport(len(records), added, changed)
 
 
-def record_absence(admission_no: str, *, session: Session, operator: str, reason: str) -> None:
+def record_absence(admission_no: str, *, session: Session, reason: str) -> None:
     """Confirm a seated candidate absent (from the sign-in sheet), so their missing sheet
     no longer blocks finalising; they are listed with no rank."""
     ensure_open(session)
@@ -307,14 +323,13 @@ def record_absence(admission_no: str, *, session: Session, operator: str, reason
         Absence(
             exam_id=exam_id,
             candidate_id=seat.candidate_id,
-            recorded_by=operator,
+            recorded_by=actor_name(session),
             reason=reason,
             recorded_at=datetime.now(UTC),
         )
     )
     audit.record(
         session,
-        operator=operator,
         action="candidate.absent",
         admission_no=admission_no,
         reason=reason,

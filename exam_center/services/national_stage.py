@@ -15,6 +15,7 @@ from exam_center.errors import ImportRejected, NotAllowed, RowProblem
 from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
+from exam_center.services.permissions import actor_name
 from exam_center.services.register import ONLINE_TEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute, contestants
@@ -28,7 +29,7 @@ def _seats(session: Session) -> dict[str, int]:
     }
 
 
-def import_draw(path: Path, *, session: Session, operator: str) -> int:
+def import_draw(path: Path, *, session: Session) -> int:
     """The ministry's 35, one admission number per row (准考证号)."""
     seats = _seats(session)
     table = read_table(path)
@@ -62,12 +63,11 @@ def import_draw(path: Path, *, session: Session, operator: str) -> int:
             drawn=drawn,
             source=str(path),
             at=datetime.now(UTC),
-            by=operator,
+            by=actor_name(session),
         )
     )
     audit.record(
         session,
-        operator=operator,
         action="national.draw",
         kind="ministry",
         source=str(path),
@@ -76,7 +76,7 @@ def import_draw(path: Path, *, session: Session, operator: str) -> int:
     return len(drawn)
 
 
-def rehearse_draw(seed: int, *, session: Session, operator: str) -> int:
+def rehearse_draw(seed: int, *, session: Session) -> int:
     """A seeded, reproducible draw for rehearsal, labelled as a simulation everywhere."""
     c = compute(session)
     if c.national is None or not c.national.decided:
@@ -94,10 +94,10 @@ def rehearse_draw(seed: int, *, session: Session, operator: str) -> int:
             drawn=list(draw.drawn),
             seed=seed,
             at=datetime.now(UTC),
-            by=operator,
+            by=actor_name(session),
         )
     )
-    audit.record(session, operator=operator, action="national.draw", kind="simulation", seed=seed)
+    audit.record(session, action="national.draw", kind="simulation", seed=seed)
     return len(draw.drawn)
 
 
@@ -139,7 +139,7 @@ class NationalImport:
     register: RegisterUpdate | None = None  # the national titles added to the 能手库
 
 
-def import_national_results(path: Path, *, session: Session, operator: str) -> NationalImport:
+def import_national_results(path: Path, *, session: Session) -> NationalImport:
     """The ministry's national ranks of Jiangsu's contestants: every row must be one of
     the delegation (the chosen and the drawn; before a draw is on record, the chosen and
     the recommended), or the file imports nothing and each stray row is named."""
@@ -178,7 +178,7 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
                 national_rank=rec["national_rank"] or 0,
                 knowledge_title=rec["knowledge_title"],
                 at=now,
-                by=operator,
+                by=actor_name(session),
             )
         )
     if problems:
@@ -189,9 +189,7 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
         session.delete(old)
     session.flush()
     session.add_all(rows)
-    audit.record(
-        session, operator=operator, action="national.results", source=str(path), rows=len(rows)
-    )
+    audit.record(session, action="national.results", source=str(path), rows=len(rows))
     session.flush()
     honours = compute(session).honours
     update = record_in_register(
@@ -200,6 +198,5 @@ def import_national_results(path: Path, *, session: Session, operator: str) -> N
         honours=[(int(g.candidate_id), g.award) for g in honours.grants] if honours else [],
         took_part=[r.candidate_id for r in rows],
         contest=ONLINE_TEST,
-        operator=operator,
     )
     return NationalImport(len(rows), update)

@@ -18,6 +18,7 @@ from exam_center.models import Candidate, RegisterFact, Team
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition
 from exam_center.services.marking import ensure_open
+from exam_center.services.permissions import actor_name
 from exam_center.services.register import (
     CONTEST,
     CONTEST_FLAGS,
@@ -50,9 +51,7 @@ def lookup(session: Session, id_numbers: Sequence[str]) -> dict[str, list[Entry]
     return {k: [e for e in v if e.exam_code != code] for k, v in found.items()}
 
 
-def read_register(
-    session: Session, candidates: Sequence[Candidate], *, operator: str
-) -> int | None:
+def read_register(session: Session, candidates: Sequence[Candidate]) -> int | None:
     """Copy the register's entries of `candidates` into the exam (replacing an earlier
     copy). The exam's own awards, put there when it was finalised, are left out: they
     are this year's, not prior ones. None when there is no register file to read."""
@@ -81,7 +80,6 @@ def read_register(
             count += 1
     audit.record(
         session,
-        operator=operator,
         action="register.read",
         register=str(session.info.get("register")),
         candidates=len(ids),
@@ -213,7 +211,6 @@ def record_in_register(
     honours: Sequence[tuple[int, str]],
     took_part: Sequence[int],
     contest: str,
-    operator: str,
 ) -> RegisterUpdate | None:
     """Add this exam's honours and participations (replacing what it added before from
     the same origin), and audit it in the exam's log."""
@@ -230,7 +227,7 @@ def record_in_register(
             grants,
             origin=origin,
             source=f"{exam.code} {exam.title} {what}",
-            operator=operator,
+            operator=actor_name(session),
             exam_code=exam.code,
             replace=True,
         )
@@ -238,7 +235,6 @@ def record_in_register(
         register.close()
     audit.record(
         session,
-        operator=operator,
         action="register.update",
         register=str(register.path),
         origin=origin,
@@ -264,7 +260,7 @@ __all__ = [
 ]
 
 
-def check_register(*, session: Session, operator: str) -> int | None:
+def check_register(*, session: Session) -> int | None:
     """Read the register again for every candidate of the exam (a later import of the
     ministry's list, say): refused once the results are final, as it can change who is
     eligible and who is passed over. The count of entries read, None without a register."""
@@ -276,4 +272,4 @@ def check_register(*, session: Session, operator: str) -> int | None:
             .order_by(col(Candidate.id))
         )
     )
-    return read_register(session, candidates, operator=operator)
+    return read_register(session, candidates)

@@ -150,9 +150,7 @@ def _team_lookup(session: Session) -> dict[str, int]:
     return lookup
 
 
-def import_candidates(
-    path: Path, *, session: Session, operator: str, dry_run: bool = False
-) -> ImportReport:
+def import_candidates(path: Path, *, session: Session, dry_run: bool = False) -> ImportReport:
     """Validate every row; import all of them or none, reporting every error."""
     exam = current_exam(session)
     assert exam.id is not None
@@ -253,10 +251,9 @@ def import_candidates(
             for c in session.exec(select(Candidate).where(Candidate.exam_id == exam.id))
             if c.id_number in new_ids
         ]
-        read_register(session, added, operator=operator)
+        read_register(session, added)
         audit.record(
             session,
-            operator=operator,
             action="candidates.import",
             file=str(path),
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -350,7 +347,6 @@ def list_candidates(
     offset: int = 0,
     limit: int | None = None,
     show_ids: bool = False,
-    operator: str = "",
 ) -> list[CandidateRow]:
     """The candidates, resident IDs masked (region + last four) unless `show_ids`, which
     is recorded in the audit log with who asked."""
@@ -390,7 +386,6 @@ def list_candidates(
     if show_ids:
         audit.record(
             session,
-            operator=operator or "unknown",
             action="candidates.ids_shown",
             count=len(shown),
             team=team,

@@ -25,6 +25,7 @@ from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.locks import hold_results
 from exam_center.services.marking import ensure_open
+from exam_center.services.permissions import require
 from exam_center.services.scanning import current_scan
 from exam_center.services.sheets import exam_layouts
 from scans.layout import alike_pages
@@ -106,9 +107,9 @@ def _item(session: Session, page_id: int, kind: str, question: int | None) -> Re
     return item
 
 
-def _require(by: str, reason: str) -> None:
-    if not by.strip() or not reason.strip():
-        raise NotAllowed("a review decision needs who decided (--by) and why (--reason)")
+def _require(reason: str) -> None:
+    if not reason.strip():
+        raise NotAllowed("复核决定须说明理由 (a review decision needs a reason: --reason)")
 
 
 class StaleDecision(NotAllowed):
@@ -128,13 +129,15 @@ class StaleDecision(NotAllowed):
         )
 
 
-def _begin_decision(session: Session, by: str, reason: str) -> int:
-    """Check who and why, take the results lock (shared), refuse a finalised exam."""
-    _require(by, reason)
+def _begin_decision(session: Session, reason: str) -> tuple[int, str]:
+    """Check who and why, take the results lock (shared), refuse a finalised exam; the
+    exam's id and the signed-in reviewer's name."""
+    by = require(session, "review.question").name
+    _require(reason)
     exam_id = current_exam_id(session)
     hold_results(session, exam_id, exclusive=False)
     ensure_open(session)
-    return exam_id
+    return exam_id, by
 
 
 def _claim(
@@ -179,7 +182,6 @@ def resolve_question(
     marks: str,
     *,
     session: Session,
-    by: str,
     reason: str,
     expected_version: int | None = None,
 ) -> ReviewDecision:
@@ -187,7 +189,7 @@ def resolve_question(
 
     If the page has a review item for the question, the decision is made on the version
     of it the person saw (``expected_version``; None: the item must still be open)."""
-    exam_id = _begin_decision(session, by, reason)
+    exam_id, by = _begin_decision(session, reason)
     page = session.get(ScannedPage, page_id)
     if page is None:
         raise NotAllowed(f"no scanned page {page_id}")
@@ -237,7 +239,6 @@ def resolve_question(
     _close_others(session, [i for i in others if i is not None], by, now)
     audit.record(
         session,
-        operator=by,
         action="review.question",
         page=page_id,
         question=question,
@@ -254,12 +255,11 @@ def resolve_conflict(
     *,
     keep: bool,
     session: Session,
-    by: str,
     reason: str,
     expected_version: int | None = None,
 ) -> None:
     """For a conflicting rescan: keep=True makes it the scan that counts, else it is set aside."""
-    exam_id = _begin_decision(session, by, reason)
+    exam_id, by = _begin_decision(session, reason)
     page = session.get(ScannedPage, page_id)
     if page is None:
         raise NotAllowed(f"page {page_id} is not a conflicting scan")
@@ -301,7 +301,6 @@ def resolve_conflict(
     )
     audit.record(
         session,
-        operator=by,
         action="review.conflict",
         page=page_id,
         keep=keep,
@@ -328,7 +327,6 @@ def resolve_admission(
     admission_no: str,
     *,
     session: Session,
-    by: str,
     reason: str,
     expected_version: int | None = None,
 ) -> None:
@@ -337,7 +335,6 @@ def resolve_admission(
         page_id,
         admission_no,
         session=session,
-        by=by,
         reason=reason,
         expected_version=expected_version,
     )
@@ -349,7 +346,6 @@ def identify_page(
     *,
     page_no: int | None = None,
     session: Session,
-    by: str,
     reason: str,
     expected_version: int | None = None,
 ) -> ScannedPage:
@@ -363,7 +359,7 @@ def identify_page(
     for that candidate makes this one a conflict for a person to settle, as a rescan
     does. The page, its marks and its open questions then belong to the candidate.
     """
-    exam_id = _begin_decision(session, by, reason)
+    exam_id, by = _begin_decision(session, reason)
     page = session.get(ScannedPage, page_id)
     item = _identity_item(session, page_id) if page is not None else None
     if page is None or item is None:
@@ -422,7 +418,6 @@ def identify_page(
         details = {"page_no": page.page_no, "measured_as": moved_from, "layout": page.layout_hash}
     audit.record(
         session,
-        operator=by,
         action=f"review.{kind}",
         page=page_id,
         admission_no=admission_no,

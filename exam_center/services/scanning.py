@@ -37,6 +37,7 @@ from exam_center.models import (
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
+from exam_center.services.permissions import require
 from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
@@ -425,7 +426,6 @@ def scan_paths(
     paths: Sequence[Path],
     *,
     workspace: Workspace,
-    operator: str,
     workers: int,
     on_page: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
@@ -438,6 +438,8 @@ def scan_paths(
 
     started = datetime.now(UTC)
     with workspace.session() as s:
+        # Refused before any page is read: the account may not scan, or the exam is final.
+        operator = require(s, "scan.batch").name
         ctx = scan_context(s)
         exam_id = current_exam_id(s)
         _refuse_if_finalised(s, exam_id)
@@ -455,7 +457,6 @@ def scan_paths(
         # Opened in the log before any page: a batch killed midway still shows who ran it.
         audit.record(
             s,
-            operator=operator,
             action="scan.open",
             batch=batch_id,
             paths=[display_name(p) for p in paths],
@@ -475,7 +476,7 @@ def scan_paths(
     done = 0
     try:
         for result in results:
-            outcome = _store(workspace, ctx, result, batch_id, operator)
+            outcome = _store(workspace, ctx, result, batch_id)
             counts[outcome.status] += 1
             done += 1
             if on_page is not None:
@@ -490,7 +491,6 @@ def scan_paths(
             s.add(stored)
             audit.record(
                 s,
-                operator=operator,
                 action="scan.batch",
                 batch=batch_id,
                 paths=[display_name(p) for p in paths],
@@ -503,7 +503,6 @@ def watch_paths(
     paths: Sequence[Path],
     *,
     workspace: Workspace,
-    operator: str,
     workers: int,
     interval_s: float = 2.0,
     settle_s: float = 1.0,
@@ -525,7 +524,6 @@ def watch_paths(
             yield from scan_paths(
                 files,
                 workspace=workspace,
-                operator=operator,
                 workers=workers,
                 on_page=on_page,
                 cancel=stop,
@@ -538,9 +536,7 @@ def watch_paths(
         stop.wait(interval_s)
 
 
-def _store(
-    workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int, operator: str = ""
-) -> PageOutcome:
+def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
     """One transaction per page, its audit entry in it; a concurrent terminal storing the
     same image first makes this one a duplicate, not an error."""
     from scans.ingest import display_name
@@ -561,7 +557,7 @@ def _store(
     for attempt in range(_STORE_ATTEMPTS):
         try:
             with workspace.session() as s:
-                return _audited(record_page(s, ctx, **kwargs), s, operator, batch_id)
+                return _audited(record_page(s, ctx, **kwargs), s, batch_id)
         except IntegrityError:
             # Another terminal stored the same image (now a duplicate) or made another scan
             # of this page current (now a conflict) since we looked: look again.
@@ -574,10 +570,9 @@ def _store(
 _STORE_ATTEMPTS = 3
 
 
-def _audited(outcome: PageOutcome, s: Session, operator: str, batch_id: int) -> PageOutcome:
+def _audited(outcome: PageOutcome, s: Session, batch_id: int) -> PageOutcome:
     audit.record(
         s,
-        operator=operator,
         action="scan.page",
         batch=batch_id,
         file=outcome.file,

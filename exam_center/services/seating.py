@@ -29,6 +29,7 @@ from exam_center.models import (
 )
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
+from exam_center.services.permissions import actor_name
 from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
 
@@ -64,7 +65,6 @@ def sheets_printed_for(session: Session, plan: SeatPlanRecord | None) -> PrintRu
 def seat_exam(
     *,
     session: Session,
-    operator: str,
     seed: int | None = None,
     force: bool = False,
     reason: str = "",
@@ -138,7 +138,7 @@ def seat_exam(
         neighbourhood=plan.neighbourhood,
         plan=plan.to_dict(),
         created_at=datetime.now(UTC),
-        created_by=operator,
+        created_by=actor_name(session),
         reason=reason,
     )
     session.add(record)
@@ -171,7 +171,6 @@ def seat_exam(
             )
     audit.record(
         session,
-        operator=operator,
         action="seating.assign",
         seed=plan.seed,
         fingerprint=plan.fingerprint,

@@ -16,6 +16,7 @@ from exam_center.errors import NotAllowed
 from exam_center.models import PrintRun
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
+from exam_center.services.permissions import actor_name
 from exam_center.services.seating import active_plan, seating_view
 from exam_center.services.workspace_key import workspace_key
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
@@ -109,7 +110,6 @@ class PrintOutcome:
 def print_sheets(
     *,
     session: Session,
-    operator: str,
     out_pdf: Path | None = None,
     png_dir: Path | None = None,
     dpi: int = 200,
@@ -138,12 +138,11 @@ def print_sheets(
             pages=pages,
             count=len(sheets),
             created_at=datetime.now(UTC),
-            created_by=operator,
+            created_by=actor_name(session),
         )
     )
     audit.record(
         session,
-        operator=operator,
         action="print.sheets",
         path=str(path),
         sheets=len(sheets),
@@ -153,7 +152,7 @@ def print_sheets(
     return PrintOutcome(path, len(sheets), pages, layout.layout_hash)
 
 
-def print_spares(*, session: Session, operator: str, count: int, out_pdf: Path) -> PrintOutcome:
+def print_spares(*, session: Session, count: int, out_pdf: Path) -> PrintOutcome:
     """`count` spare sheets with serials that continue those printed before."""
     if count < 1:
         raise NotAllowed("print at least one spare sheet")
@@ -190,12 +189,11 @@ def print_spares(*, session: Session, operator: str, count: int, out_pdf: Path) 
             first_spare_serial=first,
             count=count,
             created_at=datetime.now(UTC),
-            created_by=operator,
+            created_by=actor_name(session),
         )
     )
     audit.record(
         session,
-        operator=operator,
         action="print.spares",
         path=str(out_pdf),
         first=first,

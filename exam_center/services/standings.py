@@ -18,6 +18,7 @@ from exam_center.services import audit
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.grading_model import policy_record
 from exam_center.services.marking import ensure_open
+from exam_center.services.permissions import require
 from exam_center.services.results import Computation, compute
 
 
@@ -317,14 +318,15 @@ def pending_ties(c: Computation) -> list[PendingDecision]:
 
 
 def decide_tie(
-    scope: str, award: str, rank: int, winners: list[str], *, session: Session, by: str, reason: str
+    scope: str, award: str, rank: int, winners: list[str], *, session: Session, reason: str
 ) -> None:
     """Record who gets the slots of a tie at an award boundary (admission numbers, or
     team names for team awards). The tie must be pending now; `rank` names it either by
     the award's boundary (江苏省人社知识通: 10) or by the rank the tied share."""
+    by = require(session, "tie.decide").name
     ensure_open(session)
-    if not by.strip() or not reason.strip():
-        raise NotAllowed("a tie decision needs who decided (--by) and why (--reason)")
+    if not reason.strip():
+        raise NotAllowed("并列决定须说明理由 (a tie decision needs a reason: --reason)")
     c = compute(session)
     match = [
         p
@@ -363,7 +365,6 @@ def decide_tie(
     )
     audit.record(
         session,
-        operator=by,
         action="tie.decide",
         scope=scope,
         award=award,

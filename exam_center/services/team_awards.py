@@ -14,6 +14,7 @@ from exam_center.models import OrganisationAward
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.marking import ensure_open
+from exam_center.services.permissions import actor_name
 
 ORGANISATION_AWARD = "岗位练兵优秀组织奖"
 
@@ -45,7 +46,7 @@ def _existing(session: Session, team: str) -> OrganisationAward | None:
     ).first()
 
 
-def record_organisation_award(team: str, *, session: Session, operator: str, reason: str) -> None:
+def record_organisation_award(team: str, *, session: Session, reason: str) -> None:
     """Record the officers' decision that `team` receives the award, with its basis."""
     ensure_open(session)
     ranked = exam_definition(session).teams.ranked
@@ -61,17 +62,15 @@ def record_organisation_award(team: str, *, session: Session, operator: str, rea
         OrganisationAward(
             exam_id=current_exam_id(session),
             team=team,
-            decided_by=operator,
+            decided_by=actor_name(session),
             reason=reason,
             at=datetime.now(UTC),
         )
     )
-    audit.record(
-        session, operator=operator, action="team.organisation_award", team=team, reason=reason
-    )
+    audit.record(session, action="team.organisation_award", team=team, reason=reason)
 
 
-def withdraw_organisation_award(team: str, *, session: Session, operator: str, reason: str) -> None:
+def withdraw_organisation_award(team: str, *, session: Session, reason: str) -> None:
     """Withdraw a decision recorded in error; the audit log keeps both."""
     ensure_open(session)
     if not reason.strip():
@@ -82,7 +81,6 @@ def withdraw_organisation_award(team: str, *, session: Session, operator: str, r
     session.delete(award)
     audit.record(
         session,
-        operator=operator,
         action="team.organisation_award.withdraw",
         team=team,
         reason=reason,

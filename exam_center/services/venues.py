@@ -56,9 +56,7 @@ class VenueImport:
     dry_run: bool
 
 
-def import_rooms(
-    path: Path, *, session: Session, operator: str, dry_run: bool = False
-) -> VenueImport:
+def import_rooms(path: Path, *, session: Session, dry_run: bool = False) -> VenueImport:
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     table = read_table(path)
@@ -106,15 +104,11 @@ def import_rooms(
         raise ImportRejected(table.source, problems)
     if not dry_run:
         session.add_all(rooms)
-        audit.record(
-            session, operator=operator, action="rooms.import", file=str(path), rows=len(rooms)
-        )
+        audit.record(session, action="rooms.import", file=str(path), rows=len(rooms))
     return VenueImport(table.source, 0 if dry_run else len(rooms), dry_run)
 
 
-def import_invigilators(
-    path: Path, *, session: Session, operator: str, dry_run: bool = False
-) -> VenueImport:
+def import_invigilators(path: Path, *, session: Session, dry_run: bool = False) -> VenueImport:
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     table = read_table(path)
@@ -142,7 +136,6 @@ def import_invigilators(
         session.add_all(people)
         audit.record(
             session,
-            operator=operator,
             action="invigilators.import",
             file=str(path),
             rows=len(people),

@@ -4,7 +4,7 @@ place that opens the database for the CLI, the TUI and the demo."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +14,8 @@ from sqlmodel import Session
 
 from exam_center.db import open_database, session_scope
 from exam_center.errors import WorkspaceMissing
+from exam_center.services import write_guard
+from exam_center.services.permissions import Actor, NotSignedIn
 from exam_center.services.workspace_key import adopt_key
 from exam_center.settings import Settings
 
@@ -25,6 +27,10 @@ class Workspace:
     # False for the CLI's and TUI's commands other than init and demo: they work on an
     # exam that exists, and a wrong folder must be an error, not a new empty exam.
     create: bool = True
+    # The signed-in account every session of this workspace acts for (`sign_in`), and,
+    # for the CLI, how to find it when the first session opens (login session, variables).
+    actor: Actor | None = None
+    resolve_actor: Callable[[Workspace], Actor] | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
@@ -32,7 +38,31 @@ class Workspace:
 
     @property
     def operator(self) -> str:
-        return self.settings.operator
+        """The signed-in account's name (NotSignedIn without one)."""
+        if self.actor is None:
+            raise NotSignedIn()
+        return self.actor.name
+
+    def sign_in(self, name: str, password: str) -> Actor:
+        """Check the password and act as that account from now on."""
+        self.actor = self.check_account(name, password)
+        return self.actor
+
+    def check_account(self, name: str, password: str) -> Actor:
+        """The account's actor if the password is right (a second officer signing). A
+        failure is committed (audited, counted towards the lock-out) before it is raised."""
+        from exam_center.services.accounts import SignInFailed, authenticate
+
+        failure: SignInFailed | None = None
+        with session_scope(self.engine) as s:
+            self._fill(s)
+            try:
+                actor = authenticate(s, name, password)
+            except SignInFailed as exc:
+                failure = exc
+        if failure is not None:
+            raise failure
+        return actor
 
     @property
     def engine(self) -> Engine:
@@ -48,14 +78,25 @@ class Workspace:
         return self._engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, actor: Actor | None = None) -> Iterator[Session]:
+        """One unit of work acting for `actor` (a second officer signing), by default the
+        signed-in account."""
+        if actor is None and self.actor is None and self.resolve_actor is not None:
+            resolve, self.resolve_actor = self.resolve_actor, None
+            self.actor = resolve(self)
         with session_scope(self.engine) as s:
-            # Services that keep the 能手库 register up to date find it here.
-            s.info["register"] = self.settings.register_path
-            # Where services keep what they may compute again (services.page_answers).
-            s.info["cache"] = self.path / "cache"
-            s.info["key_file"] = self.settings.key_path
+            self._fill(s)
+            if actor is not None or self.actor is not None:
+                s.info["actor"] = actor or self.actor
             yield s
+
+    def _fill(self, s: Session) -> None:
+        write_guard.guard(s)
+        # Services that keep the 能手库 register up to date find it here.
+        s.info["register"] = self.settings.register_path
+        # Where services keep what they may compute again (services.page_answers).
+        s.info["cache"] = self.path / "cache"
+        s.info["key_file"] = self.settings.key_path
 
     def require_existing(self) -> None:
         """Raise WorkspaceMissing unless the workspace holds an exam's database (SQLite:

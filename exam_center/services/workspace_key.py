@@ -162,15 +162,16 @@ def _clear_legacy_secret(session: Session, exam: Exam, key: WorkspaceKey) -> Non
 
 def _announce(session: Session, key: WorkspaceKey, *, adopted: bool) -> None:
     from exam_center.services import audit
+    from exam_center.services.permissions import SYSTEM
     from exam_center.services.sealing import legacy_lock_seals
 
     # A legacy workspace's finalisings and re-openings are sealed as they stand now.
     locks = legacy_lock_seals(session, key) if adopted else {}
 
-    audit.record(
+    audit.record_system(
         session,
-        operator="exam-center",
-        action=KEY_ACTION,
+        SYSTEM,
+        KEY_ACTION,
         key_id=key.key_id,
         legacy_entries=key.legacy_entries,
         file=str(key.path),

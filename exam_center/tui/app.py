@@ -96,9 +96,7 @@ class ExamCenterApp(App[None]):
     def record_sign_in(self, operator: Operator) -> None:
         try:
             with self.context.workspace.session() as s:
-                audit.record(
-                    s, operator=operator.name, action="operator.sign_in", role=operator.role.value
-                )
+                audit.record(s, action="operator.sign_in", role=operator.role.value)
         except RECOVERABLE as exc:
             self.call_from_thread(self.notify, describe_error(exc), severity="error")
 

@@ -84,13 +84,13 @@ def graded_exam(
     toml = definition_with(folder / "definition", dict(policy or {}), year)
     made = write_inputs(inputs, candidates, seed, toml)
     with ws.session() as s:
-        exams.init_exam(made.definition, session=s, operator=ws.operator)
+        exams.init_exam(made.definition, session=s)
     with ws.session() as s:
-        registration.import_candidates(made.roster, session=s, operator=ws.operator)
-        venues.import_rooms(made.rooms, session=s, operator=ws.operator)
-        venues.import_invigilators(made.invigilators, session=s, operator=ws.operator)
+        registration.import_candidates(made.roster, session=s)
+        venues.import_rooms(made.rooms, session=s)
+        venues.import_invigilators(made.invigilators, session=s)
     with ws.session() as s:
-        seating.seat_exam(session=s, operator=ws.operator, seed=seed)
+        seating.seat_exam(session=s, seed=seed)
     with ws.session() as s:
         view = seating.seating_view(session=s)
         assert view is not None
@@ -127,6 +127,6 @@ def graded_exam(
     ]
     write_csv(inputs / "scores.csv", ["准考证号", "题号", "评次", "评分人", "分数"], rows)
     with ws.session() as s:
-        marking.import_key(inputs / "key.csv", session=s, operator="成绩员")
-        marking.import_scores(inputs / "scores.csv", session=s, operator="成绩员")
+        marking.import_key(inputs / "key.csv", session=s)
+        marking.import_scores(inputs / "scores.csv", session=s)
     return GradedExam(ws, inputs, [st.admission_no for st in seats])

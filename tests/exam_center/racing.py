@@ -36,7 +36,7 @@ class Race:
 
 
 def run(race: Race, barrier: Any, out: Any) -> None:
-    ws = open_workspace(Settings(workspace=race.folder, db=race.url, operator=race.operator))
+    ws = open_workspace(Settings(workspace=race.folder, db=race.url))
     try:
         task = _TASKS[race.task]
         for number, argument in enumerate(race.rounds):
@@ -69,7 +69,6 @@ def _batch(ws: Workspace, race: Race) -> tuple[scanning.ScanContext, int]:
         batch = ScanBatch(
             exam_id=ctx.exam_id,
             started_at=datetime.now(UTC),
-            operator=race.operator,
             paths=["race"],
             workers=1,
         )
@@ -124,14 +123,14 @@ def _finalise(ws: Workspace, race: Race, number: int, _: Any, barrier: Any) -> s
     _wait(barrier)
     try:
         with ws.session() as s:
-            finalising.finalise(session=s, operator=race.operator)
+            finalising.finalise(session=s)
         outcome = "ok"
     except NotAllowed as refused:
         outcome = f"refused: {str(refused)[:200]}"
     _wait(barrier)  # both have done their part: the test's invariant holds here
     if outcome == "ok":
         with ws.session() as s:
-            finalising.reopen(session=s, operator=race.operator, reason="下一轮")
+            finalising.reopen(session=s, reason="下一轮")
     _wait(barrier)
     return outcome
 

@@ -10,7 +10,7 @@ from exam_center.services.workspace import Workspace
 def _three_entries(ws: Workspace) -> None:
     for i in range(3):
         with ws.session() as s:
-            audit.record(s, operator="李四", action="test.step", step=i, note="步骤")
+            audit.record(s, action="test.step", step=i, note="步骤")
 
 
 @pytest.mark.postgres

@@ -64,7 +64,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Worksp
                     cell.data_type = "s"
         wb.save(path)
 
-    ws = open_workspace(Settings(workspace=base / "ws", operator="成绩管理员"))
+    ws = open_workspace(Settings(workspace=base / "ws"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(demo_run, "EXAMPLE", toml)
         mp.setattr(synth, "roster_rows", hostile_rows)
@@ -79,7 +79,7 @@ def test_no_name_becomes_a_formula(workspace: tuple[Workspace, Path]) -> None:
     with ws.session() as s:
         names = set(s.exec(select(Candidate.name)).all())
         assert set(HOSTILE_NAMES) <= names  # imported as they were written
-        done = exporting.export_results(base / "out" / "成绩.xlsx", session=s, operator="t")
+        done = exporting.export_results(base / "out" / "成绩.xlsx", session=s)
     book = openpyxl.load_workbook(done.workbook)
     texts: set[str] = set()
     for sheet in book.worksheets:
@@ -126,9 +126,9 @@ def test_a_name_with_esc_is_exported_and_printed_escaped(
         candidate.name = ESC_NAME
         s.add(candidate)
     with ws.session() as s:
-        finalising.reopen(session=s, operator="t", reason="测试：改名后重新导出")
+        finalising.reopen(session=s, reason="测试：改名后重新导出")
     with ws.session() as s:
-        done = exporting.export_results(base / "esc" / "成绩.xlsx", session=s, operator="t")
+        done = exporting.export_results(base / "esc" / "成绩.xlsx", session=s)
     book = openpyxl.load_workbook(done.workbook)
     values = {c.value for sh in book.worksheets for r in sh.iter_rows() for c in r}
     assert for_terminal(ESC_NAME) in values and "张\\x1b[31m红\\x1b[0m" in values

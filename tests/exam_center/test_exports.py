@@ -57,7 +57,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
     text = demo_run.EXAMPLE.read_text(encoding="utf-8")
     text = text.replace("national_recommended = 100", "national_recommended = 10")
     toml.write_text(text.replace("national_drawn = 35", "national_drawn = 5"), encoding="utf-8")
-    ws = open_workspace(Settings(workspace=base / "ws", operator="成绩管理员"))
+    ws = open_workspace(Settings(workspace=base / "ws"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(demo_run, "EXAMPLE", toml)
         demo_run.run_demo(ws, candidates=30, seed=3, say=lambda _: None)
@@ -66,15 +66,11 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
             lock = finalising.finalised_snapshot(session=s)
             assert lock is not None
             snapshot, digest = dict(lock.snapshot), lock.digest
-            final = exporting.export_results(
-                base / "final" / "成绩.xlsx", session=s, operator="成绩管理员"
-            )
+            final = exporting.export_results(base / "final" / "成绩.xlsx", session=s)
         with ws.session() as s:
-            finalising.reopen(session=s, operator="成绩管理员", reason="测试：重新打开")
+            finalising.reopen(session=s, reason="测试：重新打开")
         with ws.session() as s:
-            draft = exporting.export_results(
-                base / "draft" / "成绩.xlsx", session=s, operator="成绩管理员"
-            )
+            draft = exporting.export_results(base / "draft" / "成绩.xlsx", session=s)
         with ws.session() as s:
             entries = audit.list_entries(session=s, action="results.export")
             chain = audit.verify_chain(session=s)

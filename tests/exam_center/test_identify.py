@@ -82,7 +82,7 @@ def _sheet(ws: Workspace, seat_index: int, seed: int, *, codes: int) -> tuple[Pa
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("identify")
-    ws = open_workspace(Settings(workspace=root / "ws", operator="扫描员"))
+    ws = open_workspace(Settings(workspace=root / "ws"))
     run_demo(ws, candidates=12, seed=5, until="print", say=lambda _: None)
     ws.close()
     return root / "ws"
@@ -95,7 +95,7 @@ def ws(printed: Path, tmp_path: Path, make_workspace) -> Workspace:  # type: ign
 
 
 def _scan(ws: Workspace, path: Path) -> scanning.PageOutcome:
-    [outcome] = scanning.scan_paths([path], workspace=ws, operator="扫描员", workers=1)
+    [outcome] = scanning.scan_paths([path], workspace=ws, workers=1)
     return outcome
 
 

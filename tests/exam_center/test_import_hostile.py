@@ -59,7 +59,7 @@ def _xlsx(path: Path, rows: list[list[object]], headers: list[str] = ROSTER_HEAD
 
 def _import(ws: Workspace, path: Path) -> registration.ImportReport:
     with ws.session() as s:
-        return registration.import_candidates(path, session=s, operator="t")
+        return registration.import_candidates(path, session=s)
 
 
 def _count(ws: Workspace) -> int:

@@ -22,17 +22,17 @@ def test_a_stale_rehearsal_draw_is_a_blocker_not_a_crash(
     ws: Workspace = make_workspace(folder=tmp_path / "ws")
     exam = graded_exam(ws, tmp_path, candidates=20, policy=dict(SMALL_NATIONAL))
     with ws.session() as s:
-        national_stage.rehearse_draw(4, session=s, operator="成绩员")
+        national_stage.rehearse_draw(4, session=s)
     # Most candidates are then confirmed absent: too few are ranked to draw 2 of the 6.
     with ws.session() as s:
         for adm in exam.ranked[3:]:
-            marking.record_absence(adm, session=s, operator="考务", reason="签到表未签到")
+            marking.record_absence(adm, session=s, reason="签到表未签到")
     with ws.session() as s:
         c = results.compute(s)
         blocking = finalising.blockers(c, s)
     assert any("全国比试演练抽取与当前名单不符" in b for b in blocking)
     with pytest.raises(NotAllowed, match="全国比试名单尚不能抽取"), ws.session() as s:
-        national_stage.rehearse_draw(5, session=s, operator="成绩员")
+        national_stage.rehearse_draw(5, session=s)
     ws.close()
     graded = cli(ws.path, "grade")
     assert graded.returncode == 0 and "全国比试演练抽取与当前名单不符" in graded.stdout

@@ -31,7 +31,7 @@ def drawn(tmp_path: Path, make_workspace) -> GradedExam:  # type: ignore[no-unty
     exam = graded_exam(ws, tmp_path, policy=dict(SMALL_NATIONAL))
     write_csv(tmp_path / "drawn.csv", ["准考证号"], [[exam.ranked[4]], [exam.ranked[7]]])
     with ws.session() as s:
-        national_stage.import_draw(tmp_path / "drawn.csv", session=s, operator="成绩员")
+        national_stage.import_draw(tmp_path / "drawn.csv", session=s)
     return exam
 
 
@@ -93,12 +93,10 @@ def test_results_imported_before_the_draw_changed_block_finalising(
     r = drawn.ranked
     write_csv(tmp_path / "national.csv", ["准考证号", "全国排名"], [[r[4], 1]])
     with drawn.ws.session() as s:
-        national_stage.import_national_results(
-            tmp_path / "national.csv", session=s, operator="成绩员"
-        )
+        national_stage.import_national_results(tmp_path / "national.csv", session=s)
     write_csv(tmp_path / "drawn2.csv", ["准考证号"], [[r[3]], [r[8]]])
     with drawn.ws.session() as s:
-        national_stage.import_draw(tmp_path / "drawn2.csv", session=s, operator="成绩员")
+        national_stage.import_draw(tmp_path / "drawn2.csv", session=s)
     with drawn.ws.session() as s:
         c = results.compute(s)
     assert c.honours is None
@@ -116,7 +114,7 @@ def test_rows_are_checked_even_before_the_draw(
     r = exam.ranked
     write_csv(tmp_path / "n.csv", ["准考证号", "全国排名"], [[r[6], 5], [r[9], 6]])
     with ws.session() as s, pytest.raises(ImportRejected) as rejected:
-        national_stage.import_national_results(tmp_path / "n.csv", session=s, operator="成绩员")
+        national_stage.import_national_results(tmp_path / "n.csv", session=s)
     assert [p.row for p in rejected.value.problems] == [3]
     assert "全省排名 10" in rejected.value.problems[0].message
 
@@ -131,7 +129,7 @@ def test_the_national_thresholds_come_from_the_exam_definition(
     r = exam.ranked
     write_csv(tmp_path / "n.csv", ["准考证号", "全国排名"], [[r[0], 1], [r[1], 2], [r[2], 9]])
     with ws.session() as s:
-        national_stage.import_national_results(tmp_path / "n.csv", session=s, operator="成绩员")
+        national_stage.import_national_results(tmp_path / "n.csv", session=s)
     with ws.session() as s:
         doc = standings.national_json(results.compute(s))
     by_award: dict[str, list[str]] = {}

@@ -191,10 +191,10 @@ def test_a_page_stored_while_results_are_finalised_never_lands_in_them(
     ws = exam.ws
     started = time.perf_counter()
     with ws.session() as s:  # the exam can be finalised: the race is the only obstacle
-        finalising.finalise(session=s, operator="成绩员")
+        finalising.finalise(session=s)
     takes = time.perf_counter() - started
     with ws.session() as s:
-        finalising.reopen(session=s, operator="成绩员", reason="开始")
+        finalising.reopen(session=s, reason="开始")
     read = _real_read(ws, exam.ranked[0])
     # The page arrives at moments spread over the whole of finalise, and a little after.
     count = ROUNDS

@@ -108,15 +108,11 @@ def test_register_entries_make_a_candidate_ineligible_and_the_disagreement_is_re
                 [p[9][0], p[9][1], "", "", "", "全国统一在线比试", 2021, ""],
             ],
         ),
-        operator="库管",
     )
     write_roster(tmp_path / "roster.xlsx", p)
     with exam_workspace.session() as s:
-        report = registration.import_candidates(tmp_path / "roster.xlsx", session=s, operator="t")
-        listed = {
-            c.id_number: c
-            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
-        }
+        report = registration.import_candidates(tmp_path / "roster.xlsx", session=s)
+        listed = {c.id_number: c for c in registration.list_candidates(session=s, show_ids=True)}
         differ = {d.id_number: d for d in disagreements(session=s)}
     assert report.ineligible == 2
     expert, contestant = listed[str(p[2][1])], listed[str(p[7][1])]
@@ -141,7 +137,7 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
     ws22: Workspace = make_workspace(folder=tmp_path / "ws2022")
     e22 = graded_exam(ws22, tmp_path / "y2022")
     with ws22.session() as s:
-        done = finalising.finalise(session=s, operator="成绩员")
+        done = finalising.finalise(session=s)
         winners22 = [
             (a["admission_no"], a["award"])
             for a in standings.awards_json(results.compute(s))["individual"]
@@ -155,10 +151,7 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
             x["admission_no"]: x
             for x in standings.results_json(results.compute(s), s)["candidates"]
         }
-        ids = {
-            c.id: c.id_number
-            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
-        }
+        ids = {c.id: c.id_number for c in registration.list_candidates(session=s, show_ids=True)}
     held = register.entries_of(ids.values())
     for adm in experts22:
         entries = held[ids[by_adm[adm]["candidate_id"]]]
@@ -168,9 +161,9 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
     took_part = [e for es in held.values() for e in es if e.name == "全省选拔赛"]
     assert len(took_part) == len(e22.ranked)
     with ws22.session() as s:  # finalising twice adds nothing twice
-        finalising.reopen(session=s, operator="主任", reason="复核")
+        finalising.reopen(session=s, reason="复核")
     with ws22.session() as s:
-        again = finalising.finalise(session=s, operator="成绩员")
+        again = finalising.finalise(session=s)
     assert again.register is not None and again.register.already == 0
     assert sum(len(v) for v in register.entries_of(ids.values()).values()) == sum(
         len(v) for v in held.values()
@@ -221,15 +214,10 @@ def test_national_results_add_the_national_titles_once(
     write_csv(tmp_path / "n.csv", ["准考证号", "全国排名"], [[r[0], 1], [r[1], 80]])
     for _ in range(2):
         with ws.session() as s:
-            done = national_stage.import_national_results(
-                tmp_path / "n.csv", session=s, operator="成绩员"
-            )
+            done = national_stage.import_national_results(tmp_path / "n.csv", session=s)
     assert done.register is not None
     with ws.session() as s:
-        ids = {
-            c.id: c.id_number
-            for c in registration.list_candidates(session=s, show_ids=True, operator="t")
-        }
+        ids = {c.id: c.id_number for c in registration.list_candidates(session=s, show_ids=True)}
         by_adm = {
             x["admission_no"]: x["candidate_id"]
             for x in standings.results_json(results.compute(s), s)["candidates"]
@@ -242,6 +230,6 @@ def test_national_results_add_the_national_titles_once(
     assert [e.name for e in held[ids[by_adm[r[1]]]] if e.kind == "honour"] == ["全国岗位练兵明星"]
     write_csv(tmp_path / "x.csv", ["准考证号", "全国排名"], [[r[20], 1]])
     with ws.session() as s, pytest.raises(ImportRejected):
-        national_stage.import_national_results(tmp_path / "x.csv", session=s, operator="x")
+        national_stage.import_national_results(tmp_path / "x.csv", session=s)
     after = Register(tmp_path / "nengshouku.db").entries_of(ids.values())
     assert after == held  # a rejected file adds nothing

@@ -40,10 +40,10 @@ def test_xlsx_roster_with_chinese_headers_imports(
     rows[1][2] = "南京市"  # rosters write the city with 市
     write_roster(tmp_path / "r.xlsx", rows)
     with exam_workspace.session() as s:
-        report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
+        report = registration.import_candidates(tmp_path / "r.xlsx", session=s)
     assert (report.rows, report.imported, report.ineligible) == (150, 150, 0)
     with exam_workspace.session() as s:
-        listed = registration.list_candidates(session=s, show_ids=True, operator="t")
+        listed = registration.list_candidates(session=s, show_ids=True)
         assert registration.count_candidates(session=s) == 150
     first = next(c for c in listed if c.id_number == rows[0][1])
     assert first.prior_honours == (("江苏省技术能手", 2020), ("江苏省五一创新能手", 2019))
@@ -64,7 +64,7 @@ def test_csv_with_english_headers_in_gb18030(exam_workspace: Workspace, tmp_path
     rows = [r[:8] for r in valid_rows(20)]
     path = write_csv(tmp_path / "r.csv", english, rows, encoding="gb18030")
     with exam_workspace.session() as s:
-        report = registration.import_candidates(path, session=s, operator="t")
+        report = registration.import_candidates(path, session=s)
     assert report.imported == 20
 
 
@@ -101,7 +101,7 @@ def test_twenty_bad_rows_are_all_reported_and_nothing_is_imported(
             row[14] = "全省先进2020"
     write_roster(tmp_path / "bad.xlsx", rows)
     with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
-        registration.import_candidates(tmp_path / "bad.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "bad.xlsx", session=s)
     problems = err.value.problems
     assert len(problems) == 20
     assert len({p.row for p in problems}) == 20
@@ -123,9 +123,7 @@ def test_twenty_bad_rows_are_all_reported_and_nothing_is_imported(
 def test_dry_run_checks_without_importing(exam_workspace: Workspace, tmp_path: Path) -> None:
     write_roster(tmp_path / "r.xlsx", valid_rows(30))
     with exam_workspace.session() as s:
-        report = registration.import_candidates(
-            tmp_path / "r.xlsx", session=s, operator="t", dry_run=True
-        )
+        report = registration.import_candidates(tmp_path / "r.xlsx", session=s, dry_run=True)
     assert report.dry_run and report.imported == 0 and report.rows == 30
     with exam_workspace.session() as s:
         assert registration.count_candidates(session=s) == 0
@@ -139,9 +137,9 @@ def test_a_second_file_repeating_a_candidate_is_refused(
     write_roster(tmp_path / "a.xlsx", rows[:20])
     write_roster(tmp_path / "b.xlsx", rows[18:])
     with exam_workspace.session() as s:
-        registration.import_candidates(tmp_path / "a.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "a.xlsx", session=s)
     with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
-        registration.import_candidates(tmp_path / "b.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "b.xlsx", session=s)
     assert [(p.row, "already registered" in p.message) for p in err.value.problems] == [
         (2, True),
         (3, True),
@@ -162,14 +160,14 @@ def test_ids_that_excel_stored_as_numbers_are_explained(
     ws.append(row)
     wb.save(tmp_path / "n.xlsx")
     with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
-        registration.import_candidates(tmp_path / "n.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "n.xlsx", session=s)
     assert "format the column as text" in err.value.problems[0].message
 
 
 def test_missing_required_column_is_named(exam_workspace: Workspace, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", ["姓名", "设区市"], [["王伟", "南京"]])
     with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
-        registration.import_candidates(path, session=s, operator="t")
+        registration.import_candidates(path, session=s)
     assert {p.column for p in err.value.problems} == {"身份证号", "日日学之星次数", "周周练积分"}
 
 
@@ -182,8 +180,8 @@ def test_eligibility_is_reported_with_every_failing_rule(
     rows[1][11] = "是"  # the 2021 national online test does not count
     write_roster(tmp_path / "r.xlsx", rows)
     with exam_workspace.session() as s:
-        report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
-        listed = registration.list_candidates(session=s, show_ids=True, operator="t")
+        report = registration.import_candidates(tmp_path / "r.xlsx", session=s)
+        listed = registration.list_candidates(session=s, show_ids=True)
     assert report.ineligible == 1
     bad = [c for c in listed if not c.eligible]
     assert [c.id_number for c in bad] == [rows[0][1]]
@@ -202,7 +200,7 @@ def test_a_prior_national_title_in_the_honours_makes_one_ineligible(
     rows[4][14] = "全国人社知识通2020；江苏省技术能手2019"
     write_roster(tmp_path / "r.xlsx", rows)
     with exam_workspace.session() as s:
-        report = registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
+        report = registration.import_candidates(tmp_path / "r.xlsx", session=s)
         (bad,) = registration.list_candidates(session=s, eligible=False)
     assert report.ineligible == 1 and bad.id_number == mask_id(rows[4][1])
     assert [f.rule for f in bad.failures] == ["national_title"]
@@ -217,7 +215,7 @@ def test_honours_that_contradict_the_title_column_are_an_import_error(
     rows[9][13], rows[9][14] = "是", "全国人社知识通2021"  # agrees: no error
     write_roster(tmp_path / "r.xlsx", rows)
     with exam_workspace.session() as s, pytest.raises(ImportRejected) as err:
-        registration.import_candidates(tmp_path / "r.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "r.xlsx", session=s)
     (problem,) = err.value.problems
     assert (problem.row, problem.column) == (6, "已获全国人社知识通")
     assert "既往荣誉" in problem.message and "全国人社知识通2020" in problem.message
@@ -233,16 +231,14 @@ def test_a_city_over_the_per_team_limit_is_reported_with_its_rows(
     rows = valid_rows(150)  # 10 per city, 20 of 省厅本级
     write_roster(tmp_path / "a.xlsx", rows)
     with exam_workspace.session() as s:
-        first = registration.import_candidates(tmp_path / "a.xlsx", session=s, operator="t")
+        first = registration.import_candidates(tmp_path / "a.xlsx", session=s)
     assert first.over_limit == ()
     extra = valid_rows(300, seed=9)  # 20 per city, 40 of 省厅本级
     nanjing = [r for r in extra if r[2] == "南京"][:1]
     ministry = [r for r in extra if r[2] == "省厅本级"][:5]
     write_roster(tmp_path / "b.xlsx", nanjing + ministry)
     with exam_workspace.session() as s:
-        report = registration.import_candidates(
-            tmp_path / "b.xlsx", session=s, operator="t", dry_run=True
-        )
+        report = registration.import_candidates(tmp_path / "b.xlsx", session=s, dry_run=True)
     (over,) = report.over_limit
     assert (over.team, over.limit, over.count) == ("南京", 10, 11)
     assert [r.file for r in over.rows] == ["a.xlsx"] * 10 + ["b.xlsx"]
@@ -250,6 +246,6 @@ def test_a_city_over_the_per_team_limit_is_reported_with_its_rows(
     assert "b.xlsx 第2行" in over.message() and "超过每队上限 10 人" in over.message()
     with exam_workspace.session() as s:
         assert registration.teams_over_limit(session=s) == ()  # a dry run imports nothing
-        registration.import_candidates(tmp_path / "b.xlsx", session=s, operator="t")
+        registration.import_candidates(tmp_path / "b.xlsx", session=s)
     with exam_workspace.session() as s:
         assert [o.team for o in registration.teams_over_limit(session=s)] == ["南京"]

@@ -79,8 +79,8 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
 ) -> None:
     ws, adm = exam
     with ws.session() as s:
-        marking.import_key(tmp_path / "key.csv", session=s, operator="成绩员")
-        marking.import_scores(tmp_path / "scores.csv", session=s, operator="成绩员")
+        marking.import_key(tmp_path / "key.csv", session=s)
+        marking.import_scores(tmp_path / "scores.csv", session=s)
     with ws.session() as s:
         c = results.compute(s)
         doc = standings.awards_json(c)
@@ -92,7 +92,7 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
     (tie,) = [p for p in doc["pending_ties"] if p["award"] == "江苏省人社知识通"]
     assert (tie["rank"], sorted(tie["admission_nos"]), tie["slots"]) == (10, sorted(adm[9:11]), 1)
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
-        finalising.finalise(session=s, operator="成绩员")
+        finalising.finalise(session=s)
     assert any("individual 江苏省人社知识通 rank 10" in r for r in refused.value.reasons)
     assert all(r.startswith("并列待决定 tie at") for r in refused.value.reasons)
     with ws.session() as s:
@@ -119,17 +119,17 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
 ) -> None:
     ws, adm = exam
     with ws.session() as s:
-        marking.import_key(tmp_path / "key.csv", session=s, operator="成绩员")
+        marking.import_key(tmp_path / "key.csv", session=s)
     with ws.engine.begin() as conn:  # one sheet never scanned
         conn.exec_driver_sql("DELETE FROM scannedpage WHERE admission_no = ?", (adm[26],))
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
-        finalising.finalise(session=s, operator="成绩员")
+        finalising.finalise(session=s)
     text = "\n".join(refused.value.reasons)
     assert f"{adm[26]}" in text and "no answer sheet" in text
     assert "missing_mark" in text  # no case-analysis scores yet
     with ws.session() as s:
-        marking.import_scores(tmp_path / "scores.csv", session=s, operator="成绩员")
-        marking.record_absence(adm[26], session=s, operator="考务", reason="签到表未签到")
+        marking.import_scores(tmp_path / "scores.csv", session=s)
+        marking.record_absence(adm[26], session=s, reason="签到表未签到")
         standings.decide_tie(
             "individual", "江苏省人社知识通", 10, [adm[9]], session=s, by="主任", reason="会议决定"
         )
@@ -150,7 +150,7 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
                 reason="会议决定",
             )
     with ws.session() as s:
-        done = finalising.finalise(session=s, operator="成绩员")
+        done = finalising.finalise(session=s)
         c = results.compute(s)
         absent_row = next(
             x for x in standings.results_json(c, s)["candidates"] if x["admission_no"] == adm[26]
@@ -158,20 +158,18 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
     assert len(done.digest) == 64 and done.digest == c.digest()
     assert absent_row["rank"] is None and absent_row["status"] == "absent"
     with ws.session() as s, pytest.raises(NotAllowed, match="finalised"):
-        marking.import_key(tmp_path / "key.csv", session=s, operator="成绩员", reason="x")
+        marking.import_key(tmp_path / "key.csv", session=s, reason="x")
     with ws.session() as s, pytest.raises(NotAllowed):
-        finalising.reopen(session=s, operator="主任", reason=" ")
+        finalising.reopen(session=s, reason=" ")
     with ws.session() as s:
-        finalising.reopen(session=s, operator="主任", reason="第5题答案有误")
+        finalising.reopen(session=s, reason="第5题答案有误")
     corrected = {**KEY, 5: "C"}
     _write(tmp_path / "key2.csv", ["题号", "答案"], sorted(corrected.items()))
     with ws.session() as s, pytest.raises(NotAllowed, match="reason"):
-        marking.import_key(tmp_path / "key2.csv", session=s, operator="成绩员")
+        marking.import_key(tmp_path / "key2.csv", session=s)
     with ws.session() as s:
         before = results.compute(s).totals
-        fix = marking.import_key(
-            tmp_path / "key2.csv", session=s, operator="成绩员", reason="第5题答案更正为C"
-        )
+        fix = marking.import_key(tmp_path / "key2.csv", session=s, reason="第5题答案更正为C")
         after = results.compute(s).totals
     assert fix.version == 2 and fix.changed == (5,)
     assert before is not None and after is not None
@@ -187,8 +185,8 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
 def test_json_contracts_from_the_cli(exam: tuple[Workspace, list[str]], tmp_path: Path) -> None:
     ws, _ = exam
     with ws.session() as s:
-        marking.import_key(tmp_path / "key.csv", session=s, operator="成绩员")
-        marking.import_scores(tmp_path / "scores.csv", session=s, operator="成绩员")
+        marking.import_key(tmp_path / "key.csv", session=s)
+        marking.import_scores(tmp_path / "scores.csv", session=s)
 
     def cli(*args: str) -> dict:  # type: ignore[type-arg]
         out = subprocess.run(

@@ -41,7 +41,7 @@ def _worker_pids() -> list[int]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
-    ws = open_workspace(Settings(workspace=root / "ws", operator="扫描员"))
+    ws = open_workspace(Settings(workspace=root / "ws"))
     run_demo(ws, candidates=30, seed=4, until="print", say=lambda _: None)
     folder = root / "in"
     folder.mkdir()
@@ -82,9 +82,7 @@ def test_a_hostile_batch_stores_every_good_page_and_names_the_bad(
         time.sleep(0.5)  # the pool notices before the batch submits again
 
     outcomes = list(
-        scanning.scan_paths(
-            [folder], workspace=ws, operator="扫描员", workers=2, on_page=kill_a_worker_once
-        )
+        scanning.scan_paths([folder], workspace=ws, workers=2, on_page=kill_a_worker_once)
     )
     assert killed
     by_file = {Path(o.file).name: o for o in outcomes}

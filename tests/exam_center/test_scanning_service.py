@@ -69,7 +69,7 @@ def _scan_image(
 def scanned_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A seated, printed workspace and a folder of three candidates' scans."""
     root = tmp_path_factory.mktemp("scanbase")
-    ws = open_workspace(Settings(workspace=root / "ws", operator="扫描员"))
+    ws = open_workspace(Settings(workspace=root / "ws"))
     run_demo(ws, candidates=30, seed=4, until="print", say=lambda _: None)
     folder = root / "in"
     folder.mkdir()
@@ -88,7 +88,7 @@ def ws(scanned_base: Path, tmp_path: Path, make_workspace) -> Workspace:  # type
 
 
 def scan(ws: Workspace, *paths: Path, workers: int = 1) -> list[scanning.PageOutcome]:
-    return list(scanning.scan_paths(list(paths), workspace=ws, operator="扫描员", workers=workers))
+    return list(scanning.scan_paths(list(paths), workspace=ws, workers=workers))
 
 
 def test_pages_are_read_and_the_same_files_again_are_duplicates(

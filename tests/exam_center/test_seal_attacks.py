@@ -23,7 +23,7 @@ def sealed(tmp_path: Path, make_workspace) -> tuple[GradedExam, finalising.Final
     ws: Workspace = make_workspace(folder=tmp_path / "ws")
     exam = graded_exam(ws, tmp_path, candidates=20)
     with ws.session() as s:
-        done = finalising.finalise(session=s, operator="成绩员")
+        done = finalising.finalise(session=s)
     return exam, done
 
 
@@ -34,7 +34,7 @@ def _verify(ws: Workspace, expect: str | None = None) -> sealing.VerifyReport:
 
 def _export_refused(ws: Workspace, out: Path) -> str:
     with pytest.raises(sealing.SealBroken) as refused, ws.session() as s:
-        exporting.export_results(out / "成绩.xlsx", session=s, operator="成绩员")
+        exporting.export_results(out / "成绩.xlsx", session=s)
     assert not out.exists() or not any(out.iterdir())
     return str(refused.value)
 
@@ -58,7 +58,7 @@ def test_untouched_results_verify_and_the_award_list_carries_the_heads(
     assert done.head is not None and report.head == done.head
     assert _verify(exam.ws, expect=done.head.printed()).ok
     with exam.ws.session() as s:
-        out = exporting.export_results(tmp_path / "out" / "成绩.xlsx", session=s, operator="成绩员")
+        out = exporting.export_results(tmp_path / "out" / "成绩.xlsx", session=s)
     pdf = pdfium.PdfDocument(str(out.award_lists))
     footer = pdf[0].get_textpage().get_text_range()
     assert f"结果封印 HMAC {done.seal[:32]}" in footer
@@ -186,11 +186,11 @@ def test_reopening_and_finalising_again_verify(
 ) -> None:
     exam, _ = sealed
     with exam.ws.session() as s:
-        finalising.reopen(session=s, operator="成绩员", reason="复核")
+        finalising.reopen(session=s, reason="复核")
     opened = _verify(exam.ws)
     assert opened.ok and not opened.finalised
     with exam.ws.session() as s:
-        again = finalising.finalise(session=s, operator="成绩员")
+        again = finalising.finalise(session=s)
     report = _verify(exam.ws)
     assert report.ok and report.seal == again.seal
     with exam.ws.session() as s:

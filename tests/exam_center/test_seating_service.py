@@ -36,7 +36,7 @@ def _neighbours_of_one_team(view: seating.SeatingView) -> list[tuple[str, int, i
 
 def test_seating_stores_a_valid_reproducible_plan(registered: Workspace) -> None:
     with registered.session() as s:
-        outcome = seating.seat_exam(session=s, operator="考务", seed=42)
+        outcome = seating.seat_exam(session=s, seed=42)
     with registered.session() as s:
         view = seating.seating_view(session=s)
         eligible = registration.list_candidates(session=s, eligible=True)
@@ -55,7 +55,7 @@ def test_seating_stores_a_valid_reproducible_plan(registered: Workspace) -> None
         assert not any(p.team and p.team in teams for p in room.invigilators)
     # the same seed on the same inputs gives the same plan
     with registered.session() as s:
-        again = seating.seat_exam(session=s, operator="考务", seed=42)
+        again = seating.seat_exam(session=s, seed=42)
     with registered.session() as s:
         view2 = seating.seating_view(session=s)
     assert again.fingerprint == outcome.fingerprint
@@ -65,7 +65,7 @@ def test_seating_stores_a_valid_reproducible_plan(registered: Workspace) -> None
 
 def test_the_stored_plan_passes_the_independent_validator(registered: Workspace) -> None:
     with registered.session() as s:
-        seating.seat_exam(session=s, operator="考务", seed=7)
+        seating.seat_exam(session=s, seed=7)
         record = seating.active_plan(s)
     assert record is not None
     plan = lib.SeatPlan.from_dict(record.plan)
@@ -90,9 +90,9 @@ def test_too_few_seats_is_a_clear_diagnostic(registered: Workspace, tmp_path: Pa
     with registered.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM room")
     with registered.session() as s:
-        venues.import_rooms(small, session=s, operator="t")
+        venues.import_rooms(small, session=s)
     with registered.session() as s, pytest.raises(PlanInfeasible) as err:
-        seating.seat_exam(session=s, operator="t", seed=1)
+        seating.seat_exam(session=s, seed=1)
     assert err.value.diagnostics[0]["code"] == "short_of_seats"
     assert "seating is not possible" in str(err.value)
     with registered.session() as s:
@@ -101,11 +101,11 @@ def test_too_few_seats_is_a_clear_diagnostic(registered: Workspace, tmp_path: Pa
 
 def test_room_documents_hold_the_names(registered: Workspace, tmp_path: Path) -> None:
     with registered.session() as s, pytest.raises(NotAllowed):
-        documents.print_room_documents(tmp_path / "docs", session=s, operator="t")
+        documents.print_room_documents(tmp_path / "docs", session=s)
     with registered.session() as s:
-        seating.seat_exam(session=s, operator="t", seed=3)
+        seating.seat_exam(session=s, seed=3)
     with registered.session() as s:
-        docs = documents.print_room_documents(tmp_path / "docs", session=s, operator="t")
+        docs = documents.print_room_documents(tmp_path / "docs", session=s)
         view = seating.seating_view(session=s)
     assert view is not None
     first_room = view.rooms[0]

@@ -30,7 +30,7 @@ GENTLE = gentle(REALISTIC)
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("identity")
-    workspace = open_workspace(Settings(workspace=root / "ws", operator="扫描员"))
+    workspace = open_workspace(Settings(workspace=root / "ws"))
     run_demo(workspace, candidates=30, seed=5, until="print", say=lambda _: None)
     return workspace
 
@@ -90,7 +90,7 @@ def _sheet(
 
 
 def _scan(ws: Workspace, folder: Path) -> list[scanning.PageOutcome]:
-    return list(scanning.scan_paths([folder], workspace=ws, operator="扫描员", workers=1))
+    return list(scanning.scan_paths([folder], workspace=ws, workers=1))
 
 
 def test_a_swapped_sheet_waits_in_review_with_both_numbers(ws: Workspace, tmp_path: Path) -> None:

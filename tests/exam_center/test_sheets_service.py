@@ -27,7 +27,7 @@ def seated(tmp_path: Path, make_workspace) -> Workspace:  # type: ignore[no-unty
 def test_sheets_pdf_in_seat_order_with_verifiable_qr(seated: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "sheets.pdf"
     with seated.session() as s:
-        done = sheets.print_sheets(session=s, operator="t", out_pdf=out)
+        done = sheets.print_sheets(session=s, out_pdf=out)
         view = seating.seating_view(session=s)
         exam = exams.current_exam(s)
         layouts = sheets.exam_layouts(s)
@@ -58,15 +58,15 @@ def test_sheets_pdf_in_seat_order_with_verifiable_qr(seated: Workspace, tmp_path
 
 def test_reseating_after_printing_needs_force_and_reason(seated: Workspace, tmp_path: Path) -> None:
     with seated.session() as s:
-        sheets.print_sheets(session=s, operator="t", png_dir=tmp_path / "png", dpi=72)
+        sheets.print_sheets(session=s, png_dir=tmp_path / "png", dpi=72)
     assert len(list((tmp_path / "png").glob("*-p1.png"))) == 27
     with seated.session() as s, pytest.raises(NotAllowed, match="--force"):
-        seating.seat_exam(session=s, operator="t", seed=99)
+        seating.seat_exam(session=s, seed=99)
     with seated.session() as s, pytest.raises(NotAllowed):
-        seating.seat_exam(session=s, operator="t", seed=99, force=True)  # no reason given
+        seating.seat_exam(session=s, seed=99, force=True)  # no reason given
     with seated.session() as s:
         outcome = seating.seat_exam(
-            session=s, operator="主任", seed=99, force=True, reason="3号考场空调故障，换考场"
+            session=s, seed=99, force=True, reason="3号考场空调故障，换考场"
         )
         assert not sheets.sheets_printed(session=s)
         entry = s.exec(
@@ -81,8 +81,8 @@ def test_reseating_after_printing_needs_force_and_reason(seated: Workspace, tmp_
 
 def test_spare_serials_continue_and_layout_json(seated: Workspace, tmp_path: Path) -> None:
     with seated.session() as s:
-        first = sheets.print_spares(session=s, operator="t", count=3, out_pdf=tmp_path / "a.pdf")
-        second = sheets.print_spares(session=s, operator="t", count=2, out_pdf=tmp_path / "b.pdf")
+        first = sheets.print_spares(session=s, count=3, out_pdf=tmp_path / "a.pdf")
+        second = sheets.print_spares(session=s, count=2, out_pdf=tmp_path / "b.pdf")
         doc = sheets.layout_json(session=s)
     assert (first.first_spare_serial, second.first_spare_serial) == (1, 4)
     assert doc["exam_code"] == "JS2022" and doc["page_size_mm"] == [210, 297]

@@ -24,7 +24,7 @@ def _mode(path: Path) -> int:
 def test_a_fresh_workspace_is_closed_to_other_users(tmp_path: Path, make_workspace) -> None:  # type: ignore[no-untyped-def]
     ws: Workspace = make_workspace(folder=tmp_path / "fresh")
     with ws.session() as s:
-        exams.init_exam(EXAMPLE_TOML, session=s, operator="张考务")
+        exams.init_exam(EXAMPLE_TOML, session=s)
     export = ws.folder("exports") / "x.txt"
     export.write_text("成绩")
     assert _mode(ws.path) == 0o700
@@ -115,7 +115,7 @@ def test_a_legacy_workspace_moves_its_secret_into_the_key_file(
 def exam_ws(exam_workspace: Workspace) -> Workspace:
     for i in range(4):
         with exam_workspace.session() as s:
-            audit.record(s, operator="李四", action="test.step", step=i)
+            audit.record(s, action="test.step", step=i)
     return exam_workspace
 
 
@@ -125,7 +125,7 @@ def test_entries_removed_from_the_end_are_found_against_the_printed_head(
     with exam_ws.session() as s:
         printed = audit.verify_chain(session=s).chain_head.printed()
         assert audit.verify_chain(session=s, expect=printed).ok
-        audit.record(s, operator="李四", action="test.later")
+        audit.record(s, action="test.later")
     with exam_ws.session() as s:
         later = audit.verify_chain(session=s, expect=printed)
     assert later.ok and "1 entries since" in later.note

@@ -79,7 +79,7 @@ def _snapshot(workspace: Workspace, to: Path) -> None:
 def build(root: Path) -> DemoFolders:
     """Run the demo into `root/graded`, leaving the other two stages beside it."""
     folders = DemoFolders(root / "printed", root / "scanned", root / "graded")
-    workspace = open_workspace(Settings(workspace=folders.graded, operator=OPERATOR))
+    workspace = open_workspace(Settings(workspace=folders.graded))
     real_scan, real_settle = scanning.scan_paths, demo_run._settle_review
 
     def scan_after_snapshot(*args: Any, **kwargs: Any) -> Iterator[scanning.PageOutcome]:
@@ -166,7 +166,7 @@ def make_boundary_tie(workspace: Workspace) -> None:
     with tie_scores.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([table[0], *same])
     with workspace.session() as s:
-        marking.import_scores(tie_scores, session=s, operator=OPERATOR, reason="测试场景：制造并列")
+        marking.import_scores(tie_scores, session=s, reason="测试场景：制造并列")
         after = results.compute(s)
         pending = standings.pending_ties(after)
     assert [(p.award, p.rank, p.slots) for p in pending] == [(FIRST_AWARD, on["rank"], 1)], pending
@@ -214,8 +214,8 @@ def correct_key_and_a_score(workspace: Workspace, folder: Path, operator: str) -
     admission number whose marking now needs a third."""
     found = write_second_thoughts(workspace.path, folder)
     with workspace.session() as s:
-        marking.import_key(found.key, session=s, operator=operator, reason=KEY_REASON)
-        marking.import_scores(found.scores, session=s, operator=operator, reason=SCORES_REASON)
+        marking.import_key(found.key, session=s, reason=KEY_REASON)
+        marking.import_scores(found.scores, session=s, reason=SCORES_REASON)
     return found.admission_no
 
 
@@ -267,7 +267,7 @@ def copy_pages(incoming: Path, to: Path, stems: Sequence[str] = SOME_PAGES) -> l
 def copy_of(folder: Path, to: Path, make_workspace: Callable[..., Workspace]) -> Workspace:
     """A test's own copy of a stage: it may change anything in it."""
     shutil.copytree(folder, to)
-    return make_workspace(folder=to, operator=OPERATOR)
+    return make_workspace(folder=to)
 
 
 def main() -> None:

@@ -42,13 +42,13 @@ async def measure(folder: Path) -> None:
     roster = write_table(
         folder / "roster.csv", ROSTER_HEADERS, roster_rows(CANDIDATES, random.Random(1))
     )
-    workspace = open_workspace(Settings(workspace=folder / "ws", operator="bench"))
+    workspace = open_workspace(Settings(workspace=folder / "ws"))
     inputs = Inputs(EXAMPLE_TOML, roster, roster, roster, roster, CANDIDATES)
     create_exam(workspace, inputs)
     from exam_center.services import registration
 
     with workspace.session() as s:
-        registration.import_candidates(roster, session=s, operator="bench")
+        registration.import_candidates(roster, session=s)
     app = make_app(workspace)
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(pilot)

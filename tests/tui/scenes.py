@@ -116,12 +116,12 @@ def fixed_key(workspace: Workspace) -> None:
 def create_exam(workspace: Workspace, inputs: Inputs) -> None:
     fixed_key(workspace)
     with workspace.session() as s:
-        exams.init_exam(inputs.definition, session=s, operator=workspace.operator)
+        exams.init_exam(inputs.definition, session=s)
 
 
 def register_everyone(workspace: Workspace, inputs: Inputs) -> None:
     """Candidates, rooms and invigilators, through the same services as the CLI."""
     with workspace.session() as s:
-        registration.import_candidates(inputs.roster, session=s, operator=workspace.operator)
-        venues.import_rooms(inputs.rooms, session=s, operator=workspace.operator)
-        venues.import_invigilators(inputs.invigilators, session=s, operator=workspace.operator)
+        registration.import_candidates(inputs.roster, session=s)
+        venues.import_rooms(inputs.rooms, session=s)
+        venues.import_invigilators(inputs.invigilators, session=s)

@@ -27,7 +27,6 @@ from exam_center.tui.context import Role
 from exam_center.tui.screens import scanning as scanning_screen
 from tests.tui.demo_scenes import (
     KEY_REASON,
-    OPERATOR,
     SCORES_REASON,
     DemoFolders,
     build,
@@ -52,7 +51,7 @@ Save = Callable[[str], None]
 async def running(
     folder: Path, out: Path, saved: list[Path]
 ) -> AsyncIterator[tuple[Pilot[None], Save]]:
-    workspace = open_workspace(Settings(workspace=folder, operator=OPERATOR))
+    workspace = open_workspace(Settings(workspace=folder))
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
 
@@ -74,7 +73,7 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
 async def first_screens(out: Path, saved: list[Path]) -> None:
     inputs = write_inputs(Path("inputs"), candidates=150, seed=2022)
     folder = Path("ws")
-    workspace = open_workspace(Settings(workspace=folder, operator="张考务"))
+    workspace = open_workspace(Settings(workspace=folder))
     create_exam(workspace, inputs)
     register_everyone(workspace, inputs)
     workspace.close()

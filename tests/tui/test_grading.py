@@ -138,7 +138,7 @@ async def test_scores_a_third_marking_required_an_absence_and_the_item_analysis(
 ) -> None:
     ws = scanned_workspace
     with ws.session() as s:
-        marking.import_key(ws.path / "inputs" / "key.csv", session=s, operator="演示")
+        marking.import_key(ws.path / "inputs" / "key.csv", session=s)
         paper = grading_paper(s)
         view = seating.seating_view(session=s)
         absent = [adm for adm, _ in scanning.completeness(session=s).absent]

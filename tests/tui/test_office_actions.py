@@ -118,7 +118,7 @@ async def test_the_officer_sees_the_lists_exports_and_prints_certificates(
         assert any(name.endswith(".xlsx") for name in exported), exported
 
         with graded.session() as s:
-            finalising.finalise(session=s, operator="赵成绩")
+            finalising.finalise(session=s)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "打印证书 Print the certificates" in palette(app)

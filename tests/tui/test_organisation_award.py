@@ -62,7 +62,7 @@ async def test_the_officer_records_the_award_for_the_selected_team(graded: Works
         assert row[-1] == "岗位练兵优秀组织奖"
 
         with graded.session() as s:
-            finalising.finalise(session=s, operator="赵成绩")
+            finalising.finalise(session=s)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert screen.check_action("organisation_award", ()) is None  # greyed out
@@ -76,4 +76,4 @@ async def test_the_officer_records_the_award_for_the_selected_team(graded: Works
     assert (entry.operator, entry.detail["team"]) == ("赵成绩", chosen)
     assert [(a.team, a.reason) for a in awards] == [(chosen, "组织情况及在线学习记录评审")]
     with graded.session() as s, pytest.raises(NotAllowed, match="finalised"):
-        team_awards.record_organisation_award("南京", session=s, operator="x", reason="y")
+        team_awards.record_organisation_award("南京", session=s, reason="y")

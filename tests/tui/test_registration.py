@@ -91,7 +91,7 @@ async def test_filters_search_and_the_eligibility_details(
 ) -> None:
     with registered_workspace.session() as s:
         ineligible = registration.list_candidates(session=s, eligible=False)
-        wuxi = registration.list_candidates(session=s, team="无锡", show_ids=True, operator="t")
+        wuxi = registration.list_candidates(session=s, team="无锡", show_ids=True)
     assert len(ineligible) == 3  # the synthetic roster's three rule breakers
     app = make_app(registered_workspace)
     async with app.run_test(size=(120, 36)) as pilot:

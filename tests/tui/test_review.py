@@ -84,7 +84,7 @@ async def test_a_page_to_identify_is_filed_from_the_review_screen(
 ) -> None:
     ws = printed_workspace
     path, adm = _sheet(ws, 0, seed=51, codes=0)
-    [outcome] = scanning.scan_paths([path], workspace=ws, operator="扫描员", workers=1)
+    [outcome] = scanning.scan_paths([path], workspace=ws, workers=1)
     assert outcome.status == "unidentified", outcome.reason
     with ws.session() as s:
         first = review.open_items(session=s)[0]

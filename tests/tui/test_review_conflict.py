@@ -60,12 +60,12 @@ def sheet_image(ws: Workspace, answers: dict[int, str], seed: int, out: Path) ->
 
 @pytest.fixture
 def conflicted(tmp_path: Path, make_workspace) -> Workspace:  # type: ignore[no-untyped-def]
-    ws: Workspace = make_workspace(folder=tmp_path / "ws", operator="扫描员")
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
     run_demo(ws, candidates=30, seed=4, until="print", say=lambda _: None)
     sheet_image(ws, FIRST, 1, tmp_path / "first")
     sheet_image(ws, AGAIN, 2, tmp_path / "again")
     for folder in ("first", "again"):
-        list(scanning.scan_paths([tmp_path / folder], workspace=ws, operator="扫描员", workers=1))
+        list(scanning.scan_paths([tmp_path / folder], workspace=ws, workers=1))
     return ws
 
 

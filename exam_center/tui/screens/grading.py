@@ -192,18 +192,14 @@ class GradingScreen(PagedScreen):
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            found = marking.import_key(
-                path, session=s, operator=workspace.operator, reason=reason, dry_run=dry_run
-            )
+            found = marking.import_key(path, session=s, reason=reason, dry_run=dry_run)
         return describe_key_import(found, dry_run=dry_run)
 
     def _import_scores(self, path: Path, dry_run: bool, reason: str) -> Checked:
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            found = marking.import_scores(
-                path, session=s, operator=workspace.operator, reason=reason, dry_run=dry_run
-            )
+            found = marking.import_scores(path, session=s, reason=reason, dry_run=dry_run)
         return describe_scores_import(found, dry_run=dry_run)
 
     def _imported(self, summary: str | None) -> None:
@@ -228,12 +224,9 @@ class GradingScreen(PagedScreen):
     def _record_absence(self, decided: Decided | None) -> None:
         if decided is None:
             return
-        operator = self.context.workspace.operator
 
         def record(s: Session) -> str:
-            marking.record_absence(
-                decided.value, session=s, operator=operator, reason=decided.reason
-            )
+            marking.record_absence(decided.value, session=s, reason=decided.reason)
             return f"{decided.value}：{decided.reason}"
 
         self.run_service(record, self._recorded, group="absence")

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from exam_center.services import exams, marking
 from exam_center.services.marking import KeyImport, KeyVersionRow, MarkingIssueRow, ScoresImport
+from exam_center.services.signoff import SignOffPending
 from exam_center.tui.dialogs.import_file import Checked
 from exam_center.tui.screens.audit import local_time
 
@@ -120,7 +121,9 @@ def issue_row(i: MarkingIssueRow) -> Row:
     )
 
 
-def describe_key_import(found: KeyImport, *, dry_run: bool) -> Checked:
+def describe_key_import(found: KeyImport | SignOffPending, *, dry_run: bool) -> Checked:
+    if isinstance(found, SignOffPending):
+        return Checked(found.message())
     voided = f"，作废 voided {question_ranges(found.voided)}" if found.voided else ""
     what = f"答案第 {found.version} 版 key v{found.version}：{found.questions} 题{voided}"
     if found.changed:

@@ -207,9 +207,7 @@ class RegistrationScreen(PagedScreen):
         """Runs in the dialog's worker thread. A roster import adds; it needs no reason."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            report = registration.import_candidates(
-                path, session=s, operator=workspace.operator, dry_run=dry_run
-            )
+            report = registration.import_candidates(path, session=s, dry_run=dry_run)
         return Checked(describe_import(report))
 
     def _after_import(self, summary: str | None) -> None:

@@ -6,6 +6,8 @@ by the services in a worker; the screen only shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
@@ -16,11 +18,13 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from exam_center.services import finalising, standings, team_awards
 from exam_center.services.finalising import Finalised, FinaliseRefused
+from exam_center.services.signoff import SignOffPending
 from exam_center.services.standings import PendingDecision
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.confirm import ConfirmDialog
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
 from exam_center.tui.dialogs.refusal import ReasonsDialog
+from exam_center.tui.dialogs.second_officer import SecondOfficerDialog
 from exam_center.tui.dialogs.tie import TieChoice, TieDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
@@ -319,7 +323,6 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
     def _decide(self, tie: PendingDecision, choice: TieChoice | None) -> None:
         if choice is None:
             return
-        by = self.context.operator.name if self.context.operator else ""
 
         def record(s: Session) -> str:
             standings.decide_tie(
@@ -328,7 +331,6 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
                 tie.rank,
                 choice.winners,
                 session=s,
-                by=by,
                 reason=choice.reason,
             )
             return f"{tie.award} 第 {tie.rank} 名: {'、'.join(choice.winners)}"
@@ -368,7 +370,6 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
     def _organisation_award(self, team: str, withdraw: bool, decided: Decided | None) -> None:
         if decided is None:
             return
-        operator = self.context.operator.name if self.context.operator else ""
         change = (
             team_awards.withdraw_organisation_award
             if withdraw
@@ -376,7 +377,7 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
         )
 
         def record(s: Session) -> str:
-            change(team, session=s, operator=operator, reason=decided.reason)
+            change(team, session=s, reason=decided.reason)
             return f"{team} 岗位练兵优秀组织奖{'已撤销' if withdraw else ''}：{decided.reason}"
 
         self.run_service(record, self._changed, group="organisation")
@@ -394,24 +395,39 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
     def _finalise_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:
             return
-        operator = self.context.operator.name if self.context.operator else ""
         self.run_worker(
-            lambda: self._finalise_in_thread(operator),
-            thread=True,
-            group="finalise",
-            exclusive=True,
+            lambda: self._finalise_in_thread(None), thread=True, group="finalise", exclusive=True
         )
 
-    def _finalise_in_thread(self, operator: str) -> None:
+    def _finalise_in_thread(self, second: tuple[str, str] | None) -> None:
+        ws = self.context.workspace
         try:
-            with self.context.workspace.session() as s:
-                done = finalising.finalise(session=s, operator=operator)
+            actor = ws.check_account(*second) if second else None
+            with ws.session(actor) as s:
+                done = finalising.finalise(session=s)
         except FinaliseRefused as refused:
             self.app.call_from_thread(self._refused, refused.reasons)
         except RECOVERABLE as exc:
             self.app.call_from_thread(self.report_error, describe_error(exc))
         else:
-            self.app.call_from_thread(self._finalised, done)
+            if isinstance(done, SignOffPending):
+                self.app.call_from_thread(self._ask_second, done, self._finalise_in_thread)
+            else:
+                self.app.call_from_thread(self._finalised, done)
+
+    def _ask_second(
+        self, asked: SignOffPending, then: Callable[[tuple[str, str] | None], None]
+    ) -> None:
+        """The request waits for a second officer: one at this terminal signs now, or
+        later at theirs (the same action again)."""
+        self.action_refresh()
+
+        def signed(second: tuple[str, str] | None) -> None:
+            if second is not None:
+                self.run_worker(lambda: then(second), thread=True, group="signoff", exclusive=True)
+
+        dialog = SecondOfficerDialog("双人复核 Second officer", asked.message())
+        self.app.push_screen(dialog, signed)
 
     def _refused(self, reasons: list[str]) -> None:
         self.app.push_screen(ReasonsDialog("定稿被拒绝 Finalising refused", reasons))
@@ -435,10 +451,21 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
     def _reopen(self, decided: Decided | None) -> None:
         if decided is None:
             return
-        operator = self.context.operator.name if self.context.operator else ""
 
-        def reopen(s: Session) -> str:
-            finalising.reopen(session=s, operator=operator, reason=decided.reason)
-            return f"原因 reason: {decided.reason}"
+        reason = decided.reason
 
-        self.run_service(reopen, self._changed, group="reopen")
+        def reopen(second: tuple[str, str] | None) -> None:
+            ws = self.context.workspace
+            try:
+                actor = ws.check_account(*second) if second else None
+                with ws.session(actor) as s:
+                    asked = finalising.reopen(session=s, reason=reason)
+            except RECOVERABLE as exc:
+                self.app.call_from_thread(self.report_error, describe_error(exc))
+                return
+            if asked is not None:
+                self.app.call_from_thread(self._ask_second, asked, reopen)
+            else:
+                self.app.call_from_thread(self._changed, f"原因 reason: {reason}")
+
+        self.run_worker(lambda: reopen(None), thread=True, group="reopen", exclusive=True)

@@ -29,7 +29,7 @@ class ResultsOutputs(ExamScreen):
 
         def export(s: Session) -> tuple[str, list[Path]]:
             out = workspace.folder("exports") / EXPORT_FILE
-            done = exporting.export_results(out, session=s, operator=workspace.operator)
+            done = exporting.export_results(out, session=s)
             state = "已定稿 final" if done.final else "未定稿，勿发布 not final, do not publish"
             return state, done.files()
 
@@ -43,9 +43,7 @@ class ResultsOutputs(ExamScreen):
 
         def certificates(s: Session) -> tuple[str, list[Path]]:
             out = workspace.folder("print") / "certificates"
-            done = certificates_service.print_certificates(
-                out, session=s, operator=workspace.operator
-            )
+            done = certificates_service.print_certificates(out, session=s)
             return f"{done.count} 份证书 certificates", done.files()
 
         self.notify("正在生成证书… writing the certificates")

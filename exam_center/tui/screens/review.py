@@ -361,7 +361,7 @@ class ReviewScreen(PagedScreen):
     def _resolve_question(self, row: ReviewRow, marks: str, decided: Decided | None) -> None:
         if decided is None or row.question is None:
             return
-        by, question = self._by(), row.question
+        question = row.question
 
         def record(s: Session) -> str:
             review.resolve_question(
@@ -369,7 +369,6 @@ class ReviewScreen(PagedScreen):
                 question,
                 marks,
                 session=s,
-                by=by,
                 reason=decided.reason,
                 expected_version=row.version,  # as shown: refused if decided meanwhile
             )
@@ -380,14 +379,12 @@ class ReviewScreen(PagedScreen):
     def _resolve_conflict(self, row: ReviewRow, keep: bool, decided: Decided | None) -> None:
         if decided is None:
             return
-        by = self._by()
 
         def record(s: Session) -> str:
             review.resolve_conflict(
                 row.page_id,
                 keep=keep,
                 session=s,
-                by=by,
                 reason=decided.reason,
                 expected_version=row.version,
             )
@@ -398,14 +395,12 @@ class ReviewScreen(PagedScreen):
     def _resolve_admission(self, row: ReviewRow, decided: Decided | None) -> None:
         if decided is None:
             return
-        by = self._by()
 
         def record(s: Session) -> str:
             review.resolve_admission(
                 row.page_id,
                 decided.value,
                 session=s,
-                by=by,
                 reason=decided.reason,
                 expected_version=row.version,
             )
@@ -416,7 +411,6 @@ class ReviewScreen(PagedScreen):
     def _resolve_identify(self, row: ReviewRow, decided: Decided | None) -> None:
         if decided is None:
             return
-        by = self._by()
         parts = decided.value.replace("/", " ").split()
         admission_no = parts[0] if parts else ""
         page_no = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
@@ -427,7 +421,6 @@ class ReviewScreen(PagedScreen):
                 admission_no,
                 page_no=page_no,
                 session=s,
-                by=by,
                 reason=decided.reason,
                 expected_version=row.version,
             )

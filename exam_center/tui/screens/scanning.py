@@ -281,13 +281,12 @@ class ScanningScreen(ExamScreen):
     @work(thread=True, exclusive=True, group="scan")
     def read_pages(self, folder: Path, cancel: threading.Event, watch: bool = False) -> None:
         workspace = self.context.workspace
-        who, workers = workspace.operator, scan_workers()
+        workers = scan_workers()
         try:
             if watch:
                 outcomes = scanning.watch_paths(
                     [folder],
                     workspace=workspace,
-                    operator=who,
                     workers=workers,
                     interval_s=WATCH_INTERVAL_S,
                     cancel=cancel,
@@ -295,7 +294,7 @@ class ScanningScreen(ExamScreen):
             else:
                 self.post_message(ScanStarted(count_pages([folder])))
                 outcomes = scanning.scan_paths(
-                    [folder], workspace=workspace, operator=who, workers=workers, cancel=cancel
+                    [folder], workspace=workspace, workers=workers, cancel=cancel
                 )
             for outcome in outcomes:
                 self.post_message(PageScanned(outcome))

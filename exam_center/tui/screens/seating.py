@@ -267,9 +267,7 @@ class SeatingScreen(ExamScreen):
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            return seating.seat_exam(
-                session=s, operator=workspace.operator, seed=seed, force=force, reason=reason
-            )
+            return seating.seat_exam(session=s, seed=seed, force=force, reason=reason)
 
     def _seated(self, outcome: SeatingOutcome | None) -> None:
         if outcome is None:
@@ -293,7 +291,7 @@ class SeatingScreen(ExamScreen):
 
         def print_documents(s: Session) -> list[Path]:
             out = workspace.folder(DOCUMENTS_FOLDER[0]) / DOCUMENTS_FOLDER[1]
-            docs = documents.print_room_documents(out, session=s, operator=workspace.operator)
+            docs = documents.print_room_documents(out, session=s)
             return docs.all()
 
         self.notify("正在生成考场文档… writing the room documents")
@@ -313,7 +311,7 @@ class SeatingScreen(ExamScreen):
 
         def print_all(s: Session) -> list[Path]:
             out = workspace.folder(DOCUMENTS_FOLDER[0]) / SHEETS_FILE
-            done = sheets.print_sheets(session=s, operator=workspace.operator, out_pdf=out)
+            done = sheets.print_sheets(session=s, out_pdf=out)
             return [done.path]
 
         self.notify("正在生成答题卡… writing the answer sheets")
@@ -340,9 +338,7 @@ class SeatingScreen(ExamScreen):
         def print_some(s: Session) -> list[Path]:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             out = workspace.folder(DOCUMENTS_FOLDER[0]) / f"spares-{stamp}.pdf"
-            done = sheets.print_spares(
-                session=s, operator=workspace.operator, count=count, out_pdf=out
-            )
+            done = sheets.print_spares(session=s, count=count, out_pdf=out)
             return [done.path]
 
         self.run_service(print_some, self._printed, group="print")
@@ -370,9 +366,7 @@ class SeatingScreen(ExamScreen):
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            report = venues.import_rooms(
-                path, session=s, operator=workspace.operator, dry_run=dry_run
-            )
+            report = venues.import_rooms(path, session=s, dry_run=dry_run)
         return Checked(
             "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 个考场"
         )
@@ -381,9 +375,7 @@ class SeatingScreen(ExamScreen):
         """Runs in the dialog's worker thread."""
         workspace = self.context.workspace
         with workspace.session() as s:
-            report = venues.import_invigilators(
-                path, session=s, operator=workspace.operator, dry_run=dry_run
-            )
+            report = venues.import_invigilators(path, session=s, dry_run=dry_run)
         return Checked(
             "全部无误 every row is valid" if dry_run else f"已导入 {report.imported} 名监考"
         )
