@@ -38,7 +38,6 @@ from exam_center.demo.synth import write_inputs
 from exam_center.models import Absence, ScannedPage, Seat
 from exam_center.services import (
     exams,
-    finalising,
     marking,
     registration,
     seating,
@@ -47,6 +46,7 @@ from exam_center.services import (
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
+from tests.signing import finalise_by_two, reopen_by_two
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jiangsu-2022" / "exam.toml"
 OFFICER = "成绩员"
@@ -251,7 +251,7 @@ def main() -> None:
         for state in ("open", "finalised"):
             if state == "finalised":
                 with ws.session() as s:
-                    finalising.finalise(session=s)
+                    finalise_by_two(s)
             r = timed(args.runs, lambda: cli(ws, "results", "--json"))
             t = timed(args.runs, lambda: cli(ws, "results"))
             a = timed(args.runs, lambda: cli(ws, "awards", "--json"))
@@ -263,7 +263,7 @@ def main() -> None:
             )
         if not args.no_tui:
             with ws.session() as s:
-                finalising.reopen(session=s, reason="bench")
+                reopen_by_two(s, reason="bench")
             first, again, changed = asyncio.run(f8_times(ws, args.runs))
             print(
                 f"F8 results screen: first visit {first:.2f} s, later visits {again:.2f} s, "

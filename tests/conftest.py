@@ -12,6 +12,7 @@ import pytest
 
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
+from tests.signing import actor
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_TOML = ROOT / "examples" / "jiangsu-2022" / "exam.toml"
@@ -54,6 +55,8 @@ def make_workspace(tmp_path: Path) -> Iterator[object]:
     ) -> Workspace:
         settings = Settings(workspace=folder or tmp_path / "ws", db=url)
         ws = open_workspace(settings)
+        # Signed in as one person holding every role; the account tests sign in for real.
+        ws.actor = actor(operator)
         opened.append(ws)
         return ws
 

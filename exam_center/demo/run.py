@@ -408,21 +408,25 @@ def run_demo(
     if workspace.settings.register_file is None:
         # Synthetic winners never go into a real 能手库: the demo keeps its own, inside.
         workspace.settings.register_file = workspace.path / "nengshouku-demo.db"
-    create_demo_accounts(workspace)
-    for line in demo_accounts_text():
-        say(line)
-    inputs = write_inputs(workspace.path / "inputs", candidates, seed, EXAMPLE)
-    run = DemoRun(workspace, inputs, seed)
-    done: list[str] = []
-    stages = available_stages()
-    for name in STAGES:
-        if name in stages:
-            say(f"[{name}] {stages[name](run)}")
-            done.append(name)
-        else:
-            say(f"[{name}] not in this build yet")
-        if name == until:
-            break
+    before = workspace.actor  # whoever ran the demo acts again after it
+    try:
+        create_demo_accounts(workspace)
+        for line in demo_accounts_text():
+            say(line)
+        inputs = write_inputs(workspace.path / "inputs", candidates, seed, EXAMPLE)
+        run = DemoRun(workspace, inputs, seed)
+        done: list[str] = []
+        stages = available_stages()
+        for name in STAGES:
+            if name in stages:
+                say(f"[{name}] {stages[name](run)}")
+                done.append(name)
+            else:
+                say(f"[{name}] not in this build yet")
+            if name == until:
+                break
+    finally:
+        workspace.actor = before
     return done
 
 

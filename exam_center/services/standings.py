@@ -265,7 +265,7 @@ class PendingDecision:
         place = self.boundary if self.boundary is not None else self.rank
         return (
             f"{prefix} tie decide {self.scope} {shell_word(self.award)} {place} {winners} "
-            "--by <决定人> --reason <决定依据>"
+            "--reason <决定依据>"
         )
 
 

@@ -39,9 +39,17 @@ class Workspace:
     @property
     def operator(self) -> str:
         """The signed-in account's name (NotSignedIn without one)."""
+        self._resolve()
         if self.actor is None:
             raise NotSignedIn()
         return self.actor.name
+
+    def _resolve(self) -> None:
+        if self.actor is None and self.resolve_actor is not None:
+            if not self.create:
+                self.require_existing()  # a wrong folder is named before any sign-in
+            resolve, self.resolve_actor = self.resolve_actor, None
+            self.actor = resolve(self)
 
     def sign_in(self, name: str, password: str) -> Actor:
         """Check the password and act as that account from now on."""
@@ -81,9 +89,8 @@ class Workspace:
     def session(self, actor: Actor | None = None) -> Iterator[Session]:
         """One unit of work acting for `actor` (a second officer signing), by default the
         signed-in account."""
-        if actor is None and self.actor is None and self.resolve_actor is not None:
-            resolve, self.resolve_actor = self.resolve_actor, None
-            self.actor = resolve(self)
+        if actor is None:
+            self._resolve()
         with session_scope(self.engine) as s:
             self._fill(s)
             if actor is not None or self.actor is not None:

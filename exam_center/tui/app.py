@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui.commands import ExamCommands
 from exam_center.tui.context import AppContext, Operator, refusal
-from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.registry import HOME, SCREENS, entry
 from exam_center.tui.screens.start import StartScreen
 from exam_center.tui.worker_processes import start_resource_tracker
@@ -38,6 +35,8 @@ class ExamCenterApp(App[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.context = AppContext(workspace)
+        # A demo workspace says so on every screen: its accounts' passwords are public.
+        self.demo = (workspace.path / ".exam-center-demo").exists()
         # Now, while sys.stderr is still the real one: any screen may then start worker
         # processes (see worker_processes).
         start_resource_tracker()
@@ -86,19 +85,11 @@ class ExamCenterApp(App[None]):
         if operator is None:
             return
         self.context.sign_in(operator)
-        self.sub_title = f"{operator.name} · {operator.role.label}"
-        self.record_sign_in(operator)
+        demo = " · 演示 DEMO" if self.demo else ""
+        self.sub_title = f"{operator.label}{demo}"
         # Always land on the dashboard: the new role may not open the screen that was shown.
         self.switch_mode(HOME)
         self.refresh_bindings()
-
-    @work(thread=True, group="sign-in")
-    def record_sign_in(self, operator: Operator) -> None:
-        try:
-            with self.context.workspace.session() as s:
-                audit.record(s, action="operator.sign_in", role=operator.role.value)
-        except RECOVERABLE as exc:
-            self.call_from_thread(self.notify, describe_error(exc), severity="error")
 
 
 def make_app(workspace: Workspace) -> ExamCenterApp:

@@ -1,7 +1,8 @@
-"""Who is at the keyboard and what their role lets them do.
+"""Who is at the keyboard and what their account's roles let them do.
 
-The role only decides what the UI offers; the services record every change with
-the operator's name. `AppContext` is handed down to every screen (attributes down).
+The services decide (one permission table, `services.permissions`); the UI asks the
+same table so that it greys out what the account may not use, with the reason.
+`AppContext` is handed down to every screen (attributes down).
 """
 
 from __future__ import annotations
@@ -9,84 +10,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from exam_center.services import permissions
+from exam_center.services.permissions import Actor, Role
 from exam_center.services.workspace import Workspace
 
+__all__ = ["Actor", "AppContext", "Operator", "Permission", "Role", "refusal", "roles_with"]
 
-class Role(StrEnum):
-    STAFF = "staff"
-    PROCTOR = "proctor"
-    RESULTS = "results"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.STAFF: "考务人员 exam-centre staff",
-    Role.PROCTOR: "扫描员 proctor",
-    Role.RESULTS: "成绩管理 results officer",
-}
+Operator = Actor  # the signed-in account, as the screens call it
 
 
 class Permission(StrEnum):
-    IMPORT_CANDIDATES = "import_candidates"
-    IMPORT_VENUES = "import_venues"
-    SEAT = "seat"
-    PRINT = "print"
-    SCAN = "scan"
-    REVIEW = "review"
-    GRADE = "grade"
-    FINALISE = "finalise"
+    """What a screen offers, by the service action that it calls."""
 
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.STAFF: frozenset(
-        {
-            Permission.IMPORT_CANDIDATES,
-            Permission.IMPORT_VENUES,
-            Permission.SEAT,
-            Permission.PRINT,
-            Permission.SCAN,
-            Permission.REVIEW,
-        }
-    ),
-    Role.PROCTOR: frozenset({Permission.SCAN, Permission.REVIEW}),
-    Role.RESULTS: frozenset({Permission.REVIEW, Permission.GRADE, Permission.FINALISE}),
-}
+    IMPORT_CANDIDATES = "candidates.import"
+    IMPORT_VENUES = "rooms.import"
+    SEAT = "seating.assign"
+    PRINT = "print.sheets"
+    SCAN = "scan.batch"
+    REVIEW = "review.question"
+    GRADE = "key.import"
+    FINALISE = "results.finalise"
+    EXPORT = "results.export"
+    CERTIFICATES = "print.certificates"
 
 
 def roles_with(permission: Permission) -> list[Role]:
-    return [role for role, allowed in ROLE_PERMISSIONS.items() if permission in allowed]
+    allowed = permissions.roles_for(permission.value)
+    return [r for r in Role if r in allowed]
 
 
 def refusal(permission: Permission) -> str:
     """Why an action is greyed out, for the footer tooltip and the notification."""
-    who = "、".join(role.label.split()[0] for role in roles_with(permission))
-    return f"仅限{who} (needs role: {', '.join(r.value for r in roles_with(permission))})"
-
-
-@dataclass(frozen=True)
-class Operator:
-    name: str
-    role: Role
-
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+    return permissions.refusal(permission.value)
 
 
 @dataclass
 class AppContext:
-    """The workspace and the signed-in operator, shared by the app and its screens."""
+    """The workspace and the signed-in account, shared by the app and its screens."""
 
     workspace: Workspace
-    operator: Operator | None = None
+    operator: Actor | None = None
 
     def can(self, permission: Permission) -> bool:
-        return self.operator is not None and self.operator.can(permission)
+        return self.operator is not None and self.operator.may(permission.value)
 
-    def sign_in(self, operator: Operator) -> None:
-        # Services audit with `workspace.operator`; a settings copy keeps the rest intact.
-        settings = self.workspace.settings.model_copy(update={"operator": operator.name})
-        self.workspace.settings = settings
+    def sign_in(self, operator: Actor) -> None:
+        self.workspace.actor = operator
         self.operator = operator

@@ -14,11 +14,12 @@ from typing import Any
 
 from exam_center.errors import NotAllowed
 from exam_center.models import ScanBatch
-from exam_center.services import finalising, review, scanning
+from exam_center.services import review, scanning
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 from scans.batch import PageResult
 from scans.read_model import PageRead, PageStatus
+from tests.signing import actor, finalise_by_two, reopen_by_two
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Race:
 
 def run(race: Race, barrier: Any, out: Any) -> None:
     ws = open_workspace(Settings(workspace=race.folder, db=race.url))
+    ws.actor = actor(race.operator)
     try:
         task = _TASKS[race.task]
         for number, argument in enumerate(race.rounds):
@@ -69,6 +71,7 @@ def _batch(ws: Workspace, race: Race) -> tuple[scanning.ScanContext, int]:
         batch = ScanBatch(
             exam_id=ctx.exam_id,
             started_at=datetime.now(UTC),
+            operator=race.operator,
             paths=["race"],
             workers=1,
         )
@@ -89,7 +92,7 @@ def _scan(ws: Workspace, race: Race, number: int, admission_no: Any, barrier: An
     result = _page_of(ws, race, admission_no, f"{race.operator}-{admission_no}-{number}")
     _wait(barrier)
     try:
-        return scanning._store(ws, ctx, result, batch_id, race.operator).status
+        return scanning._store(ws, ctx, result, batch_id).status
     except scanning.ResultsFinalised:
         return "refused: finalised"
 
@@ -98,9 +101,7 @@ def _conflict(ws: Workspace, race: Race, number: int, page_id: Any, barrier: Any
     _wait(barrier)
     try:
         with ws.session() as s:
-            review.resolve_conflict(
-                page_id, keep=race.keep, session=s, by=race.operator, reason="比对两份扫描"
-            )
+            review.resolve_conflict(page_id, keep=race.keep, session=s, reason="比对两份扫描")
     except NotAllowed as refused:
         return f"refused: {refused}"
     return "ok"
@@ -110,9 +111,7 @@ def _question(ws: Workspace, race: Race, number: int, page_id: Any, barrier: Any
     _wait(barrier)
     try:
         with ws.session() as s:
-            review.resolve_question(
-                page_id, 5, race.marks, session=s, by=race.operator, reason="看图像"
-            )
+            review.resolve_question(page_id, 5, race.marks, session=s, reason="看图像")
     except NotAllowed as refused:
         return f"refused: {refused}"
     return "ok"
@@ -123,14 +122,14 @@ def _finalise(ws: Workspace, race: Race, number: int, _: Any, barrier: Any) -> s
     _wait(barrier)
     try:
         with ws.session() as s:
-            finalising.finalise(session=s)
+            finalise_by_two(s)
         outcome = "ok"
     except NotAllowed as refused:
         outcome = f"refused: {str(refused)[:200]}"
     _wait(barrier)  # both have done their part: the test's invariant holds here
     if outcome == "ok":
         with ws.session() as s:
-            finalising.reopen(session=s, reason="下一轮")
+            reopen_by_two(s, reason="下一轮")
     _wait(barrier)
     return outcome
 
@@ -146,16 +145,14 @@ def _rescan(ws: Workspace, race: Race, number: int, argument: Any, barrier: Any)
     _wait(barrier)
     time.sleep(delay)
     try:
-        outcome = scanning._store(ws, ctx, result, batch_id, race.operator).status
+        outcome = scanning._store(ws, ctx, result, batch_id).status
     except scanning.ResultsFinalised:
         outcome = "refused: finalised"
     _wait(barrier)
     if outcome == "conflict":
         with ws.session() as s:
             item = next(i for i in review.open_items(session=s) if i.kind == "conflict")
-            review.resolve_conflict(
-                item.page_id, keep=False, session=s, by=race.operator, reason="下一轮"
-            )
+            review.resolve_conflict(item.page_id, keep=False, session=s, reason="下一轮")
     _wait(barrier)
     return outcome
 

@@ -5,12 +5,13 @@ from sqlalchemy import text
 
 from exam_center.services import audit
 from exam_center.services.workspace import Workspace
+from tests.tamper import drop_append_only
 
 
 def _three_entries(ws: Workspace) -> None:
     for i in range(3):
         with ws.session() as s:
-            audit.record(s, action="test.step", step=i, note="步骤")
+            audit.record(s, action="results.export", step=i, note="步骤")
 
 
 @pytest.mark.postgres
@@ -18,16 +19,17 @@ def test_an_untouched_log_verifies(workspace: Workspace) -> None:
     _three_entries(workspace)
     with workspace.session() as s:
         report = audit.verify_chain(session=s)
-        lines = audit.list_entries(session=s, action="test.")
+        lines = audit.list_entries(session=s, action="results.export")
     assert report.ok and report.entries == 4  # the key entry, then the three
     assert [line.detail["step"] for line in lines] == [2, 1, 0]
-    assert lines[0].operator == "李四"
+    assert lines[0].operator == "张考务"  # the signed-in account
 
 
 @pytest.mark.postgres
 def test_an_edited_entry_is_found(workspace: Workspace) -> None:
     _three_entries(workspace)
     with workspace.engine.begin() as conn:
+        drop_append_only(conn)
         ids = [r[0] for r in conn.execute(text("SELECT id FROM auditentry ORDER BY id"))]
         conn.execute(text("UPDATE auditentry SET operator = '王五' WHERE id = :id"), {"id": ids[1]})
     with workspace.session() as s:
@@ -39,6 +41,7 @@ def test_an_edited_entry_is_found(workspace: Workspace) -> None:
 def test_a_removed_entry_is_found(workspace: Workspace) -> None:
     _three_entries(workspace)
     with workspace.engine.begin() as conn:
+        drop_append_only(conn)
         ids = [r[0] for r in conn.execute(text("SELECT id FROM auditentry ORDER BY id"))]
         conn.execute(text("DELETE FROM auditentry WHERE id = :id"), {"id": ids[1]})
     with workspace.session() as s:

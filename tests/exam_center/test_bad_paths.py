@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_accounts import PASSWORD, USER, ensure_accounts
 from tests.conftest import EXAMPLE_TOML
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXAM_CENTER_")}
     env["COLUMNS"] = "200"  # one line per message, however narrow the CI's terminal
+    if "--workspace" in args:
+        folder = Path(args[args.index("--workspace") + 1])
+        ensure_accounts(folder if folder.is_absolute() else cwd / folder)
+    env |= {"EXAM_CENTER_USER": USER, "EXAM_CENTER_PASSWORD": PASSWORD}
     return subprocess.run(
         [sys.executable, "-m", "exam_center", *args],
         cwd=cwd,

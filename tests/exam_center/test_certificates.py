@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import as_second_officer, cli_env
 from tests.exam_center.graded_exam import graded_exam
 
 
@@ -18,7 +19,7 @@ def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "exam_center", "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 
@@ -40,7 +41,9 @@ def test_certificates_are_printed_from_final_results_only(
     out = tmp_path / "certs"
     early = cli(ws.path, "print", "certificates", "--out", str(out))
     assert early.returncode == 1 and "定稿" in early.stderr and not out.exists()
-    assert cli(ws.path, "finalise").returncode == 0
+    asked = cli(ws.path, "finalise")
+    assert asked.returncode == 0 and "双人复核" in asked.stdout  # one officer asks
+    assert as_second_officer(ws.path, "finalise").returncode == 0  # a second one signs
     done = cli(ws.path, "print", "certificates", "--out", str(out))
     assert done.returncode == 0, done.stderr
     people = pages(out / "证书-个人.pdf")

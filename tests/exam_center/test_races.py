@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import col, delete, func, select
 
 from exam_center.models import ReviewDecision, ReviewItem, ScannedPage
-from exam_center.services import exams, finalising, sheets
+from exam_center.services import exams, sheets
 from exam_center.services.workspace import Workspace
 from scans.payload import make_payload
 from scans.read import read_page
@@ -26,6 +26,7 @@ from scans.render import SheetHeader, render_page
 from scans.simulate import REALISTIC, gentle, simulate_page
 from tests.exam_center import racing
 from tests.exam_center.graded_exam import GradedExam, graded_exam
+from tests.signing import finalise_by_two, reopen_by_two
 
 ROUNDS = 12
 
@@ -191,10 +192,10 @@ def test_a_page_stored_while_results_are_finalised_never_lands_in_them(
     ws = exam.ws
     started = time.perf_counter()
     with ws.session() as s:  # the exam can be finalised: the race is the only obstacle
-        finalising.finalise(session=s)
+        finalise_by_two(s)
     takes = time.perf_counter() - started
     with ws.session() as s:
-        finalising.reopen(session=s, reason="开始")
+        reopen_by_two(s, reason="开始")
     read = _real_read(ws, exam.ranked[0])
     # The page arrives at moments spread over the whole of finalise, and a little after.
     count = ROUNDS

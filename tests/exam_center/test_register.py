@@ -16,21 +16,24 @@ from openpyxl import load_workbook
 
 from exam_center.demo.synth import roster_rows, write_roster
 from exam_center.errors import ImportRejected
-from exam_center.services import finalising, national_stage, registration, results, standings
+from exam_center.services import national_stage, registration, results, standings
 from exam_center.services.register import Register
 from exam_center.services.register_facts import disagreements
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import cli_env
+from tests.conftest import EXAMPLE_TOML
 from tests.exam_center.graded_exam import graded_exam, write_csv
+from tests.signing import finalise_by_two, reopen_by_two
 
 HEADER = ["姓名", "身份证号", "设区市", "单位", "荣誉", "参赛", "年度", "来源"]
 
 
 def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "exam_center", "--workspace", str(ws), "--operator", "库管", *args],
+        [sys.executable, "-m", "exam_center", "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
 
 
@@ -43,6 +46,7 @@ def people(n: int = 30, seed: int = 4) -> list[list[object]]:
 
 def test_the_ministrys_list_imports_all_or_nothing_and_each_entry_once(tmp_path: Path) -> None:
     ws = tmp_path / "ws2022"
+    assert cli(ws, "init", str(EXAMPLE_TOML)).returncode == 0  # the officer's account
     p = people()
     bad = write_csv(
         tmp_path / "bad.csv",
@@ -83,7 +87,7 @@ def test_the_ministrys_list_imports_all_or_nothing_and_each_entry_once(tmp_path:
         ("contest", "全国赛", 2020),
     ]
     assert shown["entries"][0]["source"] == "good.csv 第2行；人社部名单"
-    assert shown["entries"][0]["recorded_by"] == "库管"
+    assert shown["entries"][0]["recorded_by"] == "测试员"
     assert cli(ws, "register", "export", "--out", str(tmp_path / "r.xlsx")).returncode == 0
     wb = load_workbook(tmp_path / "r.xlsx", read_only=True)
     exported = list(wb.worksheets[0].iter_rows(values_only=True))
@@ -108,6 +112,7 @@ def test_register_entries_make_a_candidate_ineligible_and_the_disagreement_is_re
                 [p[9][0], p[9][1], "", "", "", "全国统一在线比试", 2021, ""],
             ],
         ),
+        operator="库管",
     )
     write_roster(tmp_path / "roster.xlsx", p)
     with exam_workspace.session() as s:
@@ -137,7 +142,7 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
     ws22: Workspace = make_workspace(folder=tmp_path / "ws2022")
     e22 = graded_exam(ws22, tmp_path / "y2022")
     with ws22.session() as s:
-        done = finalising.finalise(session=s)
+        done = finalise_by_two(s)
         winners22 = [
             (a["admission_no"], a["award"])
             for a in standings.awards_json(results.compute(s))["individual"]
@@ -161,9 +166,9 @@ def test_2022_winners_are_in_the_register_and_2023_reads_them(
     took_part = [e for es in held.values() for e in es if e.name == "全省选拔赛"]
     assert len(took_part) == len(e22.ranked)
     with ws22.session() as s:  # finalising twice adds nothing twice
-        finalising.reopen(session=s, reason="复核")
+        reopen_by_two(s, reason="复核")
     with ws22.session() as s:
-        again = finalising.finalise(session=s)
+        again = finalise_by_two(s)
     assert again.register is not None and again.register.already == 0
     assert sum(len(v) for v in register.entries_of(ids.values()).values()) == sum(
         len(v) for v in held.values()

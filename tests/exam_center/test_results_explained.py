@@ -18,6 +18,7 @@ from exam_center.models import Candidate, ScannedPage
 from exam_center.services import marking, results, standings
 from exam_center.services.page_answers import store_for
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import GradedExam, graded_exam
 
 EXPERT = "江苏省人社知识通"
@@ -29,7 +30,7 @@ def cli(ws: Workspace, *args: str) -> str:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="200"),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stderr

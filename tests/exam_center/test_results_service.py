@@ -18,7 +18,10 @@ from exam_center.demo.run import run_demo
 from exam_center.errors import NotAllowed
 from exam_center.models import AuditEntry, ScannedPage
 from exam_center.services import finalising, marking, results, seating, standings
+from exam_center.services.signoff import SignOffPending
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import cli_env
+from tests.signing import SECOND, finalise_by_two, reopen_by_two
 
 KEY = {n: ("A" if n <= 60 else "AB" if n <= 90 else "B") for n in range(1, 131)}
 
@@ -92,7 +95,7 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
     (tie,) = [p for p in doc["pending_ties"] if p["award"] == "江苏省人社知识通"]
     assert (tie["rank"], sorted(tie["admission_nos"]), tie["slots"]) == (10, sorted(adm[9:11]), 1)
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
-        finalising.finalise(session=s)
+        finalise_by_two(s)
     assert any("individual 江苏省人社知识通 rank 10" in r for r in refused.value.reasons)
     assert all(r.startswith("并列待决定 tie at") for r in refused.value.reasons)
     with ws.session() as s:
@@ -102,7 +105,6 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
             10,
             [adm[10]],
             session=s,
-            by="主任",
             reason="评审组会议决定",
         )
     with ws.session() as s:
@@ -123,7 +125,7 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
     with ws.engine.begin() as conn:  # one sheet never scanned
         conn.exec_driver_sql("DELETE FROM scannedpage WHERE admission_no = ?", (adm[26],))
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
-        finalising.finalise(session=s)
+        finalise_by_two(s)
     text = "\n".join(refused.value.reasons)
     assert f"{adm[26]}" in text and "no answer sheet" in text
     assert "missing_mark" in text  # no case-analysis scores yet
@@ -131,7 +133,7 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
         marking.import_scores(tmp_path / "scores.csv", session=s)
         marking.record_absence(adm[26], session=s, reason="签到表未签到")
         standings.decide_tie(
-            "individual", "江苏省人社知识通", 10, [adm[9]], session=s, by="主任", reason="会议决定"
+            "individual", "江苏省人社知识通", 10, [adm[9]], session=s, reason="会议决定"
         )
     for _ in range(5):  # any further ties the data made (teams, national list) — decide them
         with ws.session() as s:
@@ -146,11 +148,10 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
                 p.rank,
                 list(p.tied[: p.slots]),
                 session=s,
-                by="主任",
                 reason="会议决定",
             )
     with ws.session() as s:
-        done = finalising.finalise(session=s)
+        done = finalise_by_two(s)
         c = results.compute(s)
         absent_row = next(
             x for x in standings.results_json(c, s)["candidates"] if x["admission_no"] == adm[26]
@@ -160,15 +161,18 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
     with ws.session() as s, pytest.raises(NotAllowed, match="finalised"):
         marking.import_key(tmp_path / "key.csv", session=s, reason="x")
     with ws.session() as s, pytest.raises(NotAllowed):
-        finalising.reopen(session=s, reason=" ")
+        reopen_by_two(s, reason=" ")
     with ws.session() as s:
-        finalising.reopen(session=s, reason="第5题答案有误")
+        reopen_by_two(s, reason="第5题答案有误")
     corrected = {**KEY, 5: "C"}
     _write(tmp_path / "key2.csv", ["题号", "答案"], sorted(corrected.items()))
     with ws.session() as s, pytest.raises(NotAllowed, match="reason"):
         marking.import_key(tmp_path / "key2.csv", session=s)
     with ws.session() as s:
         before = results.compute(s).totals
+        asked = marking.import_key(tmp_path / "key2.csv", session=s, reason="第5题答案更正为C")
+        assert isinstance(asked, SignOffPending)  # 双人复核: a second officer signs
+        s.info["actor"] = SECOND
         fix = marking.import_key(tmp_path / "key2.csv", session=s, reason="第5题答案更正为C")
         after = results.compute(s).totals
     assert fix.version == 2 and fix.changed == (5,)
@@ -194,6 +198,7 @@ def test_json_contracts_from_the_cli(exam: tuple[Workspace, list[str]], tmp_path
             capture_output=True,
             text=True,
             check=True,
+            env=cli_env(ws),
         )
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 

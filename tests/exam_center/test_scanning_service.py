@@ -26,6 +26,7 @@ from exam_center.settings import Settings
 from scans.payload import make_payload
 from scans.render import SheetHeader, render_page
 from scans.simulate import REALISTIC, gentle, simulate_page
+from tests.cli_accounts import cli_env
 
 MARKED = {1: "A", 2: "B", 3: "C", 61: "AC", 62: "BDE", 91: "A", 92: "B"}
 ANSWERS = {n: MARKED.get(n, "") for n in range(1, 131)}  # every other question left blank
@@ -166,7 +167,7 @@ def test_a_different_scan_of_a_read_page_is_a_conflict_and_decisions_survive(
     with ws.session() as s:
         page = s.exec(select(ScannedPage).where(ScannedPage.status == "read")).first()
         assert page is not None and page.id is not None
-        review.resolve_question(page.id, 5, "D", session=s, by="复核员甲", reason="按图像判读")
+        review.resolve_question(page.id, 5, "D", session=s, reason="按图像判读")
     rescan = tmp_path / "rescan"
     rescan.mkdir()
     index = next(i for i in range(3) if _seat_adm(ws, i) == page.admission_no)
@@ -177,9 +178,7 @@ def test_a_different_scan_of_a_read_page_is_a_conflict_and_decisions_survive(
     with ws.session() as s:
         items = review.open_items(session=s)
         conflict = next(i for i in items if i.kind == "conflict")
-        review.resolve_conflict(
-            conflict.page_id, keep=True, session=s, by="复核员乙", reason="新扫描更清晰"
-        )
+        review.resolve_conflict(conflict.page_id, keep=True, session=s, reason="新扫描更清晰")
     with ws.session() as s:
         current = s.exec(
             select(ScannedPage).where(
@@ -232,7 +231,11 @@ def test_a_killed_batch_run_again_loses_nothing_and_records_nothing_twice(
         "--json",
     ]
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, **cli_env(ws)},
     )
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -262,7 +265,13 @@ def test_watching_a_folder_reads_each_sheet_once_it_is_whole(ws: Workspace, tmp_
     sheets_in = sorted((tmp_path / "in").glob("*.png"))
     cmd = [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), "scan", str(inbox)]
     cmd += ["--watch", "--interval", "0.2", "--idle-exit", "3", "--workers", "1", "--json"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **cli_env(ws)},
+    )
     shutil.copy(sheets_in[0], inbox / "001.png")
     data = sheets_in[1].read_bytes()
     with (inbox / "002.png").open("wb") as slow:  # a scanner still writing this one
@@ -284,7 +293,7 @@ def test_watching_a_folder_reads_each_sheet_once_it_is_whole(ws: Workspace, tmp_
 def test_watching_a_folder_that_does_not_exist_is_refused(ws: Workspace, tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), "scan"]
     cmd += [str(tmp_path / "no-such-inbox"), "--watch", "--idle-exit", "1"]
-    wide = {**os.environ, "COLUMNS": "400"}  # the message box must not wrap the path
+    wide = {**os.environ, **cli_env(ws), "COLUMNS": "400"}  # the message box must not wrap the path
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=wide)
     assert done.returncode == 1  # one clear error line (not a usage error)
     assert "no such file or folder" in done.stderr and "no-such-inbox" in done.stderr

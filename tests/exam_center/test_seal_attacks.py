@@ -14,8 +14,11 @@ from exam_center.services import audit, exporting, finalising, sealing, standing
 from exam_center.services.results import compute
 from exam_center.services.workspace import Workspace
 from exam_center.services.workspace_key import KEY_FILE
+from tests.cli_accounts import as_second_officer
 from tests.exam_center.graded_exam import GradedExam, graded_exam
 from tests.exam_center.test_cli import cli
+from tests.signing import finalise_by_two, reopen_by_two
+from tests.tamper import drop_append_only
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def sealed(tmp_path: Path, make_workspace) -> tuple[GradedExam, finalising.Final
     ws: Workspace = make_workspace(folder=tmp_path / "ws")
     exam = graded_exam(ws, tmp_path, candidates=20)
     with ws.session() as s:
-        done = finalising.finalise(session=s)
+        done = finalise_by_two(s)
     return exam, done
 
 
@@ -71,6 +74,7 @@ def test_an_edited_score_row_is_named_and_exports_refuse(
 ) -> None:
     exam, _ = sealed
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         mark_id = conn.execute(text("SELECT MIN(id) FROM subjectivemark")).scalar_one()
         conn.execute(text("UPDATE subjectivemark SET score = 10 WHERE id = :i"), {"i": mark_id})
     report = _verify(exam.ws)
@@ -88,6 +92,7 @@ def test_an_edited_snapshot_is_named_and_exports_refuse(
     lock_id, snapshot = _snapshot(exam.ws)
     snapshot["results"]["candidates"][0]["total"] += 50
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text("UPDATE resultslock SET snapshot = :s WHERE id = :i"),
             {"s": json.dumps(snapshot, ensure_ascii=False), "i": lock_id},
@@ -105,6 +110,7 @@ def test_a_full_forgery_without_the_key_is_found(
     into the lock and exam rows: everything matches except what needs the key."""
     exam, _ = sealed
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(text("UPDATE subjectivemark SET score = 10"))
     with exam.ws.session() as s:
         c = compute(s)
@@ -113,6 +119,7 @@ def test_a_full_forgery_without_the_key_is_found(
     lock_id, old = _snapshot(exam.ws)
     forged[sealing.INPUTS_KEY] = old[sealing.INPUTS_KEY]
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text("UPDATE resultslock SET snapshot = :s, digest = :d WHERE id = :i"),
             {"s": json.dumps(forged, ensure_ascii=False), "d": digest, "i": lock_id},
@@ -132,6 +139,7 @@ def test_a_forged_lock_row_is_named_and_exports_refuse(
     lock_id, snapshot = _snapshot(exam.ws)
     snapshot["awards"]["individual"] = snapshot["awards"]["individual"][::-1]
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text(
                 "INSERT INTO resultslock (exam_id, action, digest, snapshot, at, by, reason)"
@@ -153,6 +161,7 @@ def test_a_truncated_audit_table_is_found(
     exam, done = sealed
     assert done.head is not None
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text("DELETE FROM auditentry WHERE id >= (SELECT MAX(id) - 2 FROM auditentry)")
         )
@@ -163,6 +172,7 @@ def test_a_truncated_audit_table_is_found(
     assert any("forged" in d.what for d in _verify(exam.ws).differences)
     _export_refused(exam.ws, tmp_path / "out")
     with exam.ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(text("DELETE FROM auditentry"))
     emptied = _verify(exam.ws)
     assert emptied.first is not None and "removed" in emptied.first.what
@@ -186,11 +196,11 @@ def test_reopening_and_finalising_again_verify(
 ) -> None:
     exam, _ = sealed
     with exam.ws.session() as s:
-        finalising.reopen(session=s, reason="复核")
+        reopen_by_two(s, reason="复核")
     opened = _verify(exam.ws)
     assert opened.ok and not opened.finalised
     with exam.ws.session() as s:
-        again = finalising.finalise(session=s)
+        again = finalise_by_two(s)
     report = _verify(exam.ws)
     assert report.ok and report.seal == again.seal
     with exam.ws.session() as s:
@@ -204,13 +214,16 @@ def test_the_cli_prints_the_receipt_and_verify_names_the_edit(
     ws: Workspace = make_workspace(folder=tmp_path / "ws")
     graded_exam(ws, tmp_path, candidates=20)
     ws.close()
-    done = cli(ws.path, "finalise")
+    assert "双人复核" in cli(ws.path, "finalise").stdout
+    done = as_second_officer(ws.path, "finalise")
     assert done.returncode == 0, done.stderr
+    assert "测试员 / 复核员" in done.stdout  # both names on the receipt
     assert "结果封印" in done.stdout and "--expect" in done.stdout
     head = done.stdout.split("--expect ")[1].split(")")[0]
     ok = cli(ws.path, "verify", "--expect", head)
     assert ok.returncode == 0 and "验证通过" in ok.stdout, ok.stdout
     with ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(text("UPDATE absence SET reason = 'x'"))  # no absences: nothing changes
         conn.execute(text("UPDATE subjectivemark SET score = 0 WHERE id = 3"))
     ws.close()

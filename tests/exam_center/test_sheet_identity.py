@@ -21,6 +21,7 @@ from scans.read_grid import MISMATCH_TEXT
 from scans.render import SheetHeader, render_page, sheet_to_print
 from scans.render_canvas import MM_PER_INCH
 from scans.simulate import REALISTIC, gentle, scan_page, simulate_page
+from tests.signing import actor
 
 DPI = 150
 ANSWERS = {1: "A", 2: "B", 3: "C", 91: "A"}
@@ -31,6 +32,7 @@ GENTLE = gentle(REALISTIC)
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("identity")
     workspace = open_workspace(Settings(workspace=root / "ws"))
+    workspace.actor = actor("复核员")
     run_demo(workspace, candidates=30, seed=5, until="print", say=lambda _: None)
     return workspace
 
@@ -120,7 +122,7 @@ def test_a_swapped_sheet_waits_in_review_with_both_numbers(ws: Workspace, tmp_pa
     )
     # A person files it under the number the candidate filled.
     with ws.session() as s:
-        review.identify_page(page.id, b, session=s, by="复核员", reason="签到表与填涂一致")  # type: ignore[arg-type]
+        review.identify_page(page.id, b, session=s, reason="签到表与填涂一致")  # type: ignore[arg-type]
     with ws.session() as s:
         filed = s.get(ScannedPage, page.id)
         assert filed is not None and filed.admission_no == b and filed.current

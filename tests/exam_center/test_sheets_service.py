@@ -75,7 +75,7 @@ def test_reseating_after_printing_needs_force_and_reason(seated: Workspace, tmp_
             .order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
         ).first()
     assert outcome.reprint_needed
-    assert entry is not None and entry.operator == "主任"
+    assert entry is not None and entry.operator == "张考务"  # the signed-in account
     assert entry.detail["forced"] and entry.detail["reason"] == "3号考场空调故障，换考场"
 
 

@@ -13,6 +13,7 @@ import pytest
 from exam_center.errors import NotAllowed
 from exam_center.services import results, standings
 from exam_center.services.workspace import Workspace
+from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import GradedExam, graded_exam
 
 
@@ -21,7 +22,7 @@ def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "exam_center", "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+        env=cli_env(ws, columns="250"),
     )
 
 
@@ -47,7 +48,7 @@ def test_tie_list_prints_the_command_and_the_boundary_decides(tied: GradedExam) 
     assert listed.returncode == 0, listed.stderr
     line = next(x.strip() for x in listed.stdout.splitlines() if "江苏省人社知识通 10" in x)
     assert line.startswith(f"exam-center --workspace {tied.ws.path} tie decide individual")
-    assert "<准考证号1> <准考证号2> --by <决定人> --reason <决定依据>" in line
+    assert "<准考证号1> <准考证号2> --reason <决定依据>" in line
     winners = sorted(tie.tied)[:2]
     command = line.replace("<准考证号1>", winners[0]).replace("<准考证号2>", winners[1])
     command = command.replace("<决定人>", "主任").replace("<决定依据>", "评审组会议决定")
@@ -67,12 +68,10 @@ def test_the_shared_rank_decides_too_and_any_other_number_is_refused(tied: Grade
     winners = sorted(tie.tied)[1:]
     with tied.ws.session() as s, pytest.raises(NotAllowed, match="tie list"):
         standings.decide_tie(
-            "individual", "江苏省人社知识通", 11, winners, session=s, by="主任", reason="会议"
+            "individual", "江苏省人社知识通", 11, winners, session=s, reason="会议"
         )
     with tied.ws.session() as s:
-        standings.decide_tie(
-            "individual", "江苏省人社知识通", 9, winners, session=s, by="主任", reason="会议"
-        )
+        standings.decide_tie("individual", "江苏省人社知识通", 9, winners, session=s, reason="会议")
     with tied.ws.session() as s:
         c = results.compute(s)
     assert c.individual is not None

@@ -15,6 +15,7 @@ from exam_center.services import audit, exams, sheets
 from exam_center.services.workspace import Workspace
 from exam_center.services.workspace_key import KEY_FILE, KeyMissing, read_key
 from tests.conftest import EXAMPLE_TOML
+from tests.tamper import drop_append_only
 
 
 def _mode(path: Path) -> int:
@@ -46,6 +47,7 @@ def _legacy_database(url: str, secret: str) -> None:
     upgrade(engine)
     prev = "0" * 64
     with engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text(
                 "INSERT INTO exam (code, title, exam_date, venue, eligibility_date,"
@@ -105,6 +107,7 @@ def test_a_legacy_workspace_moves_its_secret_into_the_key_file(
     assert _mode(folder / KEY_FILE) == 0o600
     # the unkeyed prefix is still checked: an edit to it is found
     with ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(text("UPDATE auditentry SET operator = '小李' WHERE id = 2"))
     with ws.session() as s:
         broken = audit.verify_chain(session=s)
@@ -115,7 +118,7 @@ def test_a_legacy_workspace_moves_its_secret_into_the_key_file(
 def exam_ws(exam_workspace: Workspace) -> Workspace:
     for i in range(4):
         with exam_workspace.session() as s:
-            audit.record(s, action="test.step", step=i)
+            audit.record(s, action="results.export", step=i)
     return exam_workspace
 
 
@@ -125,11 +128,12 @@ def test_entries_removed_from_the_end_are_found_against_the_printed_head(
     with exam_ws.session() as s:
         printed = audit.verify_chain(session=s).chain_head.printed()
         assert audit.verify_chain(session=s, expect=printed).ok
-        audit.record(s, action="test.later")
+        audit.record(s, action="results.export")
     with exam_ws.session() as s:
         later = audit.verify_chain(session=s, expect=printed)
     assert later.ok and "1 entries since" in later.note
     with exam_ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(
             text("DELETE FROM auditentry WHERE id >= (SELECT MAX(id) - 2 FROM auditentry)")
         )
@@ -142,6 +146,7 @@ def test_entries_removed_from_the_end_are_found_against_the_printed_head(
 
 def test_an_emptied_audit_table_is_found(exam_ws: Workspace) -> None:
     with exam_ws.engine.begin() as conn:
+        drop_append_only(conn)
         conn.execute(text("DELETE FROM auditentry"))
     with exam_ws.session() as s:
         report = audit.verify_chain(session=s)
@@ -152,6 +157,7 @@ def test_a_chain_rewritten_without_the_key_does_not_verify(exam_ws: Workspace) -
     """The attacker edits an entry and recomputes every hash after it, as the old
     unkeyed chain allowed: without the key the first recomputed entry is named."""
     with exam_ws.engine.begin() as conn:
+        drop_append_only(conn)
         rows = conn.execute(
             text("SELECT id, at, operator, action, detail FROM auditentry ORDER BY id")
         ).all()

@@ -154,7 +154,6 @@ def make_boundary_tie(workspace: Workspace) -> None:
                     question,
                     _letters(int(mask)),
                     session=s,
-                    by=OPERATOR,
                     reason="测试场景：制造并列",
                     expected_version=None if item is None else item.version,
                 )

@@ -9,6 +9,7 @@ from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.screens.audit import AuditScreen
+from tests.tamper import drop_append_only
 from tests.tui.pilot_steps import drive, settle, sign_in
 
 
@@ -44,6 +45,7 @@ async def test_entries_filter_and_verification(registered_workspace: Workspace) 
 
         tampered = next(e.id for e in entries if e.action == "rooms.import")
         with registered_workspace.engine.begin() as conn:
+            drop_append_only(conn)
             conn.execute(
                 text("UPDATE auditentry SET operator = '某人' WHERE id = :id"), {"id": tampered}
             )

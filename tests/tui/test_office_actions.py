@@ -13,7 +13,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input
 
 from exam_center.models import Candidate, PrintRun, Seat
-from exam_center.services import audit, finalising, results, standings
+from exam_center.services import audit, results, standings
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.commands import ExamCommands
@@ -22,6 +22,7 @@ from exam_center.tui.dialogs.count import CountDialog
 from exam_center.tui.screens.results import ResultsScreen
 from exam_center.tui.screens.seating import SeatingScreen
 from tests.exam_center.graded_exam import graded_exam
+from tests.signing import finalise_by_two
 from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 EXPERT = "江苏省人社知识通"
@@ -118,7 +119,7 @@ async def test_the_officer_sees_the_lists_exports_and_prints_certificates(
         assert any(name.endswith(".xlsx") for name in exported), exported
 
         with graded.session() as s:
-            finalising.finalise(session=s)
+            finalise_by_two(s)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "打印证书 Print the certificates" in palette(app)

@@ -10,13 +10,14 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from exam_center.errors import NotAllowed
-from exam_center.services import audit, finalising, team_awards
+from exam_center.services import audit, team_awards
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
 from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.screens.results import ResultsScreen
 from tests.exam_center.graded_exam import graded_exam
+from tests.signing import finalise_by_two
 from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 
@@ -62,7 +63,7 @@ async def test_the_officer_records_the_award_for_the_selected_team(graded: Works
         assert row[-1] == "岗位练兵优秀组织奖"
 
         with graded.session() as s:
-            finalising.finalise(session=s)
+            finalise_by_two(s)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert screen.check_action("organisation_award", ()) is None  # greyed out

@@ -1,5 +1,6 @@
-"""Start: who is at the keyboard (name and role). Returns the `Operator` through
-`dismiss`; the app signs them in. Shown at launch and on "switch operator"."""
+"""Start: sign in with an account and its password (the roles come from the account).
+Returns the signed-in `Actor` through `dismiss`. Shown at launch and on "switch
+operator"; a wrong password is said here, counted, and may lock the account."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from exam_center.services import exams
 from exam_center.services.exams import ExamSummary
-from exam_center.tui.context import AppContext, Operator, Role
+from exam_center.services.permissions import Actor
+from exam_center.tui.context import AppContext
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 
 
-class StartScreen(Screen[Operator | None]):
+class StartScreen(Screen[Actor | None]):
     TITLE = "登录 Sign in"
     BINDINGS = [
         Binding("ctrl+s", "sign_in", "进入 Sign in", priority=True),
@@ -29,19 +31,14 @@ class StartScreen(Screen[Operator | None]):
         self.context = context
 
     def compose(self) -> ComposeResult:
-        current = self.context.operator
-        role = current.role if current else Role.STAFF
         yield Header()
         with Center(), Vertical(id="start-form"):
             yield Static("考务系统  exam-center", id="start-title")
             yield Static("正在读取考试… loading the exam", id="start-exam")
-            yield Label("操作人 Operator")
-            name = current.name if current else self.context.workspace.operator
-            yield Input(value=name, placeholder="姓名 name", id="operator-name")
-            yield Label("角色 Role")
-            with RadioSet(id="role"):
-                for r in Role:
-                    yield RadioButton(r.label, value=r is role, id=f"role-{r.value}")
+            yield Label("账户 Account")
+            yield Input(placeholder="账户名 account name", id="operator-name")
+            yield Label("密码 Password")
+            yield Input(password=True, placeholder="密码 password", id="operator-password")
             yield Static("", id="start-error")
             yield Button("进入 Sign in", variant="primary", id="sign-in")
         yield Footer(compact=True)
@@ -79,21 +76,38 @@ class StartScreen(Screen[Operator | None]):
             )
         self.query_one("#start-exam", Static).update(text)
 
-    def selected_role(self) -> Role:
-        pressed = self.query_one("#role", RadioSet).pressed_button
-        if pressed is None or pressed.id is None:
-            return Role.STAFF
-        return Role(pressed.id.removeprefix("role-"))
-
     @on(Input.Submitted, "#operator-name")
+    def _to_password(self) -> None:
+        self.query_one("#operator-password", Input).focus()
+
+    @on(Input.Submitted, "#operator-password")
     @on(Button.Pressed, "#sign-in")
     def action_sign_in(self) -> None:
         name = self.query_one("#operator-name", Input).value.strip()
-        if not name:
-            self.query_one("#start-error", Static).update("请输入操作人姓名 (a name is needed)")
-            self.query_one("#operator-name", Input).focus()
+        password = self.query_one("#operator-password", Input).value
+        if not name or not password:
+            self._error("请输入账户名和密码 (an account name and its password are needed)")
+            self.query_one("#operator-name" if not name else "#operator-password", Input).focus()
             return
-        self.dismiss(Operator(name, self.selected_role()))
+        self.check(name, password)
+
+    @work(thread=True, exclusive=True, group="sign-in")
+    def check(self, name: str, password: str) -> None:
+        try:
+            actor = self.context.workspace.check_account(name, password)
+        except RECOVERABLE as exc:
+            self.app.call_from_thread(self._failed, describe_error(exc))
+        else:
+            self.app.call_from_thread(self.dismiss, actor)
+
+    def _failed(self, message: str) -> None:
+        self._error(message)
+        password = self.query_one("#operator-password", Input)
+        password.value = ""
+        password.focus()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#start-error", Static).update(Content(message))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
