@@ -163,7 +163,7 @@ def import_key(
             voided=sorted(voided),
             source=str(path),
             created_at=datetime.now(UTC),
-            created_by=actor_name(session),
+            created_by=signers or actor_name(session),
             reason=reason,
         )
     )

@@ -51,6 +51,7 @@ from exam_center.services import (
 )
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
+from tests.signing import actor
 from tests.tui.scenes import FrozenClock
 
 CANDIDATES = 30
@@ -80,6 +81,7 @@ def build(root: Path) -> DemoFolders:
     """Run the demo into `root/graded`, leaving the other two stages beside it."""
     folders = DemoFolders(root / "printed", root / "scanned", root / "graded")
     workspace = open_workspace(Settings(workspace=folders.graded))
+    workspace.actor = actor("演示")  # every role, to build the scenes
     real_scan, real_settle = scanning.scan_paths, demo_run._settle_review
 
     def scan_after_snapshot(*args: Any, **kwargs: Any) -> Iterator[scanning.PageOutcome]:

@@ -22,6 +22,7 @@ from exam_center.demo.synth import ROSTER_HEADERS, roster_rows
 from exam_center.services.workspace import open_workspace
 from exam_center.settings import Settings
 from exam_center.tui import make_app
+from tests.signing import actor
 from tests.tui.pilot_steps import settle, sign_in
 from tests.tui.scenes import EXAMPLE_TOML, Inputs, create_exam, write_table
 
@@ -43,6 +44,7 @@ async def measure(folder: Path) -> None:
         folder / "roster.csv", ROSTER_HEADERS, roster_rows(CANDIDATES, random.Random(1))
     )
     workspace = open_workspace(Settings(workspace=folder / "ws"))
+    workspace.actor = actor("演示")  # every role, to build the scenes
     inputs = Inputs(EXAMPLE_TOML, roster, roster, roster, roster, CANDIDATES)
     create_exam(workspace, inputs)
     from exam_center.services import registration

@@ -12,6 +12,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
+from exam_center.services import accounts
+from exam_center.services.permissions import Actor
+from exam_center.services.workspace import Workspace
 from exam_center.tui.context import Role
 
 P = ParamSpec("P")
@@ -34,14 +37,33 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+PASSWORD = "pilot-password-1"
+ADMIN = Actor("考试管理员", "考试管理员", frozenset({Role.ADMIN}))
+
+
+def ensure_account(workspace: Workspace, name: str, role: Role) -> None:
+    """The account `name` with the one role `role`, as the administrator makes it."""
+    with workspace.session(ADMIN) as s:
+        if any(a.name == name for a in accounts.list_accounts(s)):
+            accounts.set_roles(s, name=name, roles=[role.value])
+        else:
+            accounts.add_account(s, name=name, password=PASSWORD, roles=[role.value])
+
+
 async def sign_in(pilot: Pilot[None], name: str = "张考务", role: Role = Role.STAFF) -> None:
-    """Type the name and pick the role on the start screen, as an operator would."""
+    """Sign in on the start screen with the account's name and password, as a person
+    would (the account is made first, with `role`)."""
+    app: Any = pilot.app
+    ensure_account(app.context.workspace, name, role)
     await settle(pilot)
     field = pilot.app.screen.query_one("#operator-name", Input)
     field.value = ""
+    field.focus()
+    await pilot.pause()
     await pilot.press(*name)
-    await pilot.click(f"#role-{role.value}")
-    await pilot.press("ctrl+s")
+    await pilot.press("enter")
+    await pilot.press(*PASSWORD)
+    await pilot.press("enter")
     await settle(pilot)
 
 
@@ -56,3 +78,16 @@ def still_frame(pilot: Pilot[None]) -> None:
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     pilot.app.clear_notifications()
+
+
+async def second_officer(pilot: Pilot[None], name: str) -> None:
+    """双人复核: the second results officer signs in the dialog with their password."""
+    from exam_center.tui.dialogs.second_officer import SecondOfficerDialog
+
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SecondOfficerDialog), dialog
+    dialog.query_one("#second-name", Input).value = name
+    dialog.query_one("#second-password", Input).value = PASSWORD
+    await pilot.press("ctrl+s")
+    await settle(pilot)

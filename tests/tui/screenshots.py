@@ -25,6 +25,7 @@ from exam_center.settings import Settings
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
 from exam_center.tui.screens import scanning as scanning_screen
+from tests.signing import actor
 from tests.tui.demo_scenes import (
     KEY_REASON,
     SCORES_REASON,
@@ -52,6 +53,7 @@ async def running(
     folder: Path, out: Path, saved: list[Path]
 ) -> AsyncIterator[tuple[Pilot[None], Save]]:
     workspace = open_workspace(Settings(workspace=folder))
+    workspace.actor = actor("演示")  # every role, to build the scenes
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
 
@@ -74,6 +76,7 @@ async def first_screens(out: Path, saved: list[Path]) -> None:
     inputs = write_inputs(Path("inputs"), candidates=150, seed=2022)
     folder = Path("ws")
     workspace = open_workspace(Settings(workspace=folder))
+    workspace.actor = actor("演示")  # every role, to build the scenes
     create_exam(workspace, inputs)
     register_everyone(workspace, inputs)
     workspace.close()
@@ -110,7 +113,7 @@ async def later_screens(out: Path, saved: list[Path], stages: DemoFolders) -> No
         await press(pilot, "f6", "down", "down")
         save("review")
     async with running(stages.graded, out, saved) as (pilot, save):
-        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await sign_in(pilot, "赵成绩", Role.OFFICER)
         await press(pilot, "f8")
         save("results")
         await press(pilot, "2")

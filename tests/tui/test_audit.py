@@ -30,7 +30,7 @@ async def test_entries_filter_and_verification(registered_workspace: Workspace) 
         with registered_workspace.session() as s:
             entries = audit.list_entries(session=s)
         assert shown_actions(screen) == [e.action for e in entries]
-        assert shown_actions(screen)[0] == "operator.sign_in"
+        assert shown_actions(screen)[0] == "account.sign_in"
 
         await pilot.press("v")
         await settle(pilot)

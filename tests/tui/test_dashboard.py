@@ -80,7 +80,7 @@ async def test_the_next_step_opens_only_for_a_role_that_may_take_it(
         assert shown(app) is screen
 
         await pilot.press("ctrl+o")
-        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await sign_in(pilot, "赵成绩", Role.OFFICER)
         assert shown(app) is screen and screen.check_action("go_next", ())
         await pilot.press("g")
         await settle(pilot)

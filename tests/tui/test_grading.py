@@ -23,6 +23,7 @@ from exam_center.tui.dialogs.import_file import ImportDialog
 from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.screens.grading import GradingScreen
 from exam_center.tui.screens.results import ResultsScreen
+from tests.signing import SECOND
 from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 OFFICER = "赵成绩"
@@ -49,7 +50,7 @@ async def check_file(pilot: Pilot[None], key: str, path: Path) -> ImportDialog:
 
 
 async def open_grading(pilot: Pilot[None]) -> GradingScreen:
-    await sign_in(pilot, OFFICER, Role.RESULTS)
+    await sign_in(pilot, OFFICER, Role.OFFICER)
     await pilot.press("f7")
     await settle(pilot)
     screen = shown(pilot.app)
@@ -112,6 +113,12 @@ async def test_the_key_and_a_correction_that_needs_a_reason(
         dialog.query_one("#import-reason", Input).value = "第3题答案更正为D"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        with ws.session() as s:  # 双人复核: asked for, not yet made
+            assert len(marking.key_versions(session=s)) == 1
+        with ws.session(SECOND) as s:  # the second officer imports the same file
+            marking.import_key(correction, session=s, reason="第3题答案更正为D")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         assert shown(app) is screen
         table = rows(screen.query_one("#key-versions", DataTable))
         assert [r[0] for r in table] == ["v2", "v1"] and table[0][-1] == "第3题答案更正为D"
@@ -121,12 +128,12 @@ async def test_the_key_and_a_correction_that_needs_a_reason(
         first = audit.list_entries(session=s, action="key.import", limit=1)[0]
         fixed = audit.list_entries(session=s, action="key.correct", limit=1)[0]
     assert [(v.version, v.created_by, v.reason) for v in versions] == [
-        (2, OFFICER, "第3题答案更正为D"),
+        (2, f"{OFFICER}, {SECOND.name}", "第3题答案更正为D"),  # 双人复核: both
         (1, OFFICER, ""),
     ]
     assert (first.operator, first.detail["version"]) == (OFFICER, 1)
     assert (fixed.operator, fixed.detail["changed"], fixed.detail["reason"]) == (
-        OFFICER,
+        SECOND.name,
         [3],
         "第3题答案更正为D",
     )

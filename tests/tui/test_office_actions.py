@@ -90,7 +90,7 @@ async def test_the_officer_sees_the_lists_exports_and_prints_certificates(
         national = standings.national_json(results.compute(s))
     app = make_app(graded)
     async with app.run_test(size=(160, 40)) as pilot:
-        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await sign_in(pilot, "赵成绩", Role.OFFICER)
         await pilot.press("f8")
         await settle(pilot)
         screen = app.screen

@@ -37,7 +37,7 @@ def _teams(screen: ResultsScreen) -> list[list[str]]:
 async def test_the_officer_records_the_award_for_the_selected_team(graded: Workspace) -> None:
     app = make_app(graded)
     async with app.run_test(size=(120, 36)) as pilot:
-        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await sign_in(pilot, "赵成绩", Role.OFFICER)
         await pilot.press("f8")
         await settle(pilot)
         screen = app.screen

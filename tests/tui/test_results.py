@@ -15,7 +15,7 @@ from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.dialogs.refusal import ReasonsDialog
 from exam_center.tui.dialogs.tie import TieDialog
 from exam_center.tui.screens.results import ResultsScreen
-from tests.tui.pilot_steps import drive, settle, shown, sign_in
+from tests.tui.pilot_steps import drive, ensure_account, second_officer, settle, shown, sign_in
 
 
 def rows(table: DataTable[str]) -> list[list[str]]:
@@ -37,7 +37,7 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
     winner = tie.tied[1]
     app = make_app(ws)
     async with app.run_test(size=(120, 36)) as pilot:
-        await sign_in(pilot, "赵成绩", Role.RESULTS)
+        await sign_in(pilot, "赵成绩", Role.OFFICER)
         await pilot.press("f8")
         await settle(pilot)
         screen = app.screen
@@ -76,8 +76,11 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         awards = rows(screen.query_one("#individual", DataTable))
         assert [tie.award, str(tie.rank), winner] in [r[:3] for r in awards]
 
+        ensure_account(ws, "钱成绩", Role.OFFICER)
         await pilot.press("f", "ctrl+s")
         await settle(pilot)
+        assert not finalised(ws)  # 双人复核: asked for, waiting for a second officer
+        await second_officer(pilot, "钱成绩")
         assert finalised(ws)
         assert screen.check_action("finalise", ()) is None
         await pilot.press("o")
@@ -86,6 +89,8 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         shown(app).query_one("#decision-reason", Input).value = "更正第12题答案"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert finalised(ws)
+        await second_officer(pilot, "钱成绩")
         assert not finalised(ws)
 
     with ws.session() as s:
@@ -97,5 +102,7 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         [winner],
         "评审委员会决定",
     )
-    assert done.operator == "赵成绩"
-    assert (reopened.operator, reopened.detail["reason"]) == ("赵成绩", "更正第12题答案")
+    # 双人复核: asked for by one officer, signed by the other, both recorded.
+    assert (done.detail["requested_by"], done.operator) == ("赵成绩", "钱成绩")
+    assert (reopened.detail["requested_by"], reopened.operator) == ("赵成绩", "钱成绩")
+    assert reopened.detail["reason"] == "更正第12题答案"

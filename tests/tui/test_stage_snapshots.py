@@ -108,15 +108,15 @@ def test_grading_after_a_key_correction_and_a_re_marked_score(
     monkeypatch.setattr(marking, "datetime", FrozenClock)
     with frozen_audit_clock():
         correct_key_and_a_score(graded_workspace, tmp_path, "赵成绩")
-        run = steps("f7", role=Role.RESULTS)
+        run = steps("f7", role=Role.OFFICER)
         assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)
 
 
 def test_results_ranking(snap_compare: Any, graded_workspace: Workspace) -> None:
-    run = steps("f8", role=Role.RESULTS)
+    run = steps("f8", role=Role.OFFICER)
     assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)
 
 
 def test_results_item_analysis(snap_compare: Any, graded_workspace: Workspace) -> None:
-    run = steps("f8", "5", role=Role.RESULTS)
+    run = steps("f8", "5", role=Role.OFFICER)
     assert snap_compare(make_app(graded_workspace), terminal_size=SIZE, run_before=run)

@@ -26,16 +26,25 @@ async def test_signing_in_makes_the_operator_the_auditor(exam_workspace: Workspa
         screen.query_one("#operator-name", Input).value = "  "
         await pilot.press("ctrl+s")
         assert app.screen is screen
-        assert "请输入操作人姓名" in str(screen.query_one("#start-error", Static).render())
+        assert "请输入账户名和密码" in str(screen.query_one("#start-error", Static).render())
+
+        screen.query_one("#operator-name", Input).value = "王扫描"
+        screen.query_one("#operator-password", Input).value = "wrong-password"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen  # a wrong password signs nobody in, and says so
+        assert "登录失败" in str(screen.query_one("#start-error", Static).render())
 
         await sign_in(pilot, "王扫描", Role.PROCTOR)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.sub_title == "王扫描 · 扫描员 proctor"
+        assert app.sub_title == "王扫描 (王扫描 · 扫描员)"  # the roles are the account's
     assert exam_workspace.operator == "王扫描"
     with exam_workspace.session() as s:
         entries = audit.list_entries(session=s)
-    assert [(e.action, e.operator, e.detail.get("role")) for e in entries] == [
-        ("operator.sign_in", "王扫描", "proctor"),
-        ("exam.init", "张考务", None),
-        ("workspace.key", "exam-center", None),  # the workspace's key file, made at init
+    assert [(e.action, e.operator) for e in entries] == [
+        ("account.sign_in", "王扫描"),
+        ("users.add", "考试管理员"),  # the test's administrator made the account
+        ("account.sign_in_failed", "王扫描"),  # the wrong password, recorded
+        ("exam.init", "张考务"),
+        ("workspace.key", "exam-center"),  # the workspace's key file, made at init
     ]
