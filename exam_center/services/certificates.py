@@ -21,6 +21,7 @@ from exam_center.reports.certificates import (
 from exam_center.services import audit, sealing
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.finalising import finalised_snapshot
+from exam_center.services.permissions import require
 from exam_center.services.team_awards import ORGANISATION_AWARD
 
 
@@ -79,6 +80,7 @@ def certificates_of(
 
 def print_certificates(out_dir: Path, *, session: Session) -> CertificatesPrinted:
     """Write 证书-个人.pdf, 证书-团体.pdf and 证书发放登记表.pdf into OUT_DIR."""
+    require(session, "print.certificates")
     exam = current_exam(session)
     lock = finalised_snapshot(session=session)
     if lock is None:

@@ -12,11 +12,12 @@ from exam_center.models import PrintRun
 from exam_center.reports.room_documents import RoomDocuments, write_room_documents
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.seating import active_plan, seating_view
 
 
 def print_room_documents(out: Path, *, session: Session) -> RoomDocuments:
+    require(session, "print.rooms")
     view = seating_view(session=session)
     plan = active_plan(session)
     if view is None or plan is None:

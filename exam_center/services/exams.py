@@ -12,6 +12,7 @@ from exam_center.definition import ExamDefinition, load_definition, parse_defini
 from exam_center.errors import ExamExists, NoExam
 from exam_center.models import Exam, Section, Team
 from exam_center.services import audit
+from exam_center.services.permissions import require
 from exam_center.services.workspace_key import workspace_key
 
 
@@ -31,6 +32,7 @@ class ExamSummary:
 def init_exam(path: Path, *, session: Session) -> ExamSummary:
     """Validate EXAM.toml and create the exam, its teams and paper (its QR secret is in the
     workspace key file)."""
+    require(session, "exam.init")
     definition = load_definition(path)
     if session.exec(select(Exam)).first() is not None:
         raise ExamExists("this workspace already holds an exam; use a new --workspace for another")

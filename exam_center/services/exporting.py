@@ -30,7 +30,7 @@ from exam_center.reports.results_tables import (
 from exam_center.services import audit, sealing
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.finalising import finalised_snapshot
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.results import compute
 from exam_center.services.standings import (
     ItemReport,
@@ -61,6 +61,7 @@ def export_results(out: Path, *, session: Session) -> ExportOutcome:
     """Write OUT (.xlsx) and, beside it, `<stem>-成绩排名.csv`, `<stem>-个人奖项.csv`,
     `<stem>-团体奖项.csv` and `<stem>-获奖名单.pdf` (with `-未定稿` before the suffix
     while the results are not final)."""
+    require(session, "results.export")
     exam = current_exam(session)
     c = compute(session)
     lock = finalised_snapshot(session=session)

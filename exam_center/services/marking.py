@@ -202,6 +202,7 @@ def import_scores(
 ) -> ScoresImport:
     """Subjective scores, one row per (candidate, question, round): all or nothing.
     With `dry_run`, every check runs and nothing is stored."""
+    require(session, "scores.import")
     ensure_open(session)
     exam_id = current_exam_id(session)
     paper = grading_paper(session)
@@ -310,6 +311,7 @@ def import_scores(
 def record_absence(admission_no: str, *, session: Session, reason: str) -> None:
     """Confirm a seated candidate absent (from the sign-in sheet), so their missing sheet
     no longer blocks finalising; they are listed with no rank."""
+    require(session, "candidate.absent")
     ensure_open(session)
     exam_id = current_exam_id(session)
     seat = session.exec(

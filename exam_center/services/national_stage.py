@@ -15,7 +15,7 @@ from exam_center.errors import ImportRejected, NotAllowed, RowProblem
 from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.register import ONLINE_TEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute, contestants
@@ -31,6 +31,7 @@ def _seats(session: Session) -> dict[str, int]:
 
 def import_draw(path: Path, *, session: Session) -> int:
     """The ministry's 35, one admission number per row (准考证号)."""
+    require(session, "national.draw")
     seats = _seats(session)
     table = read_table(path)
     problems: list[RowProblem] = []
@@ -78,6 +79,7 @@ def import_draw(path: Path, *, session: Session) -> int:
 
 def rehearse_draw(seed: int, *, session: Session) -> int:
     """A seeded, reproducible draw for rehearsal, labelled as a simulation everywhere."""
+    require(session, "national.draw")
     c = compute(session)
     if c.national is None or not c.national.decided:
         raise NotAllowed("the national list is not settled yet (results or boundary ties)")
@@ -143,6 +145,7 @@ def import_national_results(path: Path, *, session: Session) -> NationalImport:
     """The ministry's national ranks of Jiangsu's contestants: every row must be one of
     the delegation (the chosen and the drawn; before a draw is on record, the chosen and
     the recommended), or the file imports nothing and each stray row is named."""
+    require(session, "national.results")
     seats = _seats(session)
     exam_id = current_exam_id(session)
     table = read_table(path)

@@ -18,7 +18,7 @@ from exam_center.models import Candidate, RegisterFact, Team
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition
 from exam_center.services.marking import ensure_open
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.register import (
     CONTEST,
     CONTEST_FLAGS,
@@ -264,6 +264,7 @@ def check_register(*, session: Session) -> int | None:
     """Read the register again for every candidate of the exam (a later import of the
     ministry's list, say): refused once the results are final, as it can change who is
     eligible and who is passed over. The count of entries read, None without a register."""
+    require(session, "register.read")
     ensure_open(session)
     candidates = list(
         session.exec(

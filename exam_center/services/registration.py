@@ -19,6 +19,7 @@ from exam_center.models import Candidate, Team
 from exam_center.resident_id import gender_of, id_problem, mask_id, normalise_id
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition, teams
+from exam_center.services.permissions import require
 from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
 from exam_center.services.register_facts import facts_by_candidate, lookup, read_register
 from exam_center.tables import (
@@ -152,6 +153,7 @@ def _team_lookup(session: Session) -> dict[str, int]:
 
 def import_candidates(path: Path, *, session: Session, dry_run: bool = False) -> ImportReport:
     """Validate every row; import all of them or none, reporting every error."""
+    require(session, "candidates.import")
     exam = current_exam(session)
     assert exam.id is not None
     table = read_table(path)

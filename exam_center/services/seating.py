@@ -29,7 +29,7 @@ from exam_center.models import (
 )
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of
 
@@ -70,6 +70,7 @@ def seat_exam(
     reason: str = "",
 ) -> SeatingOutcome:
     """Assign seats, admission numbers and invigilators, replacing any earlier plan."""
+    require(session, "seating.assign")
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     policy = exam_definition(session).policy

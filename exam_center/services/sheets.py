@@ -16,7 +16,7 @@ from exam_center.errors import NotAllowed
 from exam_center.models import PrintRun
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 from exam_center.services.seating import active_plan, seating_view
 from exam_center.services.workspace_key import workspace_key
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
@@ -115,6 +115,7 @@ def print_sheets(
     dpi: int = 200,
 ) -> PrintOutcome:
     """Every seated candidate's sheet, in room and seat order, as one PDF or as PNGs."""
+    require(session, "print.sheets")
     if (out_pdf is None) == (png_dir is None):
         raise NotAllowed("give exactly one of --out FILE.pdf and --png-dir DIR")
     layout = exam_layouts(session).candidate
@@ -154,6 +155,7 @@ def print_sheets(
 
 def print_spares(*, session: Session, count: int, out_pdf: Path) -> PrintOutcome:
     """`count` spare sheets with serials that continue those printed before."""
+    require(session, "print.spares")
     if count < 1:
         raise NotAllowed("print at least one spare sheet")
     exam = current_exam(session)

@@ -14,7 +14,7 @@ from exam_center.models import OrganisationAward
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.marking import ensure_open
-from exam_center.services.permissions import actor_name
+from exam_center.services.permissions import actor_name, require
 
 ORGANISATION_AWARD = "岗位练兵优秀组织奖"
 
@@ -48,6 +48,7 @@ def _existing(session: Session, team: str) -> OrganisationAward | None:
 
 def record_organisation_award(team: str, *, session: Session, reason: str) -> None:
     """Record the officers' decision that `team` receives the award, with its basis."""
+    require(session, "team.organisation_award")
     ensure_open(session)
     ranked = exam_definition(session).teams.ranked
     if team not in ranked:
@@ -72,6 +73,7 @@ def record_organisation_award(team: str, *, session: Session, reason: str) -> No
 
 def withdraw_organisation_award(team: str, *, session: Session, reason: str) -> None:
     """Withdraw a decision recorded in error; the audit log keeps both."""
+    require(session, "team.organisation_award.withdraw")
     ensure_open(session)
     if not reason.strip():
         raise NotAllowed("请写明撤销原因 (say why with --reason)")

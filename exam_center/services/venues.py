@@ -11,6 +11,7 @@ from exam_center.errors import ImportRejected, RowProblem
 from exam_center.models import Invigilator, Room
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.permissions import require
 from exam_center.tables import (
     Column,
     map_columns,
@@ -57,6 +58,7 @@ class VenueImport:
 
 
 def import_rooms(path: Path, *, session: Session, dry_run: bool = False) -> VenueImport:
+    require(session, "rooms.import")
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     table = read_table(path)
@@ -109,6 +111,7 @@ def import_rooms(path: Path, *, session: Session, dry_run: bool = False) -> Venu
 
 
 def import_invigilators(path: Path, *, session: Session, dry_run: bool = False) -> VenueImport:
+    require(session, "invigilators.import")
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     table = read_table(path)
