@@ -153,21 +153,23 @@ def contestants(national: NationalList, draw: NationalDraw) -> tuple[str, ...]:
 def grade(inputs: GradingInputs) -> GradingResults:
     """Score, rank, award, and list for the national test, as the inputs stand."""
     n = len(inputs.candidate_ids)
-    responses = np.array(inputs.responses, dtype=np.uint8, copy=True)
-    cells = (
-        np.zeros(responses.shape, dtype=bool)
-        if inputs.unresolved is None
-        else np.array(inputs.unresolved, dtype=bool, copy=True)
+    responses = inputs.responses
+    cells = inputs.unresolved
+    unresolved: BoolArray = (
+        np.zeros(n, dtype=bool) if cells is None else np.asarray(cells.any(axis=1), dtype=bool)
     )
-    unresolved: BoolArray = np.asarray(cells.any(axis=1), dtype=bool)
     if inputs.key is None:
         return GradingResults(responses, unresolved)
     absent = np.zeros(n, dtype=bool) if inputs.absent is None else inputs.absent
     eligible = np.ones(n, dtype=bool) if inputs.eligible is None else inputs.eligible
     policy = inputs.policy
     skip = absent | ~eligible
-    responses[skip] = 0
-    cells[skip] = False
+    if skip.any():  # scored as empty; the caller's arrays are left as they are
+        responses = responses.copy()
+        responses[skip] = 0
+        if cells is not None:
+            cells = cells.copy()
+            cells[skip] = False
     scores = score_objective(responses, inputs.key, inputs.paper, policy.scoring, cells)
     marks = None
     if inputs.subjective is not None:
@@ -213,7 +215,7 @@ def grade(inputs: GradingInputs) -> GradingResults:
                 organisation_awards=inputs.organisation_awards,
             ),
         )
-    ineligible = [i for i, ok in zip(inputs.candidate_ids, eligible, strict=True) if not ok]
+    ineligible = [inputs.candidate_ids[int(i)] for i in np.flatnonzero(~eligible)]
     national = stage(
         Stage.NATIONAL,
         lambda: national_list(
