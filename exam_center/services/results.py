@@ -40,7 +40,7 @@ from exam_center.models import (
 from exam_center.services.change_stamp import Stamp, change_stamp
 from exam_center.services.grading_model import paper_of, policy_of, policy_record
 from exam_center.services.page_answers import letters_mask, store_for
-from exam_center.services.registration import facts_of
+from exam_center.services.registration import FACT_COLUMNS, facts_of
 
 
 @dataclass(frozen=True)
@@ -144,14 +144,14 @@ def _exam(session: Session) -> Exam:
     return exam
 
 
-def _roster(
-    session: Session, exam_id: int
-) -> tuple[Roster, list[Candidate], dict[int, list[RegisterFact]]]:
-    candidates = list(
-        session.exec(
-            select(Candidate).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
-        )
-    )
+def _roster(session: Session, exam_id: int) -> tuple[Roster, list[grading.HonourRecord]]:
+    """The roster, and the prior honours of the roster's 既往荣誉 and the register."""
+    # The columns on their own, not Candidate rows: 10,000 ORM objects were most of it.
+    columns = [col(getattr(Candidate, name)) for name in ("id", "name", "team_id", "unit")]
+    columns += [col(getattr(Candidate, name)) for name in FACT_COLUMNS]
+    candidates = session.exec(
+        select(*columns).where(Candidate.exam_id == exam_id).order_by(col(Candidate.id))
+    ).all()
     team_names = {
         t_id: name
         for t_id, name in session.exec(select(Team.id, Team.name).where(Team.exam_id == exam_id))
@@ -176,16 +176,25 @@ def _roster(
     ):
         register.setdefault(f.candidate_id, []).append(f)
     eligible = np.array(
-        [check_eligibility(facts_of(c, register.get(c.id or -1, ()))).eligible for c in candidates],
+        [check_eligibility(facts_of(c, register.get(c.id, ()))).eligible for c in candidates],
         dtype=bool,
     )
-    absent = np.array([c.id in absent_ids for c in candidates], dtype=bool)
+    ids = [c.id for c in candidates]
+    absent = np.array([i in absent_ids for i in ids], dtype=bool)
     no_sheet = np.array(
-        [c.id in admission and c.id not in absent_ids and c.id not in scanned for c in candidates],
-        dtype=bool,
+        [i in admission and i not in absent_ids and i not in scanned for i in ids], dtype=bool
     )
-    entrants = [Entrant(c.id or 0, c.name, team_names[c.team_id], c.unit) for c in candidates]
-    return Roster(entrants, admission, eligible, absent, no_sheet), candidates, register
+    entrants = [Entrant(c.id, c.name, team_names[c.team_id], c.unit) for c in candidates]
+    held = {
+        (c.id, str(h["honour"]), int(h["year"])) for c in candidates for h in c.prior_honours
+    } | {
+        (cid, f.name, f.year)
+        for cid, facts in register.items()
+        for f in facts
+        if f.kind == "honour"
+    }
+    honours = [grading.HonourRecord(str(cid), name, year) for cid, name, year in sorted(held)]
+    return Roster(entrants, admission, eligible, absent, no_sheet), honours
 
 
 def _responses(
@@ -271,21 +280,6 @@ def _decisions(session: Session, exam_id: int) -> grading.TieDecisions:
     return grading.decisions_by_scope(by_scope)
 
 
-def _prior_honours(
-    candidates: list[Candidate], register: dict[int, list[RegisterFact]]
-) -> list[grading.HonourRecord]:
-    """The prior-honour rule reads the roster's 既往荣誉 and the register alike."""
-    held = {
-        (c.id, str(h["honour"]), int(h["year"])) for c in candidates for h in c.prior_honours
-    } | {
-        (cid, f.name, f.year)
-        for cid, facts in register.items()
-        for f in facts
-        if f.kind == "honour"
-    }
-    return [grading.HonourRecord(str(cid), name, year) for cid, name, year in sorted(held)]
-
-
 def _draw(session: Session, exam_id: int) -> grading.DrawRecord | None:
     record = session.exec(
         select(NationalDrawRecord)
@@ -331,7 +325,7 @@ def _compute(session: Session, exam: Exam) -> Computation:
     exam_id = exam.id
     assert exam_id is not None
     definition: ExamDefinition = parse_definition(exam.definition_toml, "stored exam definition")
-    roster, candidates, register = _roster(session, exam_id)
+    roster, prior_honours = _roster(session, exam_id)
     paper = paper_of(definition)
     record = policy_record(definition.policy)
     policy = policy_of(record)
@@ -370,7 +364,7 @@ def _compute(session: Session, exam: Exam) -> Computation:
         organisation_awards=list(
             session.exec(select(OrganisationAward.team).where(OrganisationAward.exam_id == exam_id))
         ),
-        prior_honours=_prior_honours(candidates, register),
+        prior_honours=prior_honours,
         decisions=_decisions(session, exam_id),
         draw=draw,
         national_results=[
