@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,9 @@ class Computation:
     key_version: int | None
     graded: grading.GradingResults
     problems: list[str]
+    # What is derived from these results once, kept with them (the read models, the item
+    # analysis): a screen shown again while nothing changed builds nothing again.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def responses(self) -> npt.NDArray[np.uint8]:

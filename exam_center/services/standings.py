@@ -112,7 +112,7 @@ def standings(c: Computation) -> Standings:
 
 def results_json(c: Computation, session: Session | None = None) -> dict[str, Any]:
     """`results --json` (the session is not needed: the computation holds the policy)."""
-    return standings(c).to_json()
+    return documents(c).results.to_json()
 
 
 def _adm(c: Computation, candidate_id: str) -> str | None:
@@ -169,7 +169,7 @@ def award_list(c: Computation) -> AwardList:
 
 def awards_json(c: Computation) -> dict[str, Any]:
     """`awards --json`."""
-    return award_list(c).to_json()
+    return documents(c).awards.to_json()
 
 
 def team_list(c: Computation) -> TeamList:
@@ -199,7 +199,7 @@ def team_list(c: Computation) -> TeamList:
 
 def teams_json(c: Computation) -> dict[str, Any]:
     """`teams --json`."""
-    return team_list(c).to_json()
+    return documents(c).teams.to_json()
 
 
 def national_view(c: Computation) -> NationalView:
@@ -228,12 +228,18 @@ def national_view(c: Computation) -> NationalView:
 
 def national_json(c: Computation) -> dict[str, Any]:
     """`national --json`."""
-    return national_view(c).to_json()
+    return documents(c).national.to_json()
 
 
 def documents(c: Computation) -> ResultsDocuments:
-    """The four documents a finalised snapshot holds (results, awards, teams, national)."""
-    return ResultsDocuments(standings(c), award_list(c), team_list(c), national_view(c))
+    """The four documents a finalised snapshot holds (results, awards, teams, national),
+    built once per computation and kept with it."""
+    kept = c.derived.get("documents")
+    if isinstance(kept, ResultsDocuments):
+        return kept
+    made = ResultsDocuments(standings(c), award_list(c), team_list(c), national_view(c))
+    c.derived["documents"] = made
+    return made
 
 
 def results_documents(c: Computation, session: Session | None = None) -> dict[str, Any]:
@@ -398,7 +404,14 @@ class ItemReport:
 
 def item_analysis(c: Computation) -> ItemReport | None:
     """Per question: difficulty, discrimination (point-biserial, upper–lower 27 %), option
-    frequencies, and probable key errors; KR-20 of the objective part."""
+    frequencies, and probable key errors; KR-20 of the objective part (kept with `c`)."""
+    if "items" not in c.derived:
+        c.derived["items"] = _item_analysis(c)
+    kept = c.derived["items"]
+    return kept if isinstance(kept, ItemReport) else None
+
+
+def _item_analysis(c: Computation) -> ItemReport | None:
     if c.scores is None or c.key is None or c.totals is None:
         return None
     r = c.roster
