@@ -112,7 +112,8 @@ def standings(c: Computation) -> Standings:
 
 def results_json(c: Computation, session: Session | None = None) -> dict[str, Any]:
     """`results --json` (the session is not needed: the computation holds the policy)."""
-    return documents(c).results.to_json()
+    kept = _kept(c)
+    return (kept.results if kept else standings(c)).to_json()
 
 
 def _adm(c: Computation, candidate_id: str) -> str | None:
@@ -169,7 +170,8 @@ def award_list(c: Computation) -> AwardList:
 
 def awards_json(c: Computation) -> dict[str, Any]:
     """`awards --json`."""
-    return documents(c).awards.to_json()
+    kept = _kept(c)
+    return (kept.awards if kept else award_list(c)).to_json()
 
 
 def team_list(c: Computation) -> TeamList:
@@ -199,7 +201,8 @@ def team_list(c: Computation) -> TeamList:
 
 def teams_json(c: Computation) -> dict[str, Any]:
     """`teams --json`."""
-    return documents(c).teams.to_json()
+    kept = _kept(c)
+    return (kept.teams if kept else team_list(c)).to_json()
 
 
 def national_view(c: Computation) -> NationalView:
@@ -228,7 +231,13 @@ def national_view(c: Computation) -> NationalView:
 
 def national_json(c: Computation) -> dict[str, Any]:
     """`national --json`."""
-    return documents(c).national.to_json()
+    kept = _kept(c)
+    return (kept.national if kept else national_view(c)).to_json()
+
+
+def _kept(c: Computation) -> ResultsDocuments | None:
+    kept = c.derived.get("documents")
+    return kept if isinstance(kept, ResultsDocuments) else None
 
 
 def documents(c: Computation) -> ResultsDocuments:
