@@ -2,7 +2,8 @@
 
 1,000,000 synthetic candidates x 130 objective questions (60 single choice, 30 multiple
 choice with partial credit, 40 true/false), uint8 responses. Prints the median of 3
-runs of each phase and their sum. Target: under 5 s in total.
+runs of `grading.grade` (the chain the services run: score, totals, rank, awards,
+teams, national list). Target: under 5 s in total.
 
     .venv/bin/python benchmarks/bench_grading.py [--candidates N] [--runs R] [--extras]
 """
@@ -19,20 +20,15 @@ import numpy as np
 
 from grading import (
     AnswerKey,
+    GradingInputs,
     GradingPolicy,
     MultiRule,
     Paper,
     QuestionKind,
     Section,
     analyse_items,
-    award_individuals,
-    combine_totals,
     format_answer,
-    national_list,
-    rank_candidates,
-    results_digest,
-    score_objective,
-    team_results,
+    grade,
 )
 
 CITIES = [
@@ -119,37 +115,30 @@ def main() -> None:
     absent = np.zeros(args.candidates, dtype=bool)
     absent[::997] = True
 
-    phases: list[tuple[str, float]] = []
-    t, scores = median_time(lambda: score_objective(responses, key, PAPER), args.runs)
-    phases.append(("score (objective, partial credit)", t))
-    t, totals = median_time(
-        lambda: combine_totals(scores, candidate_ids=ids, absent=absent), args.runs
+    inputs = GradingInputs(
+        PAPER,
+        GradingPolicy(),
+        key,
+        ids,
+        responses,
+        absent=absent,
+        teams=teams,
+        non_teams=["省厅本级"],
     )
-    phases.append(("totals (with candidate ids)", t))
-    t, ranking = median_time(lambda: rank_candidates(totals), args.runs)
-    phases.append(("rank (4-key tie chain)", t))
-    t, awards = median_time(lambda: award_individuals(ranking), args.runs)
-    phases.append(("individual awards", t))
-    t, team = median_time(lambda: team_results(totals, teams, non_teams=["省厅本级"]), args.runs)
-    phases.append(("team totals, ranks, awards", t))
-    t, nat = median_time(lambda: national_list(ranking), args.runs)
-    phases.append(("national list (15 + 100)", t))
-
-    width = max(len(name) for name, _ in phases)
-    for name, secs in phases:
-        print(f"  {name:<{width}}  {secs * 1000:8.1f} ms")
-    total = sum(s for _, s in phases)
+    t, graded = median_time(lambda: grade(inputs), args.runs)
     print(
-        f"  {'total':<{width}}  {total * 1000:8.1f} ms   (target < 5000 ms, median of {args.runs})"
+        f"  grade (score, totals, rank, awards, teams, national list)  {t * 1000:8.1f} ms"
+        f"   (target < 5000 ms, median of {args.runs})"
     )
+    scores, totals, ranking = graded.scores, graded.totals, graded.ranking
+    awards, team, nat = graded.individual, graded.teams, graded.national
+    assert scores is not None and totals is not None and ranking is not None
+    assert awards is not None and team is not None and nat is not None
     if args.extras:
-        t, _ = median_time(lambda: analyse_items(responses, scores, key, PAPER), args.runs)
-        print(f"  {'(extra) item analysis':<{width}}  {t * 1000:8.1f} ms")
-        t, _ = median_time(
-            lambda: results_digest(ranking, policy=GradingPolicy(), individual=awards, teams=team),
-            args.runs,
-        )
-        print(f"  {'(extra) result digest':<{width}}  {t * 1000:8.1f} ms")
+        t, _ = median_time(lambda: analyse_items(graded.responses, scores, key, PAPER), args.runs)
+        print(f"  (extra) item analysis  {t * 1000:8.1f} ms")
+        t, _ = median_time(lambda: graded.digest(inputs.policy), args.runs)
+        print(f"  (extra) result digest  {t * 1000:8.1f} ms")
     best = totals.points(totals.total[ranking.order[0]])
     podium = ", ".join(f"{s.team} {s.award or '-'}" for s in team.standings[:3])
     print(f"scale {scores.scale} ticks/point, max {scores.describe_max()} points")

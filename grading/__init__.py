@@ -4,7 +4,8 @@ other libraries).
 Pipeline: `Paper` + `AnswerKey` -> `score_objective` (responses as bitmasks) ->
 `resolve_subjective` (double marking) -> `combine_totals` -> `rank_candidates` ->
 `award_individuals`, `team_results`, `national_list` / draws / `national_honours` ->
-`results_digest`; `analyse_items` alongside. Scores are exact integer ticks; every
+`results_digest`, all wired once in `grade(GradingInputs) -> GradingResults`;
+`analyse_items` alongside. Scores are exact integer ticks; every
 policy lives in `grading.policy`; ties at award boundaries come back as `PendingTie`
 until a recorded `TieDecision` is supplied.
 """
@@ -60,6 +61,17 @@ from grading.national import (
     simulate_draw,
 )
 from grading.paper import Paper, Question, QuestionKind, Section
+from grading.pipeline import (
+    DrawRecord,
+    GradingInputs,
+    GradingResults,
+    Stage,
+    StageFailure,
+    TieDecisions,
+    contestants,
+    decisions_by_scope,
+    grade,
+)
 from grading.policy import (
     DEFAULT_TIE_CHAIN,
     AwardPolicy,
@@ -113,11 +125,14 @@ __all__ = [
     "AwardSpec",
     "ClosestTieRule",
     "DrawKind",
+    "DrawRecord",
     "Exclusion",
     "ExclusionReason",
     "FinalScoreRule",
     "GradingError",
+    "GradingInputs",
     "GradingPolicy",
+    "GradingResults",
     "HonourRecord",
     "IndividualAwards",
     "IssueReason",
@@ -152,6 +167,8 @@ __all__ = [
     "ScoreTable",
     "ScoringPolicy",
     "Section",
+    "Stage",
+    "StageFailure",
     "Standing",
     "SubjectivePolicy",
     "SubjectiveScores",
@@ -162,6 +179,7 @@ __all__ = [
     "TeamTotalRule",
     "TieDecision",
     "TieDecisionError",
+    "TieDecisions",
     "TieKey",
     "Tier",
     "Totals",
@@ -173,10 +191,13 @@ __all__ = [
     "build_score_table",
     "canonical_json",
     "combine_totals",
+    "contestants",
+    "decisions_by_scope",
     "delegation",
     "digest",
     "format_answer",
     "format_points",
+    "grade",
     "national_honours",
     "national_list",
     "parse_alternatives",

@@ -7,26 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from exam_center.services.read_models import status_label
 from exam_center.services.standings import ItemReport
 
-STATUS_LABELS = {
-    "ranked": "正常",
-    "incomplete": "待评分",
-    "unresolved": "待复核",
-    "absent": "缺考",
-    "ineligible": "不符合参赛条件",
-    "not_seated": "未安排座位",
-    "missing_sheet": "缺答题卡",
-    "no_key": "未导入答案",
-}
+__all__ = ["status_label"]  # the CLI's tables print statuses through it
 
 FIELD_LABELS = {"total": "总分", "objective": "客观题", "subjective": "主观题", "blanks": "空题数"}
 
 NOT_FINAL = "未定稿 (not final)"
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
 
 
 def tie_key_label(key: str) -> str:
@@ -49,7 +37,7 @@ class RankRow:
     subjective: float | None
     total: float | None
     tie_keys: tuple[float, ...]
-    status: str  # Chinese, from STATUS_LABELS
+    status: str  # Chinese (`CandidateStatus.label`)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from exam_center.models import Candidate
 from exam_center.reports.award_lists import write_award_lists
 from exam_center.reports.exports import write_csv_files, write_workbook
 from exam_center.reports.policy_wording import paper_lines, policy_lines
@@ -24,20 +22,23 @@ from exam_center.reports.results_tables import (
     RankRow,
     ResultsTables,
     TeamRow,
-    status_label,
     tie_key_label,
 )
 from exam_center.services import audit, sealing
-from exam_center.services.exams import current_exam, current_exam_id, exam_definition
+from exam_center.services.exams import current_exam, exam_definition
 from exam_center.services.finalising import finalised_snapshot
 from exam_center.services.permissions import actor_name, require
-from exam_center.services.results import compute
-from exam_center.services.standings import (
-    ItemReport,
-    exclusion_note,
-    item_analysis,
-    results_documents,
+from exam_center.services.read_models import (
+    AwardTie,
+    CandidateStanding,
+    CandidateStatus,
+    Grant,
+    NationalTie,
+    NationalView,
+    ResultsDocuments,
 )
+from exam_center.services.results import compute
+from exam_center.services.standings import ItemReport, documents, item_analysis
 
 
 @dataclass(frozen=True)
@@ -70,19 +71,14 @@ def export_results(out: Path, *, session: Session) -> ExportOutcome:
         # Finalised results leave only from the sealed snapshot, and only once it verifies.
         verified = sealing.require_verified(session=session, computation=c)
         seal_footer = sealing.seal_line(verified)
-        docs: dict[str, Any] = lock.snapshot
+        docs = ResultsDocuments.from_json(lock.snapshot)
         recomputed: bool | None = c.ranking is not None and c.digest() == lock.digest
     else:
-        docs = results_documents(c, session)
+        docs = documents(c)
         recomputed = None
-    units = {
-        cand.id: cand.unit
-        for cand in session.exec(
-            select(Candidate).where(Candidate.exam_id == current_exam_id(session))
-        )
-    }
+    units = {cand.id: cand.unit for cand in c.roster.candidates}
     definition = exam_definition(session)
-    results_doc = docs["results"]
+    results_doc = docs.results
     info = Provenance(
         title=exam.title,
         exam_date=exam.exam_date,
@@ -95,8 +91,8 @@ def export_results(out: Path, *, session: Session) -> ExportOutcome:
         source=(
             "定稿快照（finalised snapshot）" if lock else "当前数据即时计算（未定稿，仅供核对）"
         ),
-        key_version=results_doc.get("key_version"),
-        policies=policy_lines(results_doc.get("policy", {})),
+        key_version=results_doc.key_version,
+        policies=policy_lines(dict(results_doc.policy)),
         paper=paper_lines(definition),
         exported_at=datetime.now(UTC),
         exported_by=actor_name(session),
@@ -134,174 +130,170 @@ def export_results(out: Path, *, session: Session) -> ExportOutcome:
     return outcome
 
 
-def _listed(values: list[Any]) -> str:
+def _listed(values: tuple[str | None, ...]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _warnings(docs: dict[str, Any]) -> tuple[str, ...]:
-    out = [str(p) for p in docs["results"].get("problems", [])]
-    for p in docs["awards"].get("pending_ties", []):
-        out.append(
-            f"个人奖项 {p['award']} 第{p['rank']}名并列待决定：{_listed(p['admission_nos'])}"
-        )
-    for p in docs["teams"].get("pending_ties", []):
-        out.append(f"团体奖项 {p['award']} 第{p['rank']}名并列待决定：{_listed(p['teams'])}")
-    for p in docs["national"].get("pending_ties", []):
-        out.append(f"全国比试名单 第{p['rank']}名并列待决定：{_listed(p['admission_nos'])}")
+def _warnings(docs: ResultsDocuments) -> tuple[str, ...]:
+    out = list(docs.results.problems)
+    for p in docs.awards.pending_ties:
+        out.append(f"个人奖项 {p.award} 第{p.rank}名并列待决定：{_listed(p.admission_nos)}")
+    for t in docs.teams.pending_ties:
+        out.append(f"团体奖项 {t.award} 第{t.rank}名并列待决定：{_listed(t.teams)}")
+    for n in docs.national.pending_ties:
+        out.append(f"全国比试名单 第{n.rank}名并列待决定：{_listed(n.admission_nos)}")
     return tuple(out)
 
 
-Units = dict[int | None, str]
+Units = dict[int, str]
 
 
 def _award_row(
-    award: str, rank: int | None, person: dict[str, Any], note: str, units: Units
+    award: str,
+    rank: int | None,
+    person: CandidateStanding | None,
+    note: str,
+    units: Units,
+    admission_no: str | None = None,
 ) -> AwardRow:
+    """One line of an award list; `admission_no` names someone not in the ranking."""
+    if person is None:
+        return AwardRow(award, rank, admission_no or "", "", "", "", note)
     return AwardRow(
         award,
         rank,
-        person.get("admission_no") or "",
-        person.get("name", ""),
-        person.get("team", ""),
-        units.get(person.get("candidate_id"), ""),
+        person.admission_no or "",
+        person.name,
+        person.team,
+        units.get(person.candidate_id, ""),
         note,
     )
 
 
-# Statuses with no sheet to score: the computation's zeros for them are no scores at all.
-UNSCORED = {"absent", "not_seated", "missing_sheet", "no_key"}
-
-
-def _unscored(r: dict[str, Any]) -> bool:
+def _unscored(r: CandidateStanding) -> bool:
     """No sheet was scored. An ineligible candidate is scored like everyone else, so
     nothing at all in every score is taken for no sheet: a real sheet worth exactly
     0 points from someone outside the ranking says nothing the status does not."""
-    if r["status"] in UNSCORED or r.get("total") is None:
+    if not r.status.scored or r.total is None:
         return True
-    nothing = not any(r.get(k) for k in ("objective", "subjective", "total"))
-    return r["status"] == "ineligible" and nothing
+    nothing = not any((r.objective, r.subjective, r.total))
+    return r.status is CandidateStatus.INELIGIBLE and nothing
 
 
-def _rank_row(r: dict[str, Any], units: Units) -> RankRow:
+def _rank_row(r: CandidateStanding, units: Units) -> RankRow:
     blank = _unscored(r)
     return RankRow(
-        r["rank"],
-        r["admission_no"] or "",
-        r["name"],
-        r["team"],
-        units.get(r["candidate_id"], ""),
-        None if blank else r["objective"],
-        None if blank else r["subjective"],
-        None if blank else r["total"],
-        () if blank else tuple(float(v) for v in r["tie_keys"]),
-        status_label(r["status"]),
+        r.rank,
+        r.admission_no or "",
+        r.name,
+        r.team,
+        units.get(r.candidate_id, ""),
+        None if blank else r.objective,
+        None if blank else r.subjective,
+        None if blank else r.total,
+        () if blank else r.tie_keys,
+        r.status.label,
     )
 
 
 def _tables(
-    docs: dict[str, Any], units: Units, info: Provenance, items: ItemReport | None
+    docs: ResultsDocuments, units: Units, info: Provenance, items: ItemReport | None
 ) -> ResultsTables:
-    candidates = docs["results"]["candidates"]
-    by_id = {int(r["candidate_id"]): r for r in candidates}
-    by_adm = {r["admission_no"]: r for r in candidates if r["admission_no"]}
-    ranking = tuple(_rank_row(r, units) for r in candidates)
-    awards_doc = docs["awards"]
+    standings = docs.results
+    by_id = standings.by_id()
+    by_adm = standings.by_admission()
+    ranking = tuple(_rank_row(r, units) for r in standings.candidates)
+    awards_doc = docs.awards
     awards = tuple(
-        _award_row(g["award"], g["rank"], by_id[int(g["candidate_id"])], _grant_note(g), units)
-        for g in awards_doc.get("individual", [])
+        _award_row(g.award, g.rank, by_id[g.candidate_id], _grant_note(g), units)
+        for g in awards_doc.individual
     )
     ties = tuple(
-        _award_row(p["award"], p["rank"], by_adm.get(a, {"admission_no": a}), _tie_note(p), units)
-        for p in awards_doc.get("pending_ties", [])
-        for a in p["admission_nos"]
+        _award_row(p.award, p.rank, by_adm.get(a or ""), _tie_note(p), units, a)
+        for p in awards_doc.pending_ties
+        for a in p.admission_nos
     )
     exclusions = tuple(
-        _award_row(
-            e["award"], e["rank"], by_adm.get(e["admission_no"], {}), _exclusion_note(e), units
-        )
-        for e in awards_doc.get("excluded", [])
+        _award_row(e.award, e.rank, by_adm.get(e.admission_no or ""), e.explanation, units)
+        for e in awards_doc.excluded
     )
     teams = tuple(
         TeamRow(
-            t["rank"],
-            t["team"],
-            int(t["members"]),
-            int(t.get("present", t["members"])),
-            float(t["total"]),
-            "待决定（并列）" if t.get("pending") else (t["award"] or ""),
-            bool(t.get("organisation_award")),
+            t.rank,
+            t.team,
+            t.members,
+            t.present,
+            t.total,
+            "待决定（并列）" if t.pending else (t.award or ""),
+            t.organisation_award,
         )
-        for t in docs["teams"].get("teams", [])
+        for t in docs.teams.teams
     )
     return ResultsTables(
         info=info,
-        tie_keys=tuple(tie_key_label(k) for k in docs["results"]["policy"].get("tie_break", [])),
+        tie_keys=tuple(tie_key_label(k) for k in standings.tie_break),
         ranking=ranking,
         awards=awards,
         award_ties=ties,
         award_exclusions=exclusions,
         teams=teams,
-        national=_national(docs["national"], by_adm, units),
+        national=_national(docs.national, by_adm, units),
         items=items,
     )
 
 
 def _national(
-    doc: dict[str, Any],
-    by_adm: dict[str, dict[str, Any]],
+    doc: NationalView,
+    by_adm: dict[str, CandidateStanding],
     units: Units,
 ) -> NationalTable:
-    drawn = set(doc.get("drawn", []))
+    drawn = set(doc.drawn)
     rows: list[NationalRow] = []
-    for category, key in (("省选", "selected"), ("推荐", "recommended")):
-        for i, adm in enumerate(doc.get(key, []), start=1):
-            who = by_adm.get(adm, {})
+    for category, listed in (("省选", doc.selected), ("推荐", doc.recommended)):
+        for i, adm in enumerate(listed, start=1):
+            who = by_adm.get(adm or "")
             rows.append(
                 NationalRow(
                     category,
                     i,
-                    who.get("rank"),
+                    who.rank if who else None,
                     adm or "",
-                    who.get("name", ""),
-                    who.get("team", ""),
-                    units.get(who.get("candidate_id"), ""),
+                    who.name if who else "",
+                    who.team if who else "",
+                    units.get(who.candidate_id, "") if who else "",
                     adm in drawn,
                 )
             )
     honours = tuple(
-        _award_row(
-            h["award"], h["national_rank"], by_adm.get(h["admission_no"], {}), h["note"], units
-        )
-        for h in doc.get("honours", [])
+        _award_row(h.award, h.national_rank, by_adm.get(h.admission_no or ""), h.note, units)
+        for h in doc.honours or ()
     )
     pending = tuple(
-        _award_row(
-            "全国比试名单", p["rank"], by_adm.get(a, {"admission_no": a}), _tie_note(p), units
-        )
-        for p in doc.get("pending_ties", [])
-        for a in p["admission_nos"]
+        _award_row("全国比试名单", p.rank, by_adm.get(a or ""), _tie_note(p), units, a)
+        for p in doc.pending_ties
+        for a in p.admission_nos
     )
     return NationalTable(
         tuple(rows),
-        doc.get("draw", "none"),
-        doc.get("draw_label", ""),
+        doc.draw,
+        doc.draw_label,
         len(drawn),
         honours,
         pending,
     )
 
 
-def _grant_note(g: dict[str, Any]) -> str:
+def _grant_note(g: Grant) -> str:
     """The library's note (按程序申报；依次顺延；并列，按记录的决定), or the same from the flags."""
-    if g.get("note"):
-        return str(g["note"])
-    flags = (("nomination", "按程序申报"), ("passed_down", "依次顺延"), ("by_decision", "并列决定"))
-    return "；".join(words for flag, words in flags if g.get(flag))
+    if g.note:
+        return g.note
+    flags = (
+        (g.nomination, "按程序申报"),
+        (g.passed_down, "依次顺延"),
+        (g.by_decision, "并列决定"),
+    )
+    return "；".join(words for flag, words in flags if flag)
 
 
-def _tie_note(p: dict[str, Any]) -> str:
-    return f"并列待决定：{len(p['admission_nos'])} 人并列，{p['slots']} 个名额"
-
-
-def _exclusion_note(e: dict[str, Any]) -> str:
-    return exclusion_note(e)
+def _tie_note(p: AwardTie | NationalTie) -> str:
+    return f"并列待决定：{len(p.admission_nos)} 人并列，{p.slots} 个名额"

@@ -7,12 +7,16 @@ from typing import Any
 from sqlmodel import Session
 
 import grading
-from exam_center.definition import Policy
+from exam_center.definition import ExamDefinition, Policy
 from exam_center.services.exams import exam_definition
 
 
 def grading_paper(session: Session) -> grading.Paper:
-    definition = exam_definition(session)
+    return paper_of(exam_definition(session))
+
+
+def paper_of(definition: ExamDefinition) -> grading.Paper:
+    """The definition's paper as the grading library takes it."""
     return grading.Paper(
         tuple(
             grading.Section(
@@ -54,4 +58,8 @@ def policy_record(policy: Policy) -> dict[str, dict[str, Any]]:
 
 
 def grading_policy(session: Session) -> grading.GradingPolicy:
-    return grading.GradingPolicy.from_record(policy_record(exam_definition(session).policy))
+    return policy_of(policy_record(exam_definition(session).policy))
+
+
+def policy_of(record: dict[str, dict[str, Any]]) -> grading.GradingPolicy:
+    return grading.GradingPolicy.from_record(record)

@@ -374,39 +374,3 @@ def key_versions(*, session: Session) -> list[KeyVersionRow]:
             .order_by(col(AnswerKeyVersion.version).desc())
         )
     ]
-
-
-@dataclass(frozen=True)
-class MarkingIssueRow:
-    admission_no: str | None
-    name: str
-    question: int
-    reason: str  # missing_mark, out_of_range, off_step, third_marking_required, …
-    marker: int | None
-    detail: str
-    blocking: bool
-
-
-def marking_issues(*, session: Session) -> list[MarkingIssueRow]:
-    """Double-marking problems as the grading library sees them (e.g. a third marking
-    required where the two markers differ by more than the tolerance)."""
-    from exam_center.services.results import compute
-
-    c = compute(session)
-    if c.marks is None:
-        return []
-    out = []
-    for issue in c.marks.issues:
-        cand = c.roster.candidates[issue.row]
-        out.append(
-            MarkingIssueRow(
-                c.roster.admission.get(cand.id or -1),
-                cand.name,
-                issue.question,
-                str(issue.reason),
-                issue.marker,
-                issue.detail,
-                issue.blocking,
-            )
-        )
-    return out

@@ -62,9 +62,9 @@ def open_items(*, session: Session, offset: int = 0, limit: int | None = None) -
     )
     if limit is not None:
         query = query.limit(limit)
-    names = {
-        c.id: c.name for c in session.exec(select(Candidate).where(Candidate.exam_id == exam_id))
-    }
+    names = dict(
+        session.exec(select(Candidate.id, Candidate.name).where(Candidate.exam_id == exam_id)).all()
+    )
     rows = []
     for item, page in session.exec(query):
         mark = next((m for m in page.marks if m["number"] == item.question), None)

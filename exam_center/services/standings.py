@@ -1,5 +1,6 @@
-"""The results as people and scripts read them: the `results`, `awards`, `teams` and
-`national` JSON contracts, pending tie decisions, and recording those decisions."""
+"""The results as people and scripts read them: the typed read models (`read_models`)
+built from a computation, whose `to_json()` are the `results`, `awards`, `teams` and
+`national` JSON contracts; pending tie decisions, and recording those decisions."""
 
 from __future__ import annotations
 
@@ -15,40 +16,50 @@ import grading
 from exam_center.errors import NotAllowed
 from exam_center.models import TieDecisionRecord
 from exam_center.services import audit
-from exam_center.services.exams import current_exam_id, exam_definition
-from exam_center.services.grading_model import policy_record
+from exam_center.services.exams import current_exam_id
 from exam_center.services.marking import ensure_open
 from exam_center.services.permissions import require
+from exam_center.services.read_models import (
+    AwardList,
+    AwardTie,
+    CandidateStanding,
+    CandidateStatus,
+    Excluded,
+    Grant,
+    NationalHonour,
+    NationalTie,
+    NationalView,
+    ResultsDocuments,
+    Standings,
+    TeamLine,
+    TeamList,
+    TeamTie,
+)
 from exam_center.services.results import Computation, compute
 
 
-def _num(value: Any) -> float:
-    return float(value)
-
-
-def _candidate_status(c: Computation, row: int) -> str:
+def _status(c: Computation, row: int) -> CandidateStatus:
     r = c.roster
     if not r.eligible[row]:
-        return "ineligible"
+        return CandidateStatus.INELIGIBLE
     if r.absent[row]:
-        return "absent"
+        return CandidateStatus.ABSENT
     if r.candidates[row].id not in r.admission:
-        return "not_seated"
+        return CandidateStatus.NOT_SEATED
     if r.no_sheet[row]:
-        return "missing_sheet"
+        return CandidateStatus.MISSING_SHEET
     if c.totals is None:
-        return "no_key"
-    return grading.Standing(int(c.totals.standing[row])).label
+        return CandidateStatus.NO_KEY
+    return CandidateStatus(grading.Standing(int(c.totals.standing[row])).label)
 
 
-def results_json(c: Computation, session: Session) -> dict[str, Any]:
-    """`results --json`: every candidate, ranked or with the reason they are not."""
-    policy = policy_record(exam_definition(session).policy)
-    out: list[dict[str, Any]] = []
-    # Points as floats, whole arrays at once (ticks / scale is exact division, the same
-    # float as Fraction(ticks, scale) gives): per-row Fractions were most of the time.
-    scored = c.totals is not None and c.ranking is not None
+def standings(c: Computation) -> Standings:
+    """Every candidate, ranked or with the reason they are not."""
+    r = c.roster
+    statuses = [_status(c, row) for row in range(len(r.candidates))]
     if c.totals is not None and c.ranking is not None:
+        # Points as floats, whole arrays at once (ticks / scale is exact division, the
+        # same float as Fraction(ticks, scale) gives): per-row Fractions were most of it.
         t, ranking = c.totals, c.ranking
         objective, subjective, total = (
             (arr / t.scale).tolist() for arr in (t.objective, t.subjective, t.total)
@@ -58,36 +69,52 @@ def results_json(c: Computation, session: Session) -> dict[str, Any]:
             for k in ranking.chain
         ]
         ranks, blanks = ranking.rank.tolist(), t.blanks.tolist()
-    for row, cand in enumerate(c.roster.candidates):
-        team = c.roster.teams[cand.team_id].name
-        item: dict[str, Any] = {
-            "admission_no": c.roster.admission.get(cand.id or -1),
-            "candidate_id": cand.id,
-            "name": cand.name,
-            "team": team,
-            "objective": None,
-            "subjective": None,
-            "total": None,
-            "rank": None,
-            "tie_keys": [],
-            "status": _candidate_status(c, row),
-        }
-        if scored:
-            item["objective"] = objective[row]
-            item["subjective"] = subjective[row]
-            item["total"] = total[row]
-            item["rank"] = ranks[row] or None
-            item["tie_keys"] = [float(k[row]) for k in keys]
-            item["blanks"] = blanks[row]
-        out.append(item)
-    out.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0, x["candidate_id"]))
-    return {
-        "policy": policy | {"tie_break": [str(k) for k in c.policy.ranking.chain]},
-        "key_version": c.key_version,
-        "max_score": _num(c.paper.objective_max + c.paper.subjective_max),
-        "problems": c.problems,
-        "candidates": out,
-    }
+        rows = [
+            CandidateStanding(
+                r.admission.get(cand.id),
+                cand.id,
+                cand.name,
+                cand.team,
+                objective[row],
+                subjective[row],
+                total[row],
+                ranks[row] or None,
+                tuple(float(k[row]) for k in keys),
+                statuses[row],
+                blanks[row],
+            )
+            for row, cand in enumerate(r.candidates)
+        ]
+    else:
+        rows = [
+            CandidateStanding(
+                r.admission.get(cand.id),
+                cand.id,
+                cand.name,
+                cand.team,
+                None,
+                None,
+                None,
+                None,
+                (),
+                statuses[row],
+            )
+            for row, cand in enumerate(r.candidates)
+        ]
+    rows.sort(key=lambda x: (x.rank is None, x.rank or 0, x.candidate_id))
+    return Standings(
+        c.policy_record | {"tie_break": [str(k) for k in c.policy.ranking.chain]},
+        c.key_version,
+        float(c.paper.objective_max + c.paper.subjective_max),
+        tuple(c.problems),
+        tuple(rows),
+    )
+
+
+def results_json(c: Computation, session: Session | None = None) -> dict[str, Any]:
+    """`results --json` (the session is not needed: the computation holds the policy)."""
+    kept = _kept(c)
+    return (kept.results if kept else standings(c)).to_json()
 
 
 def _adm(c: Computation, candidate_id: str) -> str | None:
@@ -98,147 +125,136 @@ def _name(c: Computation, candidate_id: str) -> str:
     return c.roster.candidates[c.roster.row_of(int(candidate_id))].name
 
 
-EXCLUSION_REASONS = {
-    "prior_honour": "{years}年已获此荣誉，不重复授予",
-    "awarded_this_year": "本年度已获此荣誉",
-    "national_expert": "已获全国人社知识通，依次顺延",
-}
-
-
-def exclusion_note(e: dict[str, Any]) -> str:
-    """Why a candidate at this rank does not receive the award, and what became of the
-    place (passed down to the next, or left empty), in the words of the award lists."""
-    years = "、".join(str(y) for y in e.get("years", []))
-    reason = str(e.get("reason"))
-    text = EXCLUSION_REASONS.get(reason, reason).format(years=years)
-    return f"{text}（名额{'空缺' if e.get('lapsed') else '依次顺延'}）"
+def award_list(c: Computation) -> AwardList:
+    """Individual awards, the ties that wait for a decision, and who was passed over."""
+    if c.individual is None:
+        return AwardList((), (), (), tuple(c.problems))
+    return AwardList(
+        tuple(
+            Grant(
+                g.award,
+                _adm(c, g.candidate_id),
+                int(g.candidate_id),
+                _name(c, g.candidate_id),
+                g.rank,
+                g.note,
+                g.nomination,
+                g.passed_down,
+                g.by_decision,
+            )
+            for g in c.individual.grants
+        ),
+        tuple(
+            AwardTie(
+                p.award,
+                p.rank,
+                tuple(_adm(c, i) for i in p.candidate_ids),
+                tuple(_name(c, i) for i in p.candidate_ids),
+                p.slots_left,
+            )
+            for p in c.individual.pending
+        ),
+        tuple(
+            Excluded(
+                e.award,
+                _adm(c, e.candidate_id),
+                _name(c, e.candidate_id),
+                e.rank,
+                tuple(e.years),
+                str(e.reason),
+                e.lapsed,
+            )
+            for e in c.individual.exclusions
+        ),
+    )
 
 
 def awards_json(c: Computation) -> dict[str, Any]:
-    """`awards --json`: individual awards and the ties that wait for a decision."""
-    if c.individual is None:
-        return {"individual": [], "pending_ties": [], "excluded": [], "problems": c.problems}
-    return {
-        "individual": [
-            {
-                "award": g.award,
-                "admission_no": _adm(c, g.candidate_id),
-                "candidate_id": int(g.candidate_id),
-                "name": _name(c, g.candidate_id),
-                "rank": g.rank,
-                "note": g.note,
-                "nomination": g.nomination,
-                "passed_down": g.passed_down,
-                "by_decision": g.by_decision,
-            }
-            for g in c.individual.grants
-        ],
-        "pending_ties": [
-            {
-                "award": p.award,
-                "rank": p.rank,
-                "admission_nos": [_adm(c, i) for i in p.candidate_ids],
-                "names": [_name(c, i) for i in p.candidate_ids],
-                "slots": p.slots_left,
-            }
-            for p in c.individual.pending
-        ],
-        "excluded": [_excluded(c, e) for e in c.individual.exclusions],
-    }
+    """`awards --json`."""
+    kept = _kept(c)
+    return (kept.awards if kept else award_list(c)).to_json()
 
 
-def _excluded(c: Computation, e: grading.Exclusion) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "award": e.award,
-        "admission_no": _adm(c, e.candidate_id),
-        "name": _name(c, e.candidate_id),
-        "rank": e.rank,
-        "years": list(e.years),
-        "reason": str(e.reason),
-        "lapsed": e.lapsed,
-    }
-    return doc | {"explanation": exclusion_note(doc)}
+def team_list(c: Computation) -> TeamList:
+    """Team totals, ranks and awards, and the ties that wait for a decision."""
+    if c.teams is None:
+        return TeamList((), (), tuple(c.problems))
+    return TeamList(
+        tuple(
+            TeamLine(
+                s.team,
+                s.members,
+                s.present,
+                float(s.total),
+                s.rank,
+                s.award,
+                s.pending,
+                s.complete,
+                s.organisation_award,
+            )
+            for s in c.teams.standings
+        ),
+        tuple(
+            TeamTie(p.award, p.rank, tuple(p.candidate_ids), p.slots_left) for p in c.teams.pending
+        ),
+    )
 
 
 def teams_json(c: Computation) -> dict[str, Any]:
-    """`teams --json`: team totals, ranks and awards (`award` null below the tenth)."""
-    if c.teams is None:
-        return {"teams": [], "pending_ties": [], "problems": c.problems}
-    return {
-        "teams": [
-            {
-                "team": s.team,
-                "members": s.members,
-                "present": s.present,
-                "total": _num(s.total),
-                "rank": s.rank,
-                "award": s.award,
-                "pending": s.pending,
-                "complete": s.complete,
-                "organisation_award": s.organisation_award,
-            }
-            for s in c.teams.standings
-        ],
-        "pending_ties": [
-            {
-                "award": p.award,
-                "rank": p.rank,
-                "teams": list(p.candidate_ids),
-                "slots": p.slots_left,
-            }
-            for p in c.teams.pending
-        ],
-    }
+    """`teams --json`."""
+    kept = _kept(c)
+    return (kept.teams if kept else team_list(c)).to_json()
 
 
-def results_documents(c: Computation, session: Session) -> dict[str, Any]:
-    """The four documents a finalised snapshot holds (results, awards, teams, national)."""
-    return {
-        "results": results_json(c, session),
-        "awards": awards_json(c),
-        "teams": teams_json(c),
-        "national": national_json(c),
-    }
+def national_view(c: Computation) -> NationalView:
+    """The chosen, the recommended, the ministry's drawn and the national honours."""
+    if c.national is None:
+        return NationalView((), (), (), "none", problems=tuple(c.problems))
+    kind = {"ministry": "ministry", "simulation": "simulation"}.get(str(c.draw.kind), "none")
+    return NationalView(
+        tuple(_adm(c, i) for i in c.national.selected),
+        tuple(_adm(c, i) for i in c.national.recommended),
+        tuple(_adm(c, i) for i in c.draw.drawn),
+        kind,
+        c.draw.label,
+        tuple(
+            NationalTie(p.award, p.rank, tuple(_adm(c, i) for i in p.candidate_ids), p.slots_left)
+            for p in c.national.pending
+        ),
+        None
+        if c.honours is None
+        else tuple(
+            NationalHonour(g.award, _adm(c, g.candidate_id), g.rank, g.note)
+            for g in c.honours.grants
+        ),
+    )
 
 
 def national_json(c: Computation) -> dict[str, Any]:
-    """`national --json`: the 15 chosen, the 100 recommended, and the ministry's 35."""
-    if c.national is None:
-        return {
-            "selected": [],
-            "recommended": [],
-            "drawn": [],
-            "draw": "none",
-            "problems": c.problems,
-        }
-    kind = {"ministry": "ministry", "simulation": "simulation"}.get(str(c.draw.kind), "none")
-    doc: dict[str, Any] = {
-        "selected": [_adm(c, i) for i in c.national.selected],
-        "recommended": [_adm(c, i) for i in c.national.recommended],
-        "drawn": [_adm(c, i) for i in c.draw.drawn],
-        "draw": kind,
-        "draw_label": c.draw.label,
-        "pending_ties": [
-            {
-                "list": p.award,
-                "rank": p.rank,
-                "admission_nos": [_adm(c, i) for i in p.candidate_ids],
-                "slots": p.slots_left,
-            }
-            for p in c.national.pending
-        ],
-    }
-    if c.honours is not None:
-        doc["honours"] = [
-            {
-                "award": g.award,
-                "admission_no": _adm(c, g.candidate_id),
-                "national_rank": g.rank,
-                "note": g.note,
-            }
-            for g in c.honours.grants
-        ]
-    return doc
+    """`national --json`."""
+    kept = _kept(c)
+    return (kept.national if kept else national_view(c)).to_json()
+
+
+def _kept(c: Computation) -> ResultsDocuments | None:
+    kept = c.derived.get("documents")
+    return kept if isinstance(kept, ResultsDocuments) else None
+
+
+def documents(c: Computation) -> ResultsDocuments:
+    """The four documents a finalised snapshot holds (results, awards, teams, national),
+    built once per computation and kept with it."""
+    kept = c.derived.get("documents")
+    if isinstance(kept, ResultsDocuments):
+        return kept
+    made = ResultsDocuments(standings(c), award_list(c), team_list(c), national_view(c))
+    c.derived["documents"] = made
+    return made
+
+
+def results_documents(c: Computation, session: Session | None = None) -> dict[str, Any]:
+    """`documents(c)` as the snapshot stores them."""
+    return documents(c).to_json()
 
 
 def shell_word(text: str) -> str:
@@ -398,7 +414,14 @@ class ItemReport:
 
 def item_analysis(c: Computation) -> ItemReport | None:
     """Per question: difficulty, discrimination (point-biserial, upper–lower 27 %), option
-    frequencies, and probable key errors; KR-20 of the objective part."""
+    frequencies, and probable key errors; KR-20 of the objective part (kept with `c`)."""
+    if "items" not in c.derived:
+        c.derived["items"] = _item_analysis(c)
+    kept = c.derived["items"]
+    return kept if isinstance(kept, ItemReport) else None
+
+
+def _item_analysis(c: Computation) -> ItemReport | None:
     if c.scores is None or c.key is None or c.totals is None:
         return None
     r = c.roster

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from exam_center.models import Absence
 from exam_center.services import audit, marking, scanning, seating
 from exam_center.services.grading_model import grading_paper
+from exam_center.services.results import marking_issues
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
@@ -198,7 +199,7 @@ async def test_scores_a_third_marking_required_an_absence_and_the_item_analysis(
         assert results.query_one("#results-tabs", TabbedContent).active == "items"
 
     with ws.session() as s:
-        issues_now = marking.marking_issues(session=s)
+        issues_now = marking_issues(session=s)
         recorded = s.exec(select(Absence)).all()
         imported = audit.list_entries(session=s, action="scores.import", limit=2)
         marked_absent = audit.list_entries(session=s, action="candidate.absent", limit=1)[0]

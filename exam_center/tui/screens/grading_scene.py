@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from exam_center.services import exams, marking
-from exam_center.services.marking import KeyImport, KeyVersionRow, MarkingIssueRow, ScoresImport
+from exam_center.services import exams, marking, results
+from exam_center.services.marking import KeyImport, KeyVersionRow, ScoresImport
+from exam_center.services.results import MarkingIssueRow
 from exam_center.services.signoff import SignOffPending
 from exam_center.tui.dialogs.import_file import Checked
 from exam_center.tui.screens.audit import local_time
@@ -49,7 +50,7 @@ class GradingScene:
 
 def grading_scene(session: Session) -> GradingScene:
     issues = sorted(
-        marking.marking_issues(session=session),
+        results.marking_issues(session=session),
         key=lambda i: ISSUE_ORDER.get(i.reason, len(ISSUE_ORDER)),
     )
     return GradingScene(

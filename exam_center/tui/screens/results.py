@@ -170,7 +170,7 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
             # Shown only beside the teams table (the awards tab); greyed out once final.
             if self.query_one("#results-tabs", TabbedContent).active != "awards":
                 return False
-            if scene is None or scene.finalised or not scene.teams.get("teams"):
+            if scene is None or scene.finalised or not scene.teams.teams:
                 return None
         if action == "finalise" and scene is not None and scene.finalised:
             return None
@@ -191,7 +191,7 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
 
     def _show(self, scene: ResultsScene) -> None:
         self.scene = scene
-        ranked = sum(1 for c in scene.candidates if c["rank"])
+        ranked = sum(1 for c in scene.candidates if c.rank)
         state = (
             "[b $success]已定稿 finalised[/] 摘要 digest $digest"
             if scene.finalised
@@ -351,12 +351,12 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
         scene = self.scene
         if scene is None or scene.finalised or not self.allowed(Permission.GRADE):
             return
-        teams = [t for t in scene.teams.get("teams", []) if t["rank"] is not None]
+        teams = [t for t in scene.teams.teams if t.rank is not None]
         if not teams:
             return
         table = self.query_one("#teams", DataTable)
         team = teams[min(table.cursor_row, len(teams) - 1)]
-        name, has = str(team["team"]), bool(team["organisation_award"])
+        name, has = team.team, team.organisation_award
         verb = "撤销 Withdraw" if has else "授予 Record"
         dialog = ReasonDialog(
             f"{verb}岗位练兵优秀组织奖：{name}",

@@ -6,35 +6,30 @@ of its tables, as text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session
 
 from exam_center.reports.results_tables import tie_key_label
 from exam_center.services import exams, finalising, results, standings
-from exam_center.services.standings import ItemReport, PendingDecision, exclusion_note
+from exam_center.services.read_models import (
+    AwardList,
+    CandidateStanding,
+    NationalView,
+    Standings,
+    TeamList,
+)
+from exam_center.services.standings import ItemReport, PendingDecision
 from exam_center.tui.dialogs.tie import SCOPES
 
 Row = tuple[str, ...]
 
-STATUS_LABELS = {
-    "ranked": "",
-    "ineligible": "不符合条件 ineligible",
-    "absent": "缺考 absent",
-    "not_seated": "未编座 not seated",
-    "missing_sheet": "缺答题卡 no sheet",
-    "no_key": "无答案 no key",
-    "incomplete": "待评分 not fully marked",
-    "unresolved": "待复核 waiting for review",
-}
-
 
 @dataclass(frozen=True)
 class ResultsScene:
-    results: dict[str, Any]
-    awards: dict[str, Any]
-    teams: dict[str, Any]
-    national: dict[str, Any]
+    results: Standings
+    awards: AwardList
+    teams: TeamList
+    national: NationalView
     pending: list[PendingDecision]
     blockers: list[str]
     items: ItemReport | None
@@ -42,30 +37,31 @@ class ResultsScene:
     digest: str = ""
 
     @property
-    def candidates(self) -> list[dict[str, Any]]:
-        return list(self.results.get("candidates", []))
+    def candidates(self) -> tuple[CandidateStanding, ...]:
+        return self.results.candidates
 
     @property
     def max_score(self) -> float:
-        return float(self.results.get("max_score") or 100)
+        return self.results.max_score or 100.0
 
     def names(self) -> dict[str, str]:
         """Admission number -> name, for the award and national lists."""
-        return {c["admission_no"]: c["name"] for c in self.candidates if c["admission_no"]}
+        return {c.admission_no: c.name for c in self.candidates if c.admission_no}
 
 
 def results_scene(session: Session) -> ResultsScene:
     c = results.compute(session)
     snapshot = finalising.finalised_snapshot(session=session)
+    docs = standings.documents(c)
     return ResultsScene(
-        standings.results_json(c, session),
-        standings.awards_json(c),
-        standings.teams_json(c),
-        standings.national_json(c),
+        docs.results,
+        docs.awards,
+        docs.teams,
+        docs.national,
         standings.pending_ties(c),
         finalising.blockers(c, session),
         standings.item_analysis(c),
-        exams.exam_summary(session=session).finalised,
+        exams.current_exam(session).finalised_at is not None,  # no definition parse
         snapshot.digest if snapshot is not None else "",
     )
 
@@ -74,16 +70,12 @@ def points(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
-
-
 SHOWN_SCORES = ("total", "objective", "subjective")  # keys the ranking shows as columns
 
 
 def tie_key_names(scene: ResultsScene) -> list[str]:
     """The tie-break chain, as in the definition: "total desc", "blanks asc", ..."""
-    return [str(k) for k in scene.results.get("policy", {}).get("tie_break", [])]
+    return scene.results.tie_break
 
 
 def _field(key: str) -> str:
@@ -111,13 +103,15 @@ def ranking_columns(scene: ResultsScene) -> tuple[str, ...]:
     )
 
 
-def separating_key(scene: ResultsScene, row: dict[str, Any], other: dict[str, Any] | None) -> str:
+def separating_key(
+    scene: ResultsScene, row: CandidateStanding, other: CandidateStanding | None
+) -> str:
     """Which tie-break key puts `row` apart from `other` (its neighbour with the same
     total): the first key of the chain where they differ; 并列 when none does."""
-    if other is None or not row["rank"] or not other["rank"] or row["total"] != other["total"]:
+    if other is None or not row.rank or not other.rank or row.total != other.total:
         return ""
     names = tie_key_names(scene)
-    for key, mine, theirs in zip(names, row["tie_keys"], other["tie_keys"], strict=False):
+    for key, mine, theirs in zip(names, row.tie_keys, other.tie_keys, strict=False):
         if mine != theirs:
             return tie_key_label(key)
     return "并列 tied"
@@ -137,24 +131,24 @@ def ranking_rows(scene: ResultsScene, offset: int, size: int) -> list[Row]:
         above = everyone[i - 1] if i > 0 else None
         below = everyone[i + 1] if i + 1 < len(everyone) else None
         why = separating_key(scene, c, above) or separating_key(scene, c, below)
-        unscored = UNSCORED.get(c["status"])
+        unscored = UNSCORED.get(c.status)
         if unscored is not None:
             scores: tuple[str, ...] = (unscored,) * 3
             keys: tuple[str, ...] = ("",) * len(extra)
         else:
-            scores = (points(c["objective"]), points(c["subjective"]), points(c["total"]))
-            values = c["tie_keys"]
+            scores = (points(c.objective), points(c.subjective), points(c.total))
+            values = c.tie_keys
             keys = tuple(points(values[k]) if k < len(values) else "" for k in extra)
         rows.append(
             (
-                str(c["rank"] or "—"),
-                c["admission_no"] or "—",
-                c["name"],
-                c["team"],
+                str(c.rank or "—"),
+                c.admission_no or "—",
+                c.name,
+                c.team,
                 *scores,
                 *keys,
                 why,
-                status_label(c["status"]),
+                c.status.screen_label,
             )
         )
     return rows
@@ -166,32 +160,32 @@ def award_rows(scene: ResultsScene) -> list[Row]:
     names = scene.names()
     entries: list[tuple[str, int, int, Row]] = []
     order: dict[str, int] = {}
-    for g in scene.awards.get("individual", []):
-        order.setdefault(g["award"], len(order))
+    for g in scene.awards.individual:
+        order.setdefault(g.award, len(order))
         # The library's note already says 依次顺延 / 并列 when it applies.
-        notes = [g["note"] or ""]
-        if g["by_decision"] and "并列" not in notes[0]:
+        notes = [g.note]
+        if g.by_decision and "并列" not in notes[0]:
             notes.append("并列决定 by decision")
-        if g["passed_down"] and "顺延" not in notes[0]:
+        if g.passed_down and "顺延" not in notes[0]:
             notes.append("顺延 passed down")
         row = (
-            g["award"],
-            str(g["rank"]),
-            g["admission_no"] or "—",
-            g.get("name") or names.get(g["admission_no"], ""),
+            g.award,
+            str(g.rank),
+            g.admission_no or "—",
+            g.name or names.get(g.admission_no or "", ""),
             " ".join(n for n in notes if n),
         )
-        entries.append((g["award"], g["rank"], 1, row))
-    for e in scene.awards.get("excluded", []):
-        order.setdefault(e["award"], len(order))
+        entries.append((g.award, g.rank, 1, row))
+    for e in scene.awards.excluded:
+        order.setdefault(e.award, len(order))
         row = (
-            f"（{e['award']}）",
-            str(e["rank"]),
-            e["admission_no"] or "—",
-            e.get("name") or names.get(e["admission_no"], ""),
-            f"未授予 not awarded: {e.get('explanation') or exclusion_note(e)}",
+            f"（{e.award}）",
+            str(e.rank),
+            e.admission_no or "—",
+            e.name or names.get(e.admission_no or "", ""),
+            f"未授予 not awarded: {e.explanation}",
         )
-        entries.append((e["award"], e["rank"], 0, row))
+        entries.append((e.award, e.rank, 0, row))
     entries.sort(key=lambda x: (order[x[0]], x[1], x[2]))
     return [row for *_, row in entries]
 
@@ -199,14 +193,14 @@ def award_rows(scene: ResultsScene) -> list[Row]:
 def team_rows(scene: ResultsScene) -> list[Row]:
     return [
         (
-            str(t["rank"]),
-            t["team"],
-            f"{t['present']}/{t['members']}",
-            points(t["total"]),
-            t["award"] or ("待决 pending" if t["pending"] else "—"),
-            "岗位练兵优秀组织奖" if t["organisation_award"] else "",
+            str(t.rank),
+            t.team,
+            f"{t.present}/{t.members}",
+            points(t.total),
+            t.award or ("待决 pending" if t.pending else "—"),
+            "岗位练兵优秀组织奖" if t.organisation_award else "",
         )
-        for t in scene.teams.get("teams", [])
+        for t in scene.teams.teams
     ]
 
 
@@ -223,13 +217,11 @@ def tie_rows(scene: ResultsScene) -> list[Row]:
 
 def national_note(scene: ResultsScene) -> str:
     national = scene.national
-    label = national.get("draw_label") or {"none": "尚未抽取 not drawn yet"}.get(
-        national.get("draw", "none"), ""
-    )
+    label = national.draw_label or {"none": "尚未抽取 not drawn yet"}.get(national.draw, "")
     return (
-        f"推荐 recommended {len(national.get('recommended', []))} · "
-        f"选拔 selected {len(national.get('selected', []))} · "
-        f"抽取 drawn {len(national.get('drawn', []))} · {label}"
+        f"推荐 recommended {len(national.recommended)} · "
+        f"选拔 selected {len(national.selected)} · "
+        f"抽取 drawn {len(national.drawn)} · {label}"
     )
 
 
@@ -240,13 +232,14 @@ def national_rows(scene: ResultsScene) -> list[Row]:
     """The 15 chosen, then the 100 recommended (whom the ministry draws from), each with
     the provincial rank, name and team; the drawn marked once a draw is on record."""
     national = scene.national
-    drawn = set(national.get("drawn", []))
-    draw_kind = national.get("draw", "none")
-    by_adm = {c["admission_no"]: c for c in scene.candidates if c["admission_no"]}
+    drawn = set(national.drawn)
+    draw_kind = national.draw
+    by_adm = scene.results.by_admission()
     rows: list[Row] = []
     for key, label in NATIONAL_LISTS:
-        for i, adm in enumerate(national.get(key, []), start=1):
-            c = by_adm.get(adm, {})
+        listed = national.selected if key == "selected" else national.recommended
+        for i, adm in enumerate(listed, start=1):
+            c = by_adm.get(adm or "")
             if key == "selected":
                 mark = "直接参加 takes part"
             elif draw_kind == "none":
@@ -257,10 +250,10 @@ def national_rows(scene: ResultsScene) -> list[Row]:
                 (
                     label,
                     str(i),
-                    str(c.get("rank") or "—"),
+                    str((c.rank if c else None) or "—"),
                     adm or "—",
-                    c.get("name", ""),
-                    c.get("team", ""),
+                    c.name if c else "",
+                    c.team if c else "",
                     mark,
                 )
             )
