@@ -29,6 +29,7 @@ import cv2
 
 from scans.ingest import PageLoadError, PageSource, RejectedSource, Source
 from scans.layout import SheetLayout
+from scans.pool import FORKSERVER_PRELOAD
 from scans.read import OverlayWhen, read_page
 from scans.read_grid import IdentityCheck, check_identity
 from scans.read_model import AbsenceStatus, PageRead, PageStatus, ReadParams
@@ -208,7 +209,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     # threaded process can deadlock. forkserver starts workers fast from a clean server.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["__main__", "scans.batch"])
+        ctx.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -44,6 +44,11 @@ def root(
         None, "--operator", help="who is acting (for the audit log)"
     ),
 ) -> None:
+    if ctx.invoked_subcommand == "scan":
+        # The readers' forkserver imports OpenCV while this process imports the database.
+        from scans.pool import start_readers
+
+        start_readers()
     from exam_center.services.workspace import open_workspace
     from exam_center.settings import load_settings
 

@@ -237,6 +237,26 @@ def test_pages_that_need_a_person_have_their_picture_at_once(ws: Workspace, tmp_
             assert Path(item.overlay).is_file()  # every page in review shows its image
 
 
+def test_the_scan_command_imports_no_printing_nor_exporting(
+    scanned_base: Path, tmp_path: Path
+) -> None:
+    """`exam-center scan` pays for what it uses: no fpdf, openpyxl, textual at start-up."""
+    shutil.copytree(scanned_base / "ws", tmp_path / "ws")
+    (tmp_path / "empty").mkdir()
+    argv = ["--workspace", str(tmp_path / "ws"), "scan", "--json", str(tmp_path / "empty")]
+    code = (
+        "import sys\n"
+        "import exam_center.cli.main as cli\n"
+        f"cli.app({argv!r}, standalone_mode=False)\n"
+        "heavy = ('fpdf', 'openpyxl', 'textual', 'exam_center.services.exporting')\n"
+        "print('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "loaded:"
+
+
 def _seat_adm(ws: Workspace, index: int) -> str:
     with ws.session() as s:
         view = seating.seating_view(session=s)
