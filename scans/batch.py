@@ -9,7 +9,9 @@ the pages already being read are still yielded. Closing the generator stops ever
 ``workers=1`` reads in the calling process (simplest to debug). A page that makes the
 reader fail, or even kill its worker process, becomes a rejected result; the batch goes on
 (a dead worker's pool is replaced, and the pages it held are read again; see
-``_read_in_pool``).
+``_read_in_pool``). With ``overlay_dir``, each read page's evidence picture is written
+there, or only the pages ``overlay_when`` names (``needs_a_person``); pages whose sha256 is
+in ``skip`` are yielded unread (reject kind ``known``), never sent to a reader.
 """
 
 from __future__ import annotations

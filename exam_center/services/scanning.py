@@ -1,5 +1,8 @@
-"""Scanning: pages read by the scans library in worker processes, recorded one
-transaction per page, idempotent by the image's sha256.
+"""Scanning: pages read by the scans library in worker processes, recorded in groups of
+pages (one transaction each, a page yielded once its group is stored), idempotent by the
+image's sha256: a page already recorded is not even read again. The evidence picture
+(overlay) is drawn while reading for the pages a person will look at, the others' when
+asked for (`ensure_overlay`).
 
 A page is `read` (its candidate and marks recorded, doubtful questions queued for
 review), `unidentified` (neither of its QR codes read, but its printed grid fitted a
