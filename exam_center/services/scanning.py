@@ -499,6 +499,11 @@ def scan_paths(
     done = 0
     group: list[Any] = []
     group_since = 0.0
+    # Committed a group at a time (one transaction), each page yielded once stored. The
+    # first page is stored alone (what a person watches for), then groups of 2, 4, … up
+    # to _GROUP_PAGES; a group is closed early when its first page has waited _GROUP_S,
+    # or when the batch is cancelled.
+    limit = 1
     try:
         for result in itertools.chain(results, [None]):
             if result is not None:
@@ -507,9 +512,11 @@ def scan_paths(
                 if not group:
                     group_since = time.monotonic()
                 group.append(result)
-                # Committed a group at a time (one transaction, one fsync), yielded once
-                # stored; a group is closed when full or when its first page has waited.
-                if len(group) < _GROUP_PAGES and time.monotonic() - group_since < _GROUP_S:
+                if (
+                    len(group) < limit
+                    and time.monotonic() - group_since < _GROUP_S
+                    and not (cancel is not None and cancel.is_set())
+                ):
                     continue
             if not group:
                 continue
@@ -520,6 +527,7 @@ def scan_paths(
                     on_page(outcome, done, None)
                 yield outcome
             group = []
+            limit = min(2 * limit, _GROUP_PAGES)
     finally:
         with workspace.session() as s:
             stored = s.get(ScanBatch, batch_id)
