@@ -495,6 +495,9 @@ def scan_paths(
         # a person will look at, the others on demand (ensure_overlay).
         overlay_when={"all": True, "lazy": False}.get(overlays, needs_a_person),
         skip=known,
+        # Pages are submitted only while this loop pulls results: enough in flight that the
+        # readers keep busy while a group of pages is being stored.
+        max_in_flight=workers * 3 + _GROUP_PAGES,
     )
     done = 0
     group: list[Any] = []
