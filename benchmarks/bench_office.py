@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import random
 import shutil
 import statistics
@@ -73,6 +74,9 @@ def stored_marks(q: DemoQuestion, marks: str, rng: random.Random) -> dict[str, o
 
 def build_exam(folder: Path, candidates: int, seed: int = 7) -> Workspace:
     ws = open_workspace(Settings(workspace=folder / "ws"))
+    from exam_center.services.permissions import Actor, Role
+
+    ws.actor = Actor("bench", "基准测试", frozenset(Role))  # every role
     made = write_inputs(folder / "inputs", candidates, seed, EXAMPLE)
     with ws.session() as s:
         exams.init_exam(made.definition, session=s)
@@ -147,9 +151,12 @@ def timed(runs: int, call: Callable[[], object]) -> float:
 
 def cli(ws: Workspace, *args: str) -> None:
     """One command as an office runs it: a process of its own, output to a file."""
+    from bench_accounts import cli_account
+
     command = [sys.executable, "-m", "exam_center", "--workspace", str(ws.path), *args]
+    env = {**os.environ, **cli_account(ws.path, ws.settings.db)}
     with tempfile.TemporaryFile() as out:
-        done = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr}")
 

@@ -1,11 +1,21 @@
 """Scanning throughput through the whole service: ingest, read in worker processes
-(fiducials, QR decode and verify, every bubble), and one database transaction per page.
+(fiducials, QR decode and verify, every bubble), and the database writes.
 
-Issue 5 target: at least 40 pages/s with 2 workers on this 2-core machine, at 200 dpi.
-Prints pages/s for PNG and JPEG input with 1 and 2 workers (median of runs) and the peak
-memory of the parent and of the workers.
+Issue 12 target: at least 80 pages/s JPEG and 40 PNG with 2 workers on this 2-core
+machine, at 200 dpi, for a 300-page `scan` command including its start-up.
+Prints, for PNG and JPEG input with 1 and 2 workers (median of runs): pages/s through the
+service end to end and once the workers are up, the CPU time a page costs the parent and
+the workers (the figure that survives a machine shared with other work), the peak memory
+of the parent and of the workers; with --cli, the whole `exam-center scan --json` command
+timed from a fresh process (start-up included) and its peak memory.
 
-    .venv/bin/python benchmarks/bench_scan_service.py [--pages 300] [--runs 3]
+    .venv/bin/python benchmarks/bench_scan_service.py [--pages 300] [--runs 3] [--cli]
+        [--overlays review|all|lazy] [--keep DIR] [--stream N]
+
+--keep DIR makes the pages once and reuses them (every run still scans them into a fresh
+copy of the printed workspace: each page is read and stored, none skipped as a duplicate;
+the bench checks that every page was read). --overlays is passed to the service where it
+takes it (an older tree without the option draws every page's overlay).
 """
 
 from __future__ import annotations
@@ -42,6 +52,9 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
 
     base = tmp / "base"
     ws = open_workspace(Settings(workspace=base))
+    from exam_center.services.permissions import Actor, Role
+
+    ws.actor = Actor("bench", "基准测试", frozenset(Role))  # every role
     run_demo(ws, candidates=pages + pages // 10, seed=5, until="print", say=lambda _: None)
     rng = random.Random(5)
     with ws.session() as s:
@@ -90,8 +103,18 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
     return base, folder
 
 
+def _overlay_kwargs(overlays: str) -> dict[str, str]:
+    import inspect
+
+    from exam_center.services import scanning
+
+    if "overlays" in inspect.signature(scanning.scan_paths).parameters:
+        return {"overlays": overlays}
+    return {}
+
+
 def timed_scan(
-    base: Path, folder: Path, workers: int, scratch: Path
+    base: Path, folder: Path, workers: int, scratch: Path, overlays: str = "review"
 ) -> tuple[float, float, int, int, dict[str, float]]:
     from exam_center.services import scanning
     from exam_center.services.workspace import open_workspace
@@ -101,13 +124,18 @@ def timed_scan(
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
     ws = open_workspace(Settings(workspace=scratch))
+    from exam_center.services.permissions import Actor, Role
+
+    ws.actor = Actor("bench", "基准测试", frozenset(Role))  # every role
     own0 = _cpu(resource.RUSAGE_SELF)
     watch = _Descendants()
     watch.start()
     t0 = time.perf_counter()
     outcomes = []
     first = 0.0
-    for outcome in scanning.scan_paths([folder], workspace=ws, workers=workers):
+    for outcome in scanning.scan_paths(
+        [folder], workspace=ws, workers=workers, **_overlay_kwargs(overlays)
+    ):
         outcomes.append(outcome)
         first = first or time.perf_counter()
     elapsed = time.perf_counter() - t0
@@ -122,7 +150,50 @@ def timed_scan(
     ws.close()
     read = sum(o.status == "read" for o in outcomes)
     flagged = sum(o.flagged for o in outcomes)
+    if read != len(outcomes):  # a duplicate or rejected page would make the figure a lie
+        statuses = sorted({o.status for o in outcomes})
+        raise SystemExit(f"only {read} of {len(outcomes)} pages read ({statuses}): not fresh")
     return len(outcomes) / elapsed, steady, read, flagged, cpu_ms
+
+
+def timed_command(
+    base: Path, folder: Path, workers: int, scratch: Path, overlays: str
+) -> tuple[float, float, float, int]:
+    """The whole `exam-center scan --json` from a fresh interpreter (this tree's code):
+    wall seconds, pages/s including start-up, seconds to the first page, peak RSS (MB) of
+    the command's processes (the parent or any worker, whichever was largest)."""
+    import json
+    import subprocess
+
+    from exam_center.cli import scanning as cli_scanning
+
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(base, scratch)
+    command = [sys.executable, "-m", "exam_center", "--workspace", str(scratch)]
+    command += ["scan", "--json", "--workers", str(workers)]
+    if hasattr(cli_scanning, "OVERLAY_POLICIES"):
+        command += ["--overlays", overlays]
+    from bench_accounts import cli_account
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **cli_account(scratch)}
+    watch = _Descendants()
+    watch.start()
+    t0 = time.perf_counter()
+    first = 0.0
+    pages = read = 0
+    with subprocess.Popen([*command, str(folder)], stdout=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            first = first or time.perf_counter() - t0
+            pages += 1
+            read += json.loads(line)["status"] == "read"
+    elapsed = time.perf_counter() - t0
+    watch.stop.set()
+    watch.join()
+    if proc.returncode != 0 or read != pages:
+        raise SystemExit(f"scan exited {proc.returncode}, {read} of {pages} pages read")
+    return elapsed, pages / elapsed, first, max(watch.peak_mb.values(), default=0.0)
 
 
 class _Descendants(threading.Thread):
@@ -152,7 +223,7 @@ class _Descendants(threading.Thread):
             me = os.getpid()
             for pid, fields in stats.items():
                 ancestor, hops = parents.get(pid), 0
-                while ancestor not in (None, 0, 1, me) and hops < 4:
+                while ancestor not in (None, 0, 1, me) and hops < 6:
                     ancestor, hops = parents.get(ancestor), hops + 1
                 if ancestor != me or pid == me:
                     continue
@@ -174,7 +245,7 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def stream(base: Path, jpeg: Path, total: int, scratch: Path) -> None:
+def stream(base: Path, jpeg: Path, total: int, scratch: Path, overlays: str = "review") -> None:
     """Feed ``total`` distinct pages (the JPEGs again, each made distinct by a comment
     segment, so every one is read and stored: a rescan of a page already read, a conflict)
     through the whole service with 2 workers, and watch the memory of every process."""
@@ -195,12 +266,18 @@ def stream(base: Path, jpeg: Path, total: int, scratch: Path) -> None:
         shutil.rmtree(ws_dir)
     shutil.copytree(base, ws_dir)
     ws = open_workspace(Settings(workspace=ws_dir))
+    from exam_center.services.permissions import Actor, Role
+
+    ws.actor = Actor("bench", "基准测试", frozenset(Role))  # every role
     watch = _Descendants()
     watch.start()
     checkpoints = {total * k // 5 for k in range(1, 6)}
     start = time.perf_counter()
     statuses: dict[str, int] = {}
-    for done, outcome in enumerate(scanning.scan_paths([folder], workspace=ws, workers=2), start=1):
+    for done, outcome in enumerate(
+        scanning.scan_paths([folder], workspace=ws, workers=2, **_overlay_kwargs(overlays)),
+        start=1,
+    ):
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
         if done in checkpoints:
             workers = [mb for pid, mb in watch.now_mb.items() if mb > 0]
@@ -226,6 +303,14 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="make the pages in this folder once and reuse them after"
     )
+    parser.add_argument(
+        "--overlays", default="review", help="review, all or lazy (see scan --overlays)"
+    )
+    parser.add_argument(
+        "--cli", action="store_true", help="time the whole scan command from a fresh process"
+    )
+    parser.add_argument("--formats", default="PNG,JPEG", help="which inputs, e.g. JPEG")
+    parser.add_argument("--workers", default="1,2", help="worker counts, e.g. 2")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = args.keep or Path(tmp_name)
@@ -241,12 +326,29 @@ def main() -> None:
             )
         results: dict[tuple[str, int], float] = {}
         steady_rates: dict[tuple[str, int], float] = {}
-        for fmt, folder in (("PNG", png), ("JPEG", tmp / "jpeg")):
-            for workers in (1, 2):
+        formats = [(f, png if f == "PNG" else tmp / "jpeg") for f in args.formats.split(",")]
+        worker_counts = [int(w) for w in args.workers.split(",")]
+        print(f"overlays: {args.overlays}")
+        if args.cli:
+            for fmt, folder in formats:
+                for workers in worker_counts:
+                    runs = [
+                        timed_command(base, folder, workers, tmp / f"ws-cli-{r}", args.overlays)
+                        for r in range(args.runs)
+                    ]
+                    median = sorted(runs)[len(runs) // 2]
+                    print(
+                        f"  scan command {fmt:4} {workers} worker(s): {median[1]:6.1f} pages/s "
+                        f"incl. start-up ({median[0]:.1f} s; first page after {median[2]:.2f} s; "
+                        f"median of {args.runs}); largest process {max(r[3] for r in runs):.0f} MB"
+                    )
+            return
+        for fmt, folder in formats:
+            for workers in worker_counts:
                 rates, steadies, cpus = [], [], []
                 for run in range(args.runs):
                     rate, steady, read, flagged, cpu = timed_scan(
-                        base, folder, workers, tmp / f"ws-{run}"
+                        base, folder, workers, tmp / f"ws-{run}", args.overlays
                     )
                     rates.append(rate)
                     steadies.append(steady)
@@ -270,19 +372,21 @@ def main() -> None:
         print(f"peak memory: parent {own:.0f} MB")
         if args.stream:
             print(f"streaming {args.stream} pages through the service (2 workers):")
-            stream(base, tmp / "jpeg", args.stream, tmp)
-        best2 = max(results[("PNG", 2)], results[("JPEG", 2)])
-        print(
-            f"target 40 pages/s with 2 workers: {'met' if best2 >= 40 else 'NOT met'} ({best2:.1f})"
-        )
-        print(
-            "reference (this machine): Auto-Multiple-Choice 3.2 pages/s with 2 processes; "
-            "OMRChecker 1-7 pages/s per core once it aligns by markers"
-        )
-        print(
-            f"ratios at 2 workers: {results[('JPEG', 2)] / 3.2:.0f}x AMC, "
-            f"{results[('JPEG', 2)] / 7:.0f}x-{results[('JPEG', 2)] / 2:.0f}x OMRChecker (2 cores)"
-        )
+            stream(base, tmp / "jpeg", args.stream, tmp, args.overlays)
+        for fmt, target in (("JPEG", 80), ("PNG", 40)):
+            if (fmt, 2) in results:
+                got = results[(fmt, 2)]
+                verdict = "met" if got >= target else "NOT met"
+                print(f"target {target} pages/s {fmt} with 2 workers: {verdict} ({got:.1f})")
+        if ("JPEG", 2) in results:
+            print(
+                "reference (this machine): Auto-Multiple-Choice 3.2 pages/s with 2 processes; "
+                "OMRChecker 1-7 pages/s per core once it aligns by markers"
+            )
+            print(
+                f"ratios at 2 workers: {results[('JPEG', 2)] / 3.2:.0f}x AMC, "
+                f"{results[('JPEG', 2)] / 7:.0f}x-{results[('JPEG', 2)] / 2:.0f}x OMRChecker"
+            )
 
 
 if __name__ == "__main__":

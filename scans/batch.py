@@ -9,7 +9,9 @@ the pages already being read are still yielded. Closing the generator stops ever
 ``workers=1`` reads in the calling process (simplest to debug). A page that makes the
 reader fail, or even kill its worker process, becomes a rejected result; the batch goes on
 (a dead worker's pool is replaced, and the pages it held are read again; see
-``_read_in_pool``).
+``_read_in_pool``). With ``overlay_dir``, each read page's evidence picture is written
+there, or only the pages ``overlay_when`` names (``needs_a_person``); pages whose sha256 is
+in ``skip`` are yielded unread (reject kind ``known``), never sent to a reader.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 import traceback
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -29,10 +31,19 @@ import cv2
 
 from scans.ingest import PageLoadError, PageSource, RejectedSource, Source
 from scans.layout import SheetLayout
-from scans.read import read_page
-from scans.read_model import PageRead, PageStatus, ReadParams
+from scans.pool import FORKSERVER_PRELOAD
+from scans.read import OverlayWhen, read_page
+from scans.read_grid import IdentityCheck, check_identity
+from scans.read_model import AbsenceStatus, PageRead, PageStatus, ReadParams
 
-__all__ = ["PageResult", "ReadContext", "ReaderProcessesFailing", "read_batch", "read_source"]
+__all__ = [
+    "PageResult",
+    "ReadContext",
+    "ReaderProcessesFailing",
+    "needs_a_person",
+    "read_batch",
+    "read_source",
+]
 
 
 @dataclass(frozen=True)
@@ -75,14 +86,42 @@ def _rejected(source: Source, reason: str, kind: str) -> PageResult:
     )
 
 
-def _rejected_source(source: RejectedSource) -> PageResult:
+def _rejected_source(source: RejectedSource | _Known) -> PageResult:
+    if isinstance(source, _Known):
+        return _rejected(source.source, "recorded before", KNOWN)
     return _rejected(source, source.reason, source.kind.value)
 
 
+def needs_a_person(read: PageRead) -> bool:
+    """Whether a read page will wait for a person in review, as far as the page itself
+    tells: a flagged question, a page to identify, a spare sheet (matched by its grid), a
+    grid that contradicts the QR code, a marked absence box. (What only the database
+    knows, a rescan of a page already read, is drawn on demand.)"""
+    if read.status is PageStatus.UNIDENTIFIED:
+        return True
+    if read.status is not PageStatus.READ or read.payload is None:
+        return False
+    if read.flagged:
+        return True
+    if read.payload.admission_no is None:
+        return True
+    if check_identity(read.payload.admission_no, read.admission_grid).check is (
+        IdentityCheck.MISMATCH
+    ):
+        return True
+    return read.absence is not None and read.absence.status is not AbsenceStatus.EMPTY
+
+
 def read_source(
-    source: PageSource, context: ReadContext, overlay_dir: Path | None = None
+    source: PageSource,
+    context: ReadContext,
+    overlay_dir: Path | None = None,
+    overlay_when: bool | OverlayWhen = True,
 ) -> PageResult:
-    """Load and read one page (in whichever process calls it); never raises for a bad page."""
+    """Load and read one page (in whichever process calls it); never raises for a bad page.
+
+    With ``overlay_dir``, the evidence picture is written there for every read page
+    (``overlay_when`` True) or only for those the predicate names (``needs_a_person``)."""
     start = time.perf_counter()
 
     def result(
@@ -113,7 +152,7 @@ def read_source(
             exam_code=context.exam_code,
             layouts=context.layouts,
             params=context.params,
-            overlay=overlay_dir is not None,
+            overlay=overlay_when if overlay_dir is not None else False,
         )
     except Exception as error:  # a reader bug must cost one page, not the batch
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
@@ -139,19 +178,23 @@ def read_source(
 
 _worker_context: ReadContext | None = None
 _worker_overlay_dir: Path | None = None
+_worker_overlay_when: bool | OverlayWhen = True
 
 
-def _init_worker(context: ReadContext, overlay_dir: Path | None) -> None:
-    global _worker_context, _worker_overlay_dir
+def _init_worker(
+    context: ReadContext, overlay_dir: Path | None, overlay_when: bool | OverlayWhen = True
+) -> None:
+    global _worker_context, _worker_overlay_dir, _worker_overlay_when
     # One process per core already: OpenCV's own threads would only fight over them.
     cv2.setNumThreads(1)
     _worker_context = context
     _worker_overlay_dir = overlay_dir
+    _worker_overlay_when = overlay_when
 
 
 def _work(source: PageSource) -> PageResult:
     assert _worker_context is not None, "worker not initialised"
-    return read_source(source, _worker_context, _worker_overlay_dir)
+    return read_source(source, _worker_context, _worker_overlay_dir, _worker_overlay_when)
 
 
 def _crashed(source: PageSource) -> PageResult:
@@ -168,7 +211,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     # threaded process can deadlock. forkserver starts workers fast from a clean server.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["__main__", "scans.batch"])
+        ctx.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -185,10 +228,17 @@ def read_batch(
     overlay_dir: Path | None = None,
     cancel: threading.Event | None = None,
     max_in_flight: int | None = None,
+    overlay_when: bool | OverlayWhen = True,
+    skip: Container[str] = frozenset(),
 ) -> Iterator[PageResult]:
     """Read every source; yield each page's result as soon as it is done.
 
     Give either ``context`` or ``exam_code``, ``secret`` and ``layouts`` (and ``params``).
+    ``overlay_when``: which read pages get an overlay in ``overlay_dir`` (see
+    :func:`read_source`; a module-level function, so that it reaches the workers).
+    ``skip``: page sha256s already recorded; such a page is not sent to a reader but
+    yielded at once, unread (``read`` None, ``reject_kind`` ``"known"``), for the caller
+    to report as the duplicate it is.
     """
     if context is None:
         if exam_code is None or secret is None or layouts is None:
@@ -198,26 +248,47 @@ def read_batch(
         raise ValueError(f"workers must be at least 1, got {workers}")
     if overlay_dir is not None:
         overlay_dir.mkdir(parents=True, exist_ok=True)
+    feed: Iterable[Source | _Known] = _skipping(sources, skip) if skip else sources
     if workers == 1:
-        yield from _read_in_process(sources, context, overlay_dir, cancel)
+        yield from _read_in_process(feed, context, overlay_dir, cancel, overlay_when)
     else:
         limit = max_in_flight or workers * 3
-        yield from _read_in_pool(sources, context, overlay_dir, cancel, workers, limit)
+        yield from _read_in_pool(feed, context, overlay_dir, cancel, workers, limit, overlay_when)
+
+
+KNOWN = "known"
+"""The reject kind of a page yielded unread because its sha256 was in ``skip``."""
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A page whose sha256 is already recorded: yielded unread (see ``skip``)."""
+
+    source: PageSource
+
+
+def _skipping(sources: Iterable[Source], skip: Container[str]) -> Iterator[Source | _Known]:
+    for source in sources:
+        if isinstance(source, PageSource) and source.sha256 in skip:
+            yield _Known(source)
+        else:
+            yield source
 
 
 def _read_in_process(
-    sources: Iterable[Source],
+    sources: Iterable[Source | _Known],
     context: ReadContext,
     overlay_dir: Path | None,
     cancel: threading.Event | None,
+    overlay_when: bool | OverlayWhen = True,
 ) -> Iterator[PageResult]:
     for source in sources:
         if cancel is not None and cancel.is_set():
             return
-        if isinstance(source, RejectedSource):
+        if isinstance(source, (RejectedSource, _Known)):
             yield _rejected_source(source)
         else:
-            yield read_source(source, context, overlay_dir)
+            yield read_source(source, context, overlay_dir, overlay_when)
 
 
 class ReaderProcessesFailing(RuntimeError):
@@ -231,12 +302,13 @@ _CRASHED_IN_A_ROW_LIMIT = 3
 
 
 def _read_in_pool(
-    sources: Iterable[Source],
+    sources: Iterable[Source | _Known],
     context: ReadContext,
     overlay_dir: Path | None,
     cancel: threading.Event | None,
     workers: int,
     limit: int,
+    overlay_when: bool | OverlayWhen = True,
 ) -> Iterator[PageResult]:
     """Stream pages through a pool; a worker's death costs at most the page that caused it.
 
@@ -257,10 +329,10 @@ def _read_in_pool(
             max_workers=workers,
             mp_context=_mp_context(),
             initializer=_init_worker,
-            initargs=(context, overlay_dir),
+            initargs=(context, overlay_dir, overlay_when),
         )
 
-    def next_source() -> Source | None:
+    def next_source() -> Source | _Known | None:
         if later:
             return later.popleft()
         if exhausted:
@@ -292,7 +364,7 @@ def _read_in_pool(
                     if source is None:
                         exhausted = True
                         break
-                    if isinstance(source, RejectedSource):
+                    if isinstance(source, (RejectedSource, _Known)):
                         yield _rejected_source(source)
                         continue
                     try:

@@ -45,6 +45,11 @@ def root(
         None, "--workspace", "-w", help="the exam's folder (database, scans, exports)"
     ),
 ) -> None:
+    if ctx.invoked_subcommand == "scan":
+        # The readers' forkserver imports OpenCV while this process imports the database.
+        from scans.pool import start_readers
+
+        start_readers()
     from exam_center.services.workspace import open_workspace
     from exam_center.settings import load_settings
 

@@ -6,7 +6,7 @@ import json
 import os
 import time
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 else:
     review = lazy_module("exam_center.services.review")
     scanning = lazy_module("exam_center.services.scanning")
+
+OVERLAY_POLICIES = ("review", "all", "lazy")
 
 review_app = typer.Typer(
     help="Doubtful marks, conflicting rescans, unmatched spares.", no_args_is_help=True
@@ -45,8 +47,17 @@ def scan(
         min=0.0,
         help="with --watch: stop after this many seconds with nothing new",
     ),
+    overlays: str = typer.Option(
+        "review",
+        "--overlays",
+        help="evidence pictures drawn while scanning: review (the pages a person will look "
+        "at; the others when asked for), all, or lazy (none: each drawn from its scan "
+        "file when a reviewer opens it; keep the scan files)",
+    ),
 ) -> None:
     """Read filled answer sheets: every mark certain, or sent to review with its reason."""
+    if overlays not in OVERLAY_POLICIES:
+        raise typer.BadParameter(f"--overlays takes {', '.join(OVERLAY_POLICIES)}")
     ws = workspace(ctx)
     n = workers or os.cpu_count() or 1
     counts: Counter[str] = Counter()
@@ -62,9 +73,10 @@ def scan(
             workers=n,
             interval_s=interval,
             idle_exit_s=idle_exit,
+            overlays=overlays,
         )
     else:
-        outcomes = scanning.scan_paths(paths, workspace=ws, workers=n)
+        outcomes = scanning.scan_paths(paths, workspace=ws, workers=n, overlays=overlays)
     if as_json:
         try:
             for outcome in outcomes:
@@ -164,6 +176,14 @@ def review_list(
     ws = workspace(ctx)
     with ws.session() as s:
         rows = review.open_items(session=s, limit=limit)
+        if as_json:
+            # A page scanned with --overlays lazy has its picture drawn when asked for.
+            drawn: dict[int, str] = {}
+            for i, r in enumerate(rows):
+                if r.overlay and not Path(r.overlay).is_file():
+                    if r.page_id not in drawn:
+                        drawn[r.page_id] = scanning.page_overlay(s, r.page_id)
+                    rows[i] = replace(r, overlay=drawn[r.page_id])
     if as_json:
         print_json([asdict(r) for r in rows])
         return

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from exam_center.errors import NotAllowed
 from exam_center.models import ScannedPage
-from exam_center.services.scanning import current_scan
+from exam_center.services.scanning import current_scan, ensure_overlay
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,11 @@ class ConflictPair:
         return self.differences[0].question if self.differences else None
 
 
-def _side(page: ScannedPage) -> ScanSide:
+def _side(session: Session, page: ScannedPage) -> ScanSide:
     assert page.id is not None
-    return ScanSide(page.id, page.file, page.overlay_path, f"{page.read_at:%Y-%m-%d %H:%M}")
+    # A page that needed nobody when it was scanned has its picture drawn now.
+    overlay = ensure_overlay(session, page)
+    return ScanSide(page.id, page.file, overlay, f"{page.read_at:%Y-%m-%d %H:%M}")
 
 
 def _readings(page: ScannedPage) -> dict[int, str]:
@@ -58,11 +60,11 @@ def conflict_pair(page_id: int, *, session: Session) -> ConflictPair:
         )
     current = current_scan(session, rescan.candidate_id, rescan.page_no)
     if current is None:
-        return ConflictPair(None, _side(rescan), ())
+        return ConflictPair(None, _side(session, rescan), ())
     old, new = _readings(current), _readings(rescan)
     differences = tuple(
         Difference(q, old.get(q, ""), new.get(q, ""))
         for q in sorted(old.keys() | new.keys())
         if old.get(q, "") != new.get(q, "")
     )
-    return ConflictPair(_side(current), _side(rescan), differences)
+    return ConflictPair(_side(session, current), _side(session, rescan), differences)

@@ -1,5 +1,8 @@
-"""Scanning: pages read by the scans library in worker processes, recorded one
-transaction per page, idempotent by the image's sha256.
+"""Scanning: pages read by the scans library in worker processes, recorded in groups of
+pages (one transaction each, a page yielded once its group is stored), idempotent by the
+image's sha256: a page already recorded is not even read again. The evidence picture
+(overlay) is drawn while reading for the pages a person will look at, the others' when
+asked for (`ensure_overlay`).
 
 A page is `read` (its candidate and marks recorded, doubtful questions queued for
 review), `unidentified` (neither of its QR codes read, but its printed grid fitted a
@@ -12,6 +15,7 @@ person to choose).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter
@@ -34,7 +38,7 @@ from exam_center.models import (
     ScannedPage,
     Seat,
 )
-from exam_center.services import audit
+from exam_center.services import audit, write_guard
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
 from exam_center.services.permissions import require
@@ -113,13 +117,15 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "status": str(q.status),
         "reason": q.reason,
         # The reader rounds its measures once (so a re-decision finds the same thresholds).
-        "measures": list(q.measures),
-        "coverage": list(q.coverage),
-        "spread": list(q.spread),
+        # Tuples as they are: stored as JSON arrays, as lists would be (copying 130
+        # questions' numbers into lists cost ~1 ms a page).
+        "measures": q.measures,
+        "coverage": q.coverage,
+        "spread": q.spread,
         # Reader 1.3: the options read past as an erasure, and each option's sample profile
         # (coverage is recomputed from it when the page is decided again).
         "erased": q.erased,
-        "profile": [list(p) for p in q.profile],
+        "profile": q.profile,
     }
 
 
@@ -144,8 +150,12 @@ def record_page(
     reject_kind: str = "",
     overlay: str = "",
     batch_id: int | None = None,
+    overlay_target: str = "",
 ) -> PageOutcome:
     """Store one page in the caller's transaction; a known sha256 stores nothing.
+
+    ``overlay``: the evidence picture drawn while reading ("" when none was);
+    ``overlay_target``: where it goes when drawn later (:func:`ensure_overlay`).
 
     Under the results lock (shared with other scanners, exclusive with finalise): a page
     never lands in results while they are being finalised, nor after."""
@@ -175,15 +185,16 @@ def record_page(
         page_index=page_index,
         status="rejected",
         read_at=now,
-        overlay_path=overlay,
+        overlay_path=overlay or (overlay_target if read is not None else ""),
     )
     if read is not None and read.status == "unidentified" and read.guess is not None:
-        return _record_unidentified(session, page, read, exam_id)
+        return _record_unidentified(session, page, read, exam_id, overlay)
     if read is None or read.status != "read" or read.payload is None:
         page.reason = reject_reason or (read.reason if read else "unreadable")
         page.reject_kind = reject_kind or (
             str(read.reject_kind) if read and read.reject_kind else ""
         )
+        page.overlay_path = overlay
         session.add(page)
         return PageOutcome(file, page_index, "rejected", page.reason, None, None, sha256=sha256)
 
@@ -312,7 +323,7 @@ def _refuse_if_finalised(session: Session, exam_id: int) -> None:
 
 
 def _record_unidentified(
-    session: Session, page: ScannedPage, read: PageRead, exam_id: int
+    session: Session, page: ScannedPage, read: PageRead, exam_id: int, overlay: str
 ) -> PageOutcome:
     """A page measured with the layout page its printed grid fits, but whose QR codes both
     failed: its marks are kept with no candidate (so they score nobody) and a person is
@@ -377,7 +388,7 @@ def _record_unidentified(
         None,
         tuple(_question_json(q) for q in read.questions),
         len(review) - 1,
-        page.overlay_path,
+        overlay,
         page.sha256,
     )
 
@@ -429,11 +440,17 @@ def scan_paths(
     workers: int,
     on_page: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    overlays: str = "review",
 ) -> Iterator[PageOutcome]:
     """Read every page under `paths` in worker processes; yield each page's outcome as it
     is stored. Interrupted (even killed) and run again, it loses nothing and records
-    nothing twice."""
-    from scans.batch import read_batch
+    nothing twice.
+
+    ``overlays``: ``"review"`` draws the evidence picture of the pages that wait for a
+    person (the others are drawn when asked for: :func:`ensure_overlay`); ``"all"``
+    draws every read page's; ``"lazy"`` none (each is drawn from its scan file when
+    asked for: the scan files must still be there then)."""
+    from scans.batch import KNOWN, needs_a_person, read_batch
     from scans.ingest import display_name, iter_sources
 
     started = datetime.now(UTC)
@@ -464,6 +481,9 @@ def scan_paths(
         )
     counts: Counter[str] = Counter()
     overlay_dir = workspace.folder("overlays")
+    # Pages already recorded are not read again (a re-fed folder costs its hashing).
+    with workspace.session() as s:
+        known = set(s.exec(select(ScannedPage.sha256).where(ScannedPage.exam_id == exam_id)))
     results = read_batch(
         iter_sources(paths),
         exam_code=ctx.exam_code,
@@ -472,16 +492,46 @@ def scan_paths(
         workers=workers,
         overlay_dir=overlay_dir,
         cancel=cancel,
+        # The evidence picture costs ~9 ms a page (warp, draw, JPEG): drawn for the pages
+        # a person will look at, the others on demand (ensure_overlay).
+        overlay_when={"all": True, "lazy": False}.get(overlays, needs_a_person),
+        skip=known,
+        # Pages are submitted only while this loop pulls results: enough in flight that the
+        # readers keep busy while a group of pages is being stored.
+        max_in_flight=workers * 3 + _GROUP_PAGES,
     )
     done = 0
+    group: list[Any] = []
+    group_since = 0.0
+    # Committed a group at a time (one transaction), each page yielded once stored. The
+    # first page is stored alone (what a person watches for), then groups of 2, 4, … up
+    # to _GROUP_PAGES; a group is closed early when its first page has waited _GROUP_S,
+    # or when the batch is cancelled.
+    limit = 1
     try:
-        for result in results:
-            outcome = _store(workspace, ctx, result, batch_id)
-            counts[outcome.status] += 1
-            done += 1
-            if on_page is not None:
-                on_page(outcome, done, None)
-            yield outcome
+        for result in itertools.chain(results, [None]):
+            if result is not None:
+                if result.reject_kind == KNOWN and not _recorded(workspace, ctx, result.sha256):
+                    result = _read_again(result, ctx, overlay_dir)  # pragma: no cover
+                if not group:
+                    group_since = time.monotonic()
+                group.append(result)
+                if (
+                    len(group) < limit
+                    and time.monotonic() - group_since < _GROUP_S
+                    and not (cancel is not None and cancel.is_set())
+                ):
+                    continue
+            if not group:
+                continue
+            for outcome in _store_group(workspace, ctx, group, batch_id):
+                counts[outcome.status] += 1
+                done += 1
+                if on_page is not None:
+                    on_page(outcome, done, None)
+                yield outcome
+            group = []
+            limit = min(2 * limit, _GROUP_PAGES)
     finally:
         with workspace.session() as s:
             stored = s.get(ScanBatch, batch_id)
@@ -509,6 +559,7 @@ def watch_paths(
     idle_exit_s: float | None = None,
     cancel: threading.Event | None = None,
     on_page: ProgressCallback | None = None,
+    overlays: str = "review",
 ) -> Iterator[PageOutcome]:
     """Scan folders while the scanners write into them: every file once it is whole (its
     size unchanged for ``settle_s``), each delivery as one batch, until ``cancel`` is set
@@ -527,6 +578,7 @@ def watch_paths(
                 workers=workers,
                 on_page=on_page,
                 cancel=stop,
+                overlays=overlays,
             )
             last_new = time.monotonic()
             continue
@@ -536,12 +588,101 @@ def watch_paths(
         stop.wait(interval_s)
 
 
-def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
-    """One transaction per page, its audit entry in it; a concurrent terminal storing the
-    same image first makes this one a duplicate, not an error."""
+def _recorded(workspace: Workspace, ctx: ScanContext, sha256: str | None) -> bool:
+    with workspace.session() as s:
+        found = s.exec(
+            select(ScannedPage.id).where(
+                ScannedPage.exam_id == ctx.exam_id, ScannedPage.sha256 == sha256
+            )
+        ).first()
+    return found is not None
+
+
+def _source_of(file: str, sha256: str) -> Any:
+    """The page of ``file`` whose sha256 this is, listed afresh (None: gone or changed)."""
+    from scans.ingest import PageSource, iter_sources
+
+    try:
+        for source in iter_sources([Path(file)]):
+            if isinstance(source, PageSource) and source.sha256 == sha256:
+                return source
+    except OSError:
+        return None
+    return None
+
+
+def _read_again(result: Any, ctx: ScanContext, overlay_dir: Path) -> Any:
+    from scans.batch import ReadContext, needs_a_person, read_source
+
+    source = _source_of(str(result.file), result.sha256 or "")
+    if source is None:
+        return result
+    context = ReadContext(ctx.exam_code, ctx.secret, ctx.layouts)
+    return read_source(source, context, overlay_dir, needs_a_person)
+
+
+def page_overlay(session: Session, page_id: int) -> str:
+    """The evidence picture of stored page ``page_id`` (see :func:`ensure_overlay`)."""
+    page = session.get(ScannedPage, page_id)
+    return ensure_overlay(session, page) if page is not None else ""
+
+
+def ensure_overlay(session: Session, page: ScannedPage) -> str:
+    """The page's evidence picture, drawn now if it was not while scanning (a page that
+    needed no person then): read again from its file, if that is still the image it was
+    (same sha256); the reader is deterministic, so the picture is the one it would have
+    drawn. Returns its path, or "" when it cannot be drawn (the file is gone or changed).
+    The path is stored on the page (the caller's transaction)."""
+    from scans.batch import ReadContext, read_source
+
+    if not page.overlay_path or Path(page.overlay_path).is_file():
+        return page.overlay_path  # "": a rejected page, which has no picture
+    folder = Path(page.overlay_path).parent
+    source = _source_of(page.file, page.sha256)
+    if source is None:
+        return ""
+    ctx = scan_context(session)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = read_source(source, ReadContext(ctx.exam_code, ctx.secret, ctx.layouts), folder)
+    if result.overlay_path is None or not result.overlay_path.is_file():
+        return ""
+    return str(result.overlay_path)
+
+
+# A group of pages is stored in one transaction: at most this many pages, and a page
+# waits at most this long for the group it is in to be stored.
+_GROUP_PAGES = 16
+_GROUP_S = 0.5
+
+
+def _store_group(
+    workspace: Workspace, ctx: ScanContext, group: Sequence[Any], batch_id: int
+) -> list[PageOutcome]:
+    """The pages of ``group`` in one transaction, each with its audit entry. Killed midway,
+    none of them is stored (they are read again next time). If another terminal got in
+    first (the same image, or this candidate's page made current meanwhile), or the
+    results were finalised, the group is rolled back and stored page by page instead, as
+    :func:`_store` does (a duplicate or conflict then, not an error)."""
+    if len(group) > 1:
+        try:
+            with workspace.session() as s:
+                return [
+                    _audited(
+                        record_page(s, ctx, **_store_kwargs(workspace, r, batch_id)),
+                        s,
+                        batch_id,
+                    )
+                    for r in group
+                ]
+        except (IntegrityError, ResultsFinalised, write_guard.ResultsFinalised):
+            pass
+    return [_store(workspace, ctx, r, batch_id) for r in group]
+
+
+def _store_kwargs(workspace: Workspace, result: Any, batch_id: int) -> dict[str, Any]:
     from scans.ingest import display_name
 
-    kwargs = {
+    kwargs: dict[str, Any] = {
         # A name that is not UTF-8 cannot be stored or printed as it is: escaped bytes.
         "file": display_name(result.file),
         "page_index": result.page_index or 0,
@@ -554,6 +695,15 @@ def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -
     }
     if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
         kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
+    elif result.read is not None and not result.overlay_path:
+        kwargs["overlay_target"] = str(workspace.path / "overlays" / f"{result.sha256[:24]}.jpg")
+    return kwargs
+
+
+def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
+    """One transaction per page, its audit entry in it; a concurrent terminal storing the
+    same image first makes this one a duplicate, not an error."""
+    kwargs = _store_kwargs(workspace, result, batch_id)
     for attempt in range(_STORE_ATTEMPTS):
         try:
             with workspace.session() as s:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -20,13 +20,12 @@ from exam_center.services.permissions import actor_name, require
 from exam_center.services.seating import active_plan, seating_view
 from exam_center.services.workspace_key import workspace_key
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
-from scans.render import (
-    SheetHeader,
-    SheetToPrint,
-    sheet_to_print,
-    write_sheet_pngs,
-    write_sheets_pdf,
-)
+
+if TYPE_CHECKING:
+    from scans.render import SheetToPrint
+
+# scans.render (fpdf, qrcode) is imported by the functions that print: scanning reads
+# this module's layouts and secret, and its start-up should not pay ~0.1-0.2 s for fpdf.
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ def layout_json(*, session: Session) -> dict[str, Any]:
 
 
 def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetToPrint]:
+    from scans.render import SheetHeader, sheet_to_print
+
     exam = current_exam(session)
     view = seating_view(session=session)
     if view is None:
@@ -116,6 +117,8 @@ def print_sheets(
 ) -> PrintOutcome:
     """Every seated candidate's sheet, in room and seat order, as one PDF or as PNGs."""
     require(session, "print.sheets")
+    from scans.render import write_sheet_pngs, write_sheets_pdf
+
     if (out_pdf is None) == (png_dir is None):
         raise NotAllowed("give exactly one of --out FILE.pdf and --png-dir DIR")
     layout = exam_layouts(session).candidate
@@ -156,6 +159,8 @@ def print_sheets(
 def print_spares(*, session: Session, count: int, out_pdf: Path) -> PrintOutcome:
     """`count` spare sheets with serials that continue those printed before."""
     require(session, "print.spares")
+    from scans.render import SheetHeader, sheet_to_print, write_sheets_pdf
+
     if count < 1:
         raise NotAllowed("print at least one spare sheet")
     exam = current_exam(session)

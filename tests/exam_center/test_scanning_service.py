@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from exam_center.demo.run import run_demo
 from exam_center.models import ReviewItem, ScannedPage
-from exam_center.services import exams, review, scanning, seating, sheets
+from exam_center.services import conflicts, exams, review, scanning, seating, sheets
 from exam_center.services.results import compute
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
@@ -101,7 +101,7 @@ def test_pages_are_read_and_the_same_files_again_are_duplicates(
         certain = {q["number"]: q["marks"] for q in o.questions if q["status"] in ("ok", "blank")}
         assert len(certain) >= 100  # most questions certain; the rest wait for review
         assert all(ANSWERS[n] == marks for n, marks in certain.items())
-        assert Path(o.overlay).is_file()
+        assert not o.overlay or Path(o.overlay).is_file()
     again = scan(ws, tmp_path / "in")
     assert [o.status for o in again] == ["duplicate"] * 3
     with ws.session() as s:
@@ -189,6 +189,69 @@ def test_a_different_scan_of_a_read_page_is_a_conflict_and_decisions_survive(
         c = compute(s)
     row = c.roster.row_of(page.candidate_id or 0)
     assert c.responses[row, 4] == 0b1000  # question 5 is D, as decided, on the new scan too
+
+
+def test_pictures_not_drawn_while_scanning_are_drawn_when_asked_for(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    outcomes = list(
+        scanning.scan_paths([tmp_path / "in"], workspace=ws, workers=1, overlays="lazy")
+    )
+    assert [o.status for o in outcomes] == ["read"] * 3
+    assert all(o.overlay == "" for o in outcomes)  # none drawn: nothing to open yet
+    with ws.session() as s:
+        pages = s.exec(select(ScannedPage)).all()
+        for page in pages:
+            assert page.overlay_path and not Path(page.overlay_path).exists()  # its place
+            drawn = scanning.ensure_overlay(s, page)
+            assert drawn == page.overlay_path and Path(drawn).is_file()
+            picture = cv2.imread(drawn)
+            assert picture is not None and picture.shape[0] > picture.shape[1] > 800
+    # A rescan of a page that needed nobody: both sides of the conflict get their picture.
+    rescan = tmp_path / "rescan"
+    rescan.mkdir()
+    sim, _ = _scan_image(ws, 0, seed=556)
+    cv2.imwrite(str(rescan / "again.png"), sim.image)
+    with ws.session() as s:
+        for page in s.exec(select(ScannedPage)).all():
+            Path(page.overlay_path).unlink()
+    (outcome,) = scan(ws, rescan)
+    assert outcome.status == "conflict"
+    with ws.session() as s:
+        conflict = next(i for i in review.open_items(session=s) if i.kind == "conflict")
+        pair = conflicts.conflict_pair(conflict.page_id, session=s)
+    assert pair.in_force is not None and Path(pair.in_force.overlay).is_file()
+    assert Path(pair.rescan.overlay).is_file()
+
+
+def test_pages_that_need_a_person_have_their_picture_at_once(ws: Workspace, tmp_path: Path) -> None:
+    outcomes = scan(ws, tmp_path / "in")
+    for o in outcomes:
+        assert bool(o.overlay) == (o.flagged > 0)
+        assert not o.overlay or Path(o.overlay).is_file()
+    with ws.session() as s:
+        for item in review.open_items(session=s):
+            assert Path(item.overlay).is_file()  # every page in review shows its image
+
+
+def test_the_scan_command_imports_no_printing_nor_exporting(
+    scanned_base: Path, tmp_path: Path
+) -> None:
+    """`exam-center scan` pays for what it uses: no fpdf, openpyxl, textual at start-up."""
+    shutil.copytree(scanned_base / "ws", tmp_path / "ws")
+    (tmp_path / "empty").mkdir()
+    argv = ["--workspace", str(tmp_path / "ws"), "scan", "--json", str(tmp_path / "empty")]
+    code = (
+        "import sys\n"
+        "import exam_center.cli.main as cli\n"
+        f"cli.app({argv!r}, standalone_mode=False)\n"
+        "heavy = ('fpdf', 'openpyxl', 'textual', 'exam_center.services.exporting')\n"
+        "print('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "loaded:"
 
 
 def _seat_adm(ws: Workspace, index: int) -> str:

@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import threading
 import time
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -15,7 +16,14 @@ import pytest
 from crashing import KillsItsReader, kill_a_worker
 from PIL import Image
 
-from scans.batch import PageResult, ReadContext, ReaderProcessesFailing, read_batch
+from scans.batch import (
+    KNOWN,
+    PageResult,
+    ReadContext,
+    ReaderProcessesFailing,
+    needs_a_person,
+    read_batch,
+)
 from scans.ingest import PageFormat, Source, iter_sources
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
@@ -162,6 +170,56 @@ def test_overlays_are_written_per_read_page(scans: Path, tmp_path: Path) -> None
         assert result.read is not None and result.read.overlay is None  # stays on disk
         picture = np.asarray(Image.open(result.overlay_path))
         assert picture.ndim == 3 and picture.shape[0] > picture.shape[1]
+
+
+def test_overlays_only_for_the_pages_a_person_will_look_at(scans: Path, tmp_path: Path) -> None:
+    results = list(
+        read_batch(
+            iter_sources([scans]),
+            context=_context(),
+            workers=2,
+            overlay_dir=tmp_path / "overlays",
+            overlay_when=needs_a_person,
+        )
+    )
+    read = [r for r in results if r.read is not None and r.status is PageStatus.READ]
+    assert read
+    for result in read:
+        assert result.read is not None
+        drawn = result.overlay_path is not None and result.overlay_path.is_file()
+        assert drawn == needs_a_person(result.read)
+        assert needs_a_person(result.read) == bool(result.read.flagged)  # seated, no grid
+
+
+def test_the_picture_drawn_later_is_the_one_drawn_while_reading(
+    scans: Path, tmp_path: Path
+) -> None:
+    [source] = [s for s in iter_sources([scans / "a" / "p2.jpg"])]
+    eager = list(read_batch([source], context=_context(), overlay_dir=tmp_path / "now"))
+    lazy = list(
+        read_batch([source], context=_context(), overlay_dir=tmp_path / "later", overlay_when=False)
+    )
+    assert lazy[0].overlay_path is None and not any((tmp_path / "later").iterdir())
+    assert lazy[0].read is not None and eager[0].read is not None
+    # The picture changes nothing read (only the timings differ).
+    assert replace(lazy[0].read, timings_ms={}) == replace(eager[0].read, timings_ms={})
+    again = list(read_batch([source], context=_context(), overlay_dir=tmp_path / "later"))
+    assert eager[0].overlay_path is not None and again[0].overlay_path is not None
+    assert again[0].overlay_path.read_bytes() == eager[0].overlay_path.read_bytes()
+
+
+def test_pages_already_recorded_are_yielded_unread(
+    scans: Path, one_worker: list[PageResult]
+) -> None:
+    known = {r.sha256 for r in one_worker if r.read is not None and r.sha256}
+    results = list(read_batch(iter_sources([scans]), context=_context(), workers=2, skip=known))
+    assert len(results) == len(one_worker)
+    skipped = [r for r in results if r.sha256 in known]
+    assert len(skipped) == len(known)
+    assert all(r.read is None and r.reject_kind == KNOWN for r in skipped)
+    others = sorted(str(r.file) + str(r.page_index) for r in results if r.sha256 not in known)
+    expected = [r for r in one_worker if r.sha256 not in known]
+    assert others == sorted(str(r.file) + str(r.page_index) for r in expected)
 
 
 def test_cancelling_stops_submitting(scans: Path) -> None:

@@ -80,7 +80,14 @@ async def test_a_cancelled_scan_stops_early_and_is_audited_as_cancelled(
         time.sleep(0.05)
         return store(*args, **kwargs)
 
+    store_group = scanning._store_group
+
+    def slow_group(workspace, ctx, group, *args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.05 * len(group))  # pages are stored in groups: as slow a page
+        return store_group(workspace, ctx, group, *args, **kwargs)
+
     monkeypatch.setattr(scanning, "_store", slow_store)
+    monkeypatch.setattr(scanning, "_store_group", slow_group)
     ws = printed_workspace
     incoming = ws.path / "scans" / "incoming"
     pages = len(list(incoming.iterdir()))

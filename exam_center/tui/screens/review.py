@@ -8,6 +8,7 @@ decision is recorded by the signed-in operator."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -19,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from exam_center.services import conflicts, review, sheets
+from exam_center.services import conflicts, review, scanning, sheets
 from exam_center.services.review import ReviewRow
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
@@ -227,8 +228,13 @@ class ReviewScreen(PagedScreen):
     def load_image(self, row: ReviewRow, layout: dict[str, Any], width: int) -> None:
         worker = get_current_worker()
         try:
+            overlay = row.overlay
+            if overlay and not Path(overlay).is_file():
+                # Not drawn while scanning (scan --overlays lazy): drawn now, from the scan.
+                with self.context.workspace.session() as s:
+                    overlay = scanning.page_overlay(s, row.page_id)
             crop = load_crop(
-                row.overlay,
+                overlay,
                 layout,
                 kind=row.kind,
                 question=row.question,
