@@ -110,11 +110,16 @@ class ReadParams:
     # bench_scan_accuracy.py, hatch marks): a barely-touched intended mark there fills
     # 0.0-0.28 of the pencil level, an erasure of 10-40 % 0.1-0.47, with the same texture;
     # beside firm marks no share tells them apart, and a faint answer is likely there.
+    # ``residue_share`` 0.45: a light second answer on a single-answer item (pressed 40-70 %
+    # of a firm mark) reaches 0.40-0.45 of the typical firm mark in its darkest tenth, a
+    # residue of 30-40 % up to 0.55, with the same mean and texture; above 0.45 the two
+    # overlap and the residue goes to a human (at 0.6, 1 silent error in 1,000 pages).
     population_min: int = 12
-    residue_share: float = 0.6
+    residue_share: float = 0.45
     residue_gap: float = 0.08
     residue_beside: float = 0.75
     residue_share_multi: float = 0.0
+    residue_loose: float = 0.6  # beside a mark that is not firm (see read_decide)
     residue_top: float = 0.6
     residue_cover_page: float = 0.40
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
