@@ -37,8 +37,10 @@ __all__ = [
 
 # 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread; 1.3: erasures judged
 # against the candidate's own marks on the page, coverage recomputed from stored profiles;
-# 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read_grid).
-READER_VERSION = "1.4.0"
+# 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read_grid);
+# 1.5: bubbles under a toner streak measured against its darker paper, a residue read past
+# only where no light answer reaches (residue_share 0.45).
+READER_VERSION = "1.5.0"
 
 
 class QuestionStatus(StrEnum):
