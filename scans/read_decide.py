@@ -345,10 +345,14 @@ def _decide(
         # pressed no harder than what erasers leave, may be a heavy erasure as well as a
         # light answer: judged with the doubtful ones too, so it goes to a human (an
         # erasure of an overfill was read as an answer, silently).
+        top_multi = params.residue_top_multi
         grey = [
             i
             for i in marked
-            if (fills[i] < params.mark_min and tops[i] <= params.residue_top * population.typical)
+            if (
+                fills[i] < params.mark_min
+                and tops[i] <= (params.residue_top if single else top_multi) * population.typical
+            )
             or (
                 single
                 and fills[i] < params.firm_min
@@ -361,7 +365,9 @@ def _decide(
                 and tops[i] <= params.residue_top * population.typical
             )
         ]
-        if grey and len(marked) > len(grey):
+        # On a multiple-answer item whose every mark is such a one (no firm mark to read
+        # it beside), it goes to a human too: a residue beside a loose scribble was read.
+        if grey and (len(marked) > len(grey) or not single):
             marked = [i for i in marked if i not in grey]
             doubtful = sorted(doubtful + grey)
     erased = ""

@@ -123,6 +123,7 @@ class ReadParams:
     residue_share_multi: float = 0.0
     residue_loose: float = 0.6  # beside a mark that is not firm (see read_decide)
     residue_top: float = 0.6
+    residue_top_multi: float = 0.7  # the same on a multiple-answer item (nothing read past)
     residue_cover_page: float = 0.40
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
     solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;
