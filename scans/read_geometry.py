@@ -56,7 +56,7 @@ class Illumination:
     paper: npt.NDArray[np.float32]
     scale: float  # small = image * scale
     # Dark toner streaks down the image (see ``toner_streaks``): the share of the paper's
-    # brightness each column keeps, on every ``streak_step``-th row (None: no streak seen).
+    # brightness each column keeps, per block of ``streak_step`` rows (None: no streak seen).
     streak_gain: npt.NDArray[np.float32] | None = None
     streak_step: int = 1
 
@@ -123,12 +123,18 @@ def toner_streaks(image: GrayImage) -> tuple[npt.NDArray[np.float32] | None, int
     glyph, bubble or pencil fill is that tall: paper shows between them); where a narrow
     run of columns keeps less of it than the paper beside it, a streak darkens whatever it
     crosses by that share, and a bubble under it is measured against that darker paper.
-    Returns the gain (1 where no streak) on every ``step``-th row, or None when none."""
+    Returns the gain (1 where no streak) for each block of ``step`` rows, or None when none."""
     height, width = image.shape
     px_per_mm = max(height, width) / 297.0  # the page's long side, near enough
     run = max(3, round(_STREAK_RUN_MM * px_per_mm) | 1)
     step = max(1, run // 4)
-    column_paper = cv2.dilate(image, np.ones((run, 1), np.uint8))[::step]
+    # Each block of ``step`` rows by its brightest pixel, then over ``run`` rows of blocks
+    # (a tenth of the cost of dilating the whole image).
+    blocks = height // step
+    if blocks < 3:
+        return None, step
+    brightest = image[: blocks * step].reshape(blocks, step, width).max(axis=1)
+    column_paper = cv2.dilate(brightest, np.ones((max(3, (run // step) | 1), 1), np.uint8))
     side = max(3, round(3 * _STREAK_WIDTH_MM * px_per_mm) | 1)
     beside = cv2.dilate(column_paper, np.ones((1, side), np.uint8))
     gain = column_paper.astype(np.float32) / np.maximum(beside.astype(np.float32), 1.0)
