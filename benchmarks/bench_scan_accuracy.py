@@ -140,8 +140,8 @@ class Tally:
         self.examples.extend(other.examples)
 
 
-def _one(job: tuple[str, str, float, int]) -> Tally:
-    profile_name, model, multi_share, seed = job
+def _one(job: tuple[str, str, float, float, int]) -> Tally:
+    profile_name, model, multi_share, share, seed = job
     profile: SimProfile = replace(PROFILES[profile_name], marks=MarkModel(model))
     spare = seed % 20 == 7
     layout, clean = _clean(seed % CANDIDATES, spare)
@@ -150,7 +150,7 @@ def _one(job: tuple[str, str, float, int]) -> Tally:
         clean, layout.pages[0], dpi_in=DPI, seed=seed, profile=profile, admission_no=grid_digits
     )
     start = time.perf_counter()
-    params = ReadParams(residue_share_multi=multi_share)
+    params = ReadParams(residue_share_multi=multi_share, residue_share=share)
     read = read_page(sim.image, secret=SECRET, exam_code=EXAM, layouts=_layouts(), params=params)
     tally = Tally(pages=1, seconds=time.perf_counter() - start)
     tally.unidentified = read.status is PageStatus.UNIDENTIFIED
@@ -197,9 +197,9 @@ def _one(job: tuple[str, str, float, int]) -> Tally:
 
 
 def _run(
-    profile: str, model: str, pages: int, workers: int, seed: int, multi_share: float
+    profile: str, model: str, pages: int, workers: int, seed: int, multi_share: float, share: float
 ) -> tuple[Tally, float]:
-    jobs = [(profile, model, multi_share, seed + i) for i in range(pages)]
+    jobs = [(profile, model, multi_share, share, seed + i) for i in range(pages)]
     total = Tally()
     start = time.perf_counter()
     if workers == 1:
@@ -310,6 +310,13 @@ def main() -> None:
         help="ReadParams.residue_share_multi: read erasures past on multiple-answer items too",
     )
     parser.add_argument(
+        "--residue-share",
+        type=float,
+        default=ReadParams().residue_share,
+        help="ReadParams.residue_share: how hard a residue read past may be pressed (0.6: the "
+        "reader 1.4 value, fewer erasures flagged, light second answers read as erasures)",
+    )
+    parser.add_argument(
         "--marks",
         default=",".join(MarkModel),
         help="mark models, comma-separated: hatch (scans.simulate), strokes (simulate_strokes)",
@@ -326,7 +333,15 @@ def main() -> None:
     for model in args.marks.split(","):
         for name, pages in runs:
             if pages:
-                tally, wall = _run(name, model, pages, args.workers, args.seed, args.multi_share)
+                tally, wall = _run(
+                    name,
+                    model,
+                    pages,
+                    args.workers,
+                    args.seed,
+                    args.multi_share,
+                    args.residue_share,
+                )
                 _report(f"{name}, {model} marks", tally, wall, args.show)
 
 

@@ -341,18 +341,33 @@ def _decide(
         # On a single-answer item, so is one just past ``mark_min`` but short of a firm
         # mark, pressed no harder than a residue (a heavy erasure); it is read past only if
         # the residue rule below holds for it, and flagged otherwise.
+        # On a multiple-answer item one just past ``mark_min``, short of a firm mark and
+        # pressed no harder than what erasers leave, may be a heavy erasure as well as a
+        # light answer: judged with the doubtful ones too, so it goes to a human (an
+        # erasure of an overfill was read as an answer, silently).
+        top_multi = params.residue_top_multi
         grey = [
             i
             for i in marked
-            if (fills[i] < params.mark_min and tops[i] <= params.residue_top * population.typical)
+            if (
+                fills[i] < params.mark_min
+                and tops[i] <= (params.residue_top if single else top_multi) * population.typical
+            )
             or (
                 single
                 and fills[i] < params.firm_min
                 and tops[i] <= params.residue_share * population.typical
                 and cover[i] <= params.residue_cover_page
             )
+            or (
+                not single
+                and fills[i] < params.firm_min
+                and tops[i] <= params.residue_top * population.typical
+            )
         ]
-        if grey and len(marked) > len(grey):
+        # On a multiple-answer item whose every mark is such a one (no firm mark to read
+        # it beside), it goes to a human too: a residue beside a loose scribble was read.
+        if grey and (len(marked) > len(grey) or not single):
             marked = [i for i in marked if i not in grey]
             doubtful = sorted(doubtful + grey)
     erased = ""
@@ -391,6 +406,12 @@ def _decide(
             and doubt <= params.residue_ratio * mark
             and doubt_cover <= params.residue_cover
         )
+        if fixed and known and tops is not None:
+            # With the candidate's marks known, a residue read past by the fixed fractions
+            # must also be pressed no harder than the population rule allows: a light second
+            # answer can be as faint on average as a heavy residue, not as dark at its top.
+            assert population is not None
+            fixed = max(tops[i] for i in doubtful) <= params.residue_share * population.typical
         judged = False
         if known and marked and not fixed:
             assert population is not None
@@ -408,8 +429,13 @@ def _decide(
                 # firm one (a loose scribble beside a lighter one may be two answers).
                 mark_top = min(tops[i] for i in marked)
                 top = max(tops[i] for i in doubtful)
-                firm = mark >= params.firm_min or (
-                    mark >= params.mark_min and mark_top >= population.weakest
+                # Beside a loose scribble or a half fill (not a firm mark) the residue must
+                # also be far below the mark itself: a second loose scribble presses well
+                # above ``residue_share`` of a firm mark, what an eraser left does not.
+                firm = (
+                    mark >= params.firm_min
+                    or (mark >= params.mark_min and mark_top >= population.weakest)
+                    or (mark >= params.mark_min and top <= params.residue_loose * mark_top)
                 )
                 judged = (
                     firm

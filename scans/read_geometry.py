@@ -55,6 +55,10 @@ class Illumination:
     small: GrayImage
     paper: npt.NDArray[np.float32]
     scale: float  # small = image * scale
+    # Dark toner streaks down the image (see ``toner_streaks``): the share of the paper's
+    # brightness each column keeps, per block of ``streak_step`` rows (None: no streak seen).
+    streak_gain: npt.NDArray[np.float32] | None = None
+    streak_step: int = 1
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,49 @@ def work_image(image: GrayImage) -> Illumination:
         interpolation=cv2.INTER_LINEAR,
     )
     paper = np.maximum(np.asarray(stretched, dtype=np.float32), np.float32(1.0))
-    return Illumination(np.asarray(small, dtype=np.uint8), paper, scale)
+    gain, step = toner_streaks(image)
+    return Illumination(np.asarray(small, dtype=np.uint8), paper, scale, gain, step)
+
+
+_STREAK_RUN_MM = 8.0  # a streak keeps darkening its column over this length of paper ...
+_STREAK_WIDTH_MM = 1.2  # ... and is at most this wide (a pencil fill or a bubble is wider)
+_STREAK_DIP = 0.93  # the column keeps at most this share of the paper beside it ...
+_STREAK_LENGTH = 0.6  # ... over at least this share of the image's height
+
+
+def toner_streaks(image: GrayImage) -> tuple[npt.NDArray[np.float32] | None, int]:
+    """Dark lines down the image, as a scanner with dirt on its glass draws them.
+
+    A column's paper is its brightest pixel over ``_STREAK_RUN_MM`` of height (no printed
+    glyph, bubble or pencil fill is that tall: paper shows between them); where a narrow
+    run of columns keeps less of it than the paper beside it, a streak darkens whatever it
+    crosses by that share, and a bubble under it is measured against that darker paper.
+    Returns the gain (1 where no streak) for each block of ``step`` rows, or None when none."""
+    height, width = image.shape
+    px_per_mm = max(height, width) / 297.0  # the page's long side, near enough
+    run = max(3, round(_STREAK_RUN_MM * px_per_mm) | 1)
+    step = max(1, run // 4)
+    # Each block of ``step`` rows by its brightest pixel, then over ``run`` rows of blocks
+    # (a tenth of the cost of dilating the whole image).
+    blocks = height // step
+    if blocks < 3:
+        return None, step
+    brightest = image[: blocks * step].reshape(blocks, step, width).max(axis=1)
+    column_paper = cv2.dilate(brightest, np.ones((max(3, (run // step) | 1), 1), np.uint8))
+    side = max(3, round(3 * _STREAK_WIDTH_MM * px_per_mm) | 1)
+    beside = cv2.dilate(column_paper, np.ones((1, side), np.uint8))
+    gain = column_paper.astype(np.float32) / np.maximum(beside.astype(np.float32), 1.0)
+    dip = (gain < _STREAK_DIP).view(np.uint8)
+    if not dip.any():
+        return None, step
+    wide = max(2, round(_STREAK_WIDTH_MM * px_per_mm) + 1)
+    broad = cv2.morphologyEx(dip, cv2.MORPH_OPEN, np.ones((1, wide), np.uint8))
+    narrow = (dip > 0) & (broad == 0)
+    # A streak runs down the whole sheet; a tall glyph or the code in the header does not.
+    down = narrow.mean(axis=0) >= _STREAK_LENGTH
+    if not down.any():
+        return None, step
+    return np.where(narrow & down[None, :], gain, np.float32(1.0)).astype(np.float32), step
 
 
 @dataclass(frozen=True)

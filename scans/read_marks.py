@@ -177,5 +177,11 @@ def measure_points(
     ).all(axis=1)
     values = _remap(image, points)
     paper = _paper_at(work, points.mean(axis=1, keepdims=True))  # (n, 1)
+    if work.streak_gain is not None:
+        # Under a toner streak the paper itself is darker: measured against it.
+        gain = work.streak_gain
+        xs = np.clip(np.round(points[..., 0]).astype(np.intp), 0, gain.shape[1] - 1)
+        ys = np.clip((points[..., 1] / work.streak_step).astype(np.intp), 0, gain.shape[0] - 1)
+        paper = paper * gain[ys, xs]
     darkness = np.clip(1.0 - values / paper, -0.5, 1.5) / ink
     return BubbleMeasures(darkness.mean(axis=1), darkness, inside)

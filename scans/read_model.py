@@ -37,8 +37,10 @@ __all__ = [
 
 # 1.1: marked from 0.42 of the pencil level; 1.2: scribbles by spread; 1.3: erasures judged
 # against the candidate's own marks on the page, coverage recomputed from stored profiles;
-# 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read_grid).
-READER_VERSION = "1.4.0"
+# 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read_grid);
+# 1.5: bubbles under a toner streak measured against its darker paper, a residue read past
+# only where no light answer reaches (residue_share 0.45).
+READER_VERSION = "1.5.0"
 
 
 class QuestionStatus(StrEnum):
@@ -110,12 +112,18 @@ class ReadParams:
     # bench_scan_accuracy.py, hatch marks): a barely-touched intended mark there fills
     # 0.0-0.28 of the pencil level, an erasure of 10-40 % 0.1-0.47, with the same texture;
     # beside firm marks no share tells them apart, and a faint answer is likely there.
+    # ``residue_share`` 0.45: a light second answer on a single-answer item (pressed 40-70 %
+    # of a firm mark) reaches 0.40-0.45 of the typical firm mark in its darkest tenth, a
+    # residue of 30-40 % up to 0.55, with the same mean and texture; above 0.45 the two
+    # overlap and the residue goes to a human (at 0.6, 1 silent error in 1,000 pages).
     population_min: int = 12
-    residue_share: float = 0.6
+    residue_share: float = 0.45
     residue_gap: float = 0.08
     residue_beside: float = 0.75
     residue_share_multi: float = 0.0
+    residue_loose: float = 0.6  # beside a mark that is not firm (see read_decide)
     residue_top: float = 0.6
+    residue_top_multi: float = 0.7  # the same on a multiple-answer item (nothing read past)
     residue_cover_page: float = 0.40
     solid_level: float = 0.4  # a sample this far from blank to pencil level ...
     solid_margin: float = 0.1  # ... and this much darker than its bubble's mean is solid;

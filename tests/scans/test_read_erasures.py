@@ -37,6 +37,7 @@ from tests.scans.test_read import (
 )
 
 F, E = MarkStyle.FIRM, MarkStyle.ERASED
+RESIDUE = 0.25
 # Single-answer (1-20) and true/false (31-40) items with a firm answer beside an erasure,
 # a multiple-answer item with one (21), two firm marks beside an erasure (5, 35).
 ERASED_CASES: dict[int, list[tuple[str, MarkStyle]]] = {
@@ -64,8 +65,9 @@ def _erased_read(model: MarkModel, residue: float) -> PageRead:
 def test_an_erased_single_answer_item_is_read_as_its_firm_mark_and_the_erasure_kept(
     model: MarkModel,
 ) -> None:
-    # 35 % of the fill left: more than the fixed fractions of reader 1.2 read past.
-    read = _erased_read(model, 0.35)
+    # 25 % of the fill left (the issue measured 15-30 % on sheets this simulator did not
+    # draw).
+    read = _erased_read(model, RESIDUE)
     for number, firm, erased in ((2, "C", "A"), (7, "B", "D"), (12, "A", "B"), (33, "B", "A")):
         question = read.questions[number - 1]
         assert (question.status, question.marks, question.erased) == (
@@ -73,7 +75,7 @@ def test_an_erased_single_answer_item_is_read_as_its_firm_mark_and_the_erasure_k
             firm,
             erased,
         ), question
-        assert "擦除痕迹" in question.reason and "weakest firm mark" in question.reason
+        assert "擦除痕迹" in question.reason
         # The residue's measure is kept: well above empty, well below the firm mark.
         index = question.labels.index(erased)
         assert 0.05 < question.measures[index] < question.measures[question.labels.index(firm)]
@@ -81,7 +83,7 @@ def test_an_erased_single_answer_item_is_read_as_its_firm_mark_and_the_erasure_k
 
 @pytest.mark.parametrize("model", list(MarkModel))
 def test_two_firm_marks_on_a_single_answer_item_are_still_flagged(model: MarkModel) -> None:
-    read = _erased_read(model, 0.35)
+    read = _erased_read(model, RESIDUE)
     for number in (5, 35):
         question = read.questions[number - 1]
         assert question.status is QuestionStatus.MULTIPLE, question
@@ -89,13 +91,13 @@ def test_two_firm_marks_on_a_single_answer_item_are_still_flagged(model: MarkMod
 
 
 def test_an_erasure_beside_marks_on_a_multiple_answer_item_goes_to_a_human() -> None:
-    question = _erased_read(MarkModel.HATCH, 0.35).questions[20]
+    question = _erased_read(MarkModel.HATCH, RESIDUE).questions[20]
     assert question.status is QuestionStatus.AMBIGUOUS and question.erased == ""
 
 
 def test_every_other_question_of_an_erased_page_is_read_exactly() -> None:
     for model in MarkModel:
-        read = _erased_read(model, 0.35)
+        read = _erased_read(model, RESIDUE)
         answers = _answers()
         for question in read.questions:
             if question.number not in ERASED_CASES:
@@ -106,7 +108,7 @@ def test_every_other_question_of_an_erased_page_is_read_exactly() -> None:
 
 
 def test_the_overlay_shows_the_erasure() -> None:
-    overlay = _erased_read(MarkModel.HATCH, 0.35).overlay
+    overlay = _erased_read(MarkModel.HATCH, RESIDUE).overlay
     assert overlay is not None
     cyan = (overlay[:, :, 0] > 170) & (overlay[:, :, 1] > 140) & (overlay[:, :, 2] < 40)
     assert cyan.sum() > 40
@@ -165,8 +167,38 @@ _PAGE = PagePopulation(firm=(0.9,) * 100, faint=(), pressed=(0.85,) + (1.05,) * 
 
 
 def test_a_residue_far_below_the_candidates_firm_marks_is_read_past() -> None:
-    read = decide_question(_question(0.33, 0.5), _T, ReadParams(), _PAGE)
+    read = decide_question(_question(0.33, 0.45), _T, ReadParams(), _PAGE)
     assert (read.status, read.marks, read.erased) == (QuestionStatus.OK, "A", "C")
+
+
+def test_a_residue_pressed_as_hard_as_a_light_answer_stays_ambiguous() -> None:
+    # Its darkest tenth at half the candidate's typical firm mark: where a light second
+    # answer lies too (40-70 % of a firm one), so it is not read past as an erasure.
+    read = decide_question(_question(0.33, 0.55), _T, ReadParams(), _PAGE)
+    assert read.status is QuestionStatus.AMBIGUOUS and read.erased == ""
+
+
+@pytest.mark.parametrize("model", list(MarkModel))
+def test_a_light_second_answer_on_a_single_answer_item_is_not_read_as_an_erasure(
+    model: MarkModel,
+) -> None:
+    marks = _firm(_answers())
+    light = MarkStyle.LIGHT
+    marks.update({2: [("A", F), ("C", light)], 33: [("A", light), ("B", F)]})
+    filled = draw_marks(
+        _clean(),
+        _layout().pages[0],
+        marks,
+        dpi=200,
+        seed=23,
+        model=model,
+        light_pressure=(0.45, 0.5),
+    )
+    read = _read(_scan(filled, seed=23, skew=1.0))
+    for number in (2, 33):
+        question = read.questions[number - 1]
+        assert question.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS), question
+        assert question.erased == ""
 
 
 def test_a_residue_between_the_candidates_two_populations_stays_ambiguous() -> None:
@@ -178,7 +210,7 @@ def test_a_residue_between_the_candidates_two_populations_stays_ambiguous() -> N
 def test_with_too_few_firm_marks_on_the_page_the_fixed_fractions_decide() -> None:
     few = PagePopulation(firm=(0.9,) * 5, faint=(), pressed=(1.05,) * 5)
     # Read past by the page's population, not by the fixed fractions (0.33 > 0.28).
-    assert decide_question(_question(0.33, 0.5), _T, ReadParams(), few).status is (
+    assert decide_question(_question(0.33, 0.45), _T, ReadParams(), few).status is (
         QuestionStatus.AMBIGUOUS
     )
     fixed = decide_question(_question(0.2, 0.3), _T, ReadParams(), few)
