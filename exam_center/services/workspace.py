@@ -4,6 +4,7 @@ place that opens the database for the CLI, the TUI and the demo."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from exam_center.services import write_guard
 from exam_center.services.permissions import Actor, NotSignedIn
 from exam_center.services.workspace_key import adopt_key
 from exam_center.settings import Settings
+
+_OPENING = threading.RLock()
 
 
 @dataclass
@@ -74,6 +77,12 @@ class Workspace:
 
     @property
     def engine(self) -> Engine:
+        # Screens open sessions from worker threads; the first opening runs Alembic, whose
+        # module-level context must not be entered twice at once.
+        with _OPENING:
+            return self._open_engine()
+
+    def _open_engine(self) -> Engine:
         if self._engine is None:
             if self.create:
                 self.settings.ensure_workspace()
