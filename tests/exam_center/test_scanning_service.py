@@ -249,7 +249,11 @@ def test_the_scan_command_imports_no_printing_nor_exporting(
         "print('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **cli_env(tmp_path / "ws")},
     ).stdout
     assert out.strip().splitlines()[-1] == "loaded:"
 

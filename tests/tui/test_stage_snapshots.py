@@ -24,6 +24,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from exam_center.services import marking
+from exam_center.services import scanning as scanning_service
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
@@ -78,6 +79,9 @@ def test_scanning_a_batch(
     ticks = itertools.count(0.0, 0.5)
     monkeypatch.setattr(scanning_screen, "clock", lambda: next(ticks))
     monkeypatch.setattr(scanning_screen, "scan_workers", lambda: 1)
+    # One page a transaction: how many pages a group holds depends on the machine's speed,
+    # and so would the progress lines and the fake clock's readings.
+    monkeypatch.setattr(scanning_service, "_GROUP_PAGES", 1)
 
     async def scan(pilot: Pilot[None]) -> None:
         await sign_in(pilot, "李老师", Role.PROCTOR)
