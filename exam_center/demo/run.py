@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -69,6 +70,17 @@ DEMO_ACCOUNTS = (
     ("officer", "演示成绩管理员", ["officer"], "officer-demo-2022"),
     ("officer2", "演示复核成绩员", ["officer"], "officer2-demo-2022"),
 )
+
+
+DEMO_MARK = "【演示】"
+
+
+def mark_as_demo(definition: Path) -> None:
+    """The demo exam's title says 演示, so every screen, sheet and document made from it
+    does: its accounts' passwords are printed, its results are synthetic."""
+    text = definition.read_text(encoding="utf-8")
+    marked = re.sub(r'^title = "', f'title = "{DEMO_MARK}', text, count=1, flags=re.M)
+    definition.write_text(marked, encoding="utf-8")
 
 
 def create_demo_accounts(ws: Workspace) -> None:
@@ -414,6 +426,7 @@ def run_demo(
         for line in demo_accounts_text():
             say(line)
         inputs = write_inputs(workspace.path / "inputs", candidates, seed, EXAMPLE)
+        mark_as_demo(inputs.definition)
         run = DemoRun(workspace, inputs, seed)
         done: list[str] = []
         stages = available_stages()
