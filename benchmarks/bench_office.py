@@ -47,7 +47,6 @@ from exam_center.services import (
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
-from tests.signing import finalise_by_two, reopen_by_two
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jiangsu-2022" / "exam.toml"
 OFFICER = "成绩员"
@@ -136,7 +135,7 @@ def build_exam(folder: Path, candidates: int, seed: int = 7) -> Workspace:
         marking.import_scores(inputs / "scores.csv", session=s)
         for adm in sorted(absent):
             marking.record_absence(adm, session=s, reason="签到表未签到")
-    settle_boundary_ties(ws, by=OFFICER, reason="bench: by admission number", rounds=40)
+    settle_boundary_ties(ws, reason="bench: by admission number", rounds=40)
     return ws
 
 
@@ -191,7 +190,7 @@ async def f8_times(ws: Workspace, runs: int) -> tuple[float, float, float]:
     firsts: list[float] = []
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        app.screen.dismiss(Operator("成绩员", Role.RESULTS))  # signed in on the start screen
+        app.screen.dismiss(Operator("成绩员", "成绩员", frozenset({Role.OFFICER})))  # signed in
         await pilot.pause()
 
         async def visit() -> float:
@@ -240,6 +239,9 @@ def main() -> None:
     parser.add_argument("--demo", type=int, default=0, help="also time demo --candidates N")
     parser.add_argument("--no-tui", action="store_true")
     args = parser.parse_args()
+    sys.path.insert(0, str(EXAMPLE.parents[2]))  # the tests' helpers: 双人复核, the TUI steps
+    from tests.signing import finalise_by_two, reopen_by_two
+
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         started = time.perf_counter()
