@@ -26,9 +26,12 @@ import numpy.typing as npt
 from sqlmodel import Session, col, select
 
 from exam_center.models import AuditEntry, ScannedPage
+from scans.read_model import QuestionStatus
 
 LETTER_BITS = {c: 1 << i for i, c in enumerate("ABCDEFGH")}
-DOUBTFUL = ("multiple", "ambiguous")
+# The stored statuses a person must decide: QuestionStatus.flagged, as plain strings (a
+# stored page's statuses are strings; StrEnum members compare and hash as their values).
+DOUBTFUL = frozenset(str(s) for s in QuestionStatus if s.flagged)
 CHUNK = 500  # pages decoded per query (bound parameters stay well under every limit)
 
 

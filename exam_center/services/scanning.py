@@ -46,9 +46,7 @@ from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
 from scans.layout import SheetLayout
-from scans.read_model import PageRead, QuestionRead, QuestionStatus, Thresholds
-
-FLAGGED = (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+from scans.read_model import PageRead, QuestionRead, Thresholds
 
 
 @dataclass(frozen=True)
@@ -271,10 +269,10 @@ def record_page(
                     doubt=1.0,
                 )
             )
-    flagged = sum(1 for q in read.questions if q.status in FLAGGED)
+    flagged = sum(1 for q in read.questions if q.status.flagged)
     decided = _decided_questions(session, page.candidate_id) if flagged else set()
     for q in read.questions:
-        if q.status in FLAGGED:
+        if q.status.flagged:
             review.append(
                 ReviewItem(
                     exam_id=exam_id,
@@ -371,7 +369,7 @@ def _record_unidentified(
             doubt=_doubt(q, read.thresholds),
         )
         for q in read.questions
-        if q.status in FLAGGED
+        if q.status.flagged
     )
     session.add(page)
     session.flush()
