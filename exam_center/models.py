@@ -226,7 +226,7 @@ class ScannedPage(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     file: str
     page_index: int = 0
-    status: str = Field(max_length=16, index=True)  # read | rejected | conflict
+    status: str = Field(max_length=16, index=True)  # services.scanning.PageOutcomeStatus
     reason: str = ""
     reject_kind: str = ""
     admission_no: str | None = Field(default=None, max_length=24, index=True)

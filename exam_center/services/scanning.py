@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,18 @@ from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
 from scans.layout import SheetLayout
-from scans.read_model import PageRead, QuestionRead, Thresholds
+from scans.read_model import PageRead, PageStatus, QuestionRead, Thresholds
+
+
+class PageOutcomeStatus(StrEnum):
+    """What became of a scanned page (``PageOutcome.status``, ``ScannedPage.status``, the
+    ``status`` of ``scan --json``): the values are the contract."""
+
+    READ = "read"  # its candidate and marks recorded (doubtful questions queued)
+    UNIDENTIFIED = "unidentified"  # marks recorded against nobody, waiting for a person
+    REJECTED = "rejected"  # not stored as an answer sheet: the reason says why
+    DUPLICATE = "duplicate"  # the same image again: nothing recorded twice
+    CONFLICT = "conflict"  # another scan of a page already read: a person chooses
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ class PageOutcome:
 
     file: str
     page_index: int
-    status: str  # read | unidentified | rejected | duplicate | conflict
+    status: PageOutcomeStatus
     reason: str
     admission_no: str | None
     page: int | None
@@ -167,7 +179,7 @@ def record_page(
         return PageOutcome(
             file,
             page_index,
-            "duplicate",
+            PageOutcomeStatus.DUPLICATE,
             f"the same image was recorded before (page record {known.id}, {known.file})",
             known.admission_no,
             known.page_no,
@@ -181,20 +193,22 @@ def record_page(
         sha256=sha256,
         file=file,
         page_index=page_index,
-        status="rejected",
+        status=PageOutcomeStatus.REJECTED,
         read_at=now,
         overlay_path=overlay or (overlay_target if read is not None else ""),
     )
-    if read is not None and read.status == "unidentified" and read.guess is not None:
+    if read is not None and read.status is PageStatus.UNIDENTIFIED and read.guess is not None:
         return _record_unidentified(session, page, read, exam_id, overlay)
-    if read is None or read.status != "read" or read.payload is None:
+    if read is None or read.status is not PageStatus.READ or read.payload is None:
         page.reason = reject_reason or (read.reason if read else "unreadable")
         page.reject_kind = reject_kind or (
             str(read.reject_kind) if read and read.reject_kind else ""
         )
         page.overlay_path = overlay
         session.add(page)
-        return PageOutcome(file, page_index, "rejected", page.reason, None, None, sha256=sha256)
+        return PageOutcome(
+            file, page_index, PageOutcomeStatus.REJECTED, page.reason, None, None, sha256=sha256
+        )
 
     payload = read.payload
     page.page_no, page.pages = payload.page, payload.pages
@@ -214,7 +228,13 @@ def record_page(
             page.reject_kind = "unknown_candidate"
             session.add(page)
             return PageOutcome(
-                file, page_index, "rejected", page.reason, admission_no, payload.page, sha256=sha256
+                file,
+                page_index,
+                PageOutcomeStatus.REJECTED,
+                page.reason,
+                admission_no,
+                payload.page,
+                sha256=sha256,
             )
         # The filled grid against the code, the absence box (services.sheet_identity).
         identity = check_sheet(session, page, read, payload.admission_no, review)
@@ -246,7 +266,7 @@ def record_page(
             )
     page.admission_no = admission_no
     page.candidate_id = ctx.seats.get(admission_no) if admission_no else None
-    page.status = "read"
+    page.status = status = PageOutcomeStatus.READ
     # "" or the reader's note (a fiducial it did without), and what the grid told
     page.reason = "; ".join(n for n in (read.reason, identity_note) if n)
     if page.candidate_id is not None:
@@ -254,7 +274,7 @@ def record_page(
         if current is None:
             page.current = True
         else:
-            page.status = "conflict"
+            page.status = status = PageOutcomeStatus.CONFLICT
             page.reason = (
                 f"page {payload.page} of {admission_no} was already read from {current.file} "
                 f"(record {current.id}); a person must choose which scan counts"
@@ -295,7 +315,7 @@ def record_page(
     return PageOutcome(
         file,
         page_index,
-        page.status,
+        status,
         page.reason,
         admission_no,
         payload.page,
@@ -328,7 +348,7 @@ def _record_unidentified(
     asked whose page it is (review kind ``identify``)."""
     guess = read.guess
     assert guess is not None
-    page.status = "unidentified"
+    page.status = PageOutcomeStatus.UNIDENTIFIED
     page.reason = read.reason
     page.page_no, page.pages = guess.page, guess.pages
     page.layout_hash = guess.layout_hash
@@ -380,7 +400,7 @@ def _record_unidentified(
     return PageOutcome(
         page.file,
         page.page_index,
-        "unidentified",
+        PageOutcomeStatus.UNIDENTIFIED,
         page.reason,
         None,
         None,
@@ -763,9 +783,9 @@ def completeness(*, session: Session) -> Completeness:
         ScannedPage.status, ScannedPage.current, ScannedPage.candidate_id, ScannedPage.page_no
     ).where(ScannedPage.exam_id == exam_id)
     for status, current, candidate_id, page_no in session.exec(pages):
-        if status == "rejected":
+        if status == PageOutcomeStatus.REJECTED:
             rejected += 1
-        elif status == "conflict":
+        elif status == PageOutcomeStatus.CONFLICT:
             conflicts += 1
         if current and candidate_id is not None and page_no is not None:
             have.setdefault(candidate_id, set()).add(page_no)
