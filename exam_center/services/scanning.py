@@ -15,6 +15,7 @@ person to choose).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 import time
@@ -712,10 +713,22 @@ def _store_kwargs(workspace: Workspace, result: Any, batch_id: int) -> dict[str,
         "batch_id": batch_id,
     }
     if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
-        kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
+        kwargs["sha256"] = unhashed_key(kwargs["file"])
     elif result.read is not None and not result.overlay_path:
         kwargs["overlay_target"] = str(workspace.path / "overlays" / f"{result.sha256[:24]}.jpg")
     return kwargs
+
+
+UNHASHED = "unhashed:"
+
+
+def unhashed_key(file: str) -> str:
+    """The key of a file that could not be read (no bytes to hash): its whole name's
+    SHA-256, so that two such files are two pages however alike their paths end (the last
+    50 characters were used before: a same-named file in another folder was then a
+    "duplicate"), and the same file fed again is one. The prefix is not hexadecimal, so
+    the key never equals an image's hash; cut to the column's 64 characters."""
+    return (UNHASHED + hashlib.sha256(file.encode()).hexdigest())[:64]
 
 
 def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
