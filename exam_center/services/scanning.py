@@ -127,14 +127,15 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "marks": q.marks,
         "status": str(q.status),
         "reason": q.reason,
-        # The reader rounds its measures once (so a re-decision finds the same thresholds).
+        # The evidence behind each verdict (the review screen shows the measures), as the
+        # reader rounded it. Not a way to decide the page again: the thresholds also came
+        # from the admission grid's and absence box's measures, which are not stored.
         # Tuples as they are: stored as JSON arrays, as lists would be (copying 130
         # questions' numbers into lists cost ~1 ms a page).
         "measures": q.measures,
         "coverage": q.coverage,
         "spread": q.spread,
-        # Reader 1.3: the options read past as an erasure, and each option's sample profile
-        # (coverage is recomputed from it when the page is decided again).
+        # Reader 1.3: the options read past as an erasure, and each option's sample profile.
         "erased": q.erased,
         "profile": q.profile,
     }

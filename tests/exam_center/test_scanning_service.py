@@ -146,7 +146,7 @@ def test_a_page_with_a_corner_cut_off_is_read_and_says_so(ws: Workspace, tmp_pat
     with ws.session() as s:
         stored = s.exec(select(ScannedPage).where(ScannedPage.admission_no == adm)).one()
     assert stored.status == "read" and stored.reason == outcome.reason
-    # Every bubble's measures are kept, so the marks can be decided again without the image.
+    # Every bubble's measures are kept with the page, as the evidence of its verdicts.
     assert all(len(m["spread"]) == len(m["coverage"]) == len(m["labels"]) for m in stored.marks)
 
 
