@@ -162,7 +162,7 @@ def _one(job: tuple[str, str, float, float, int]) -> Tally:
         tally.questions += 1
         tally.unclear_truth += not truth.unambiguous
         drawn = "+".join(f"{label}:{style.value}" for label, style in truth.marks) or "-"
-        flagged = question.status not in (QuestionStatus.OK, QuestionStatus.BLANK)
+        flagged = question.status.flagged
         erased = any(style is MarkStyle.ERASED for _, style in truth.marks)
         tally.erasures_recorded += bool(question.erased)
         if erased and truth.intended and truth.unambiguous:

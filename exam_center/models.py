@@ -200,8 +200,10 @@ class ScannedPage(SQLModel, table=True):
     `sha256` identifies the image, so scanning the same file again records nothing
     twice. `current` marks the scan that counts for its candidate and page; a later,
     different scan of the same page is a `conflict` until a reviewer picks one.
-    The per-bubble measures and thresholds are kept in `marks`/`thresholds`, so the
-    marks can be decided again without rescanning.
+    The per-bubble measures and thresholds are kept in `marks`/`thresholds` as evidence
+    (a reviewer sees a question's measures). They are not enough to decide a page again:
+    the reader's thresholds come from the admission grid's and absence box's measures too,
+    which are not kept, so nothing here re-decides a stored page (rescan it instead).
     """
 
     __table_args__ = (
@@ -226,7 +228,7 @@ class ScannedPage(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     file: str
     page_index: int = 0
-    status: str = Field(max_length=16, index=True)  # read | rejected | conflict
+    status: str = Field(max_length=16, index=True)  # services.scanning.PageOutcomeStatus
     reason: str = ""
     reject_kind: str = ""
     admission_no: str | None = Field(default=None, max_length=24, index=True)
@@ -269,7 +271,7 @@ class ReviewItem(SQLModel, table=True):
 
 class ReviewDecision(SQLModel, table=True):
     """A person's decision, keyed by candidate and question (not by scan), so it
-    survives rescans and re-decisions. The newest decision for a key counts."""
+    survives rescans. The newest decision for a key counts."""
 
     id: int | None = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id", index=True)

@@ -526,9 +526,7 @@ def read_page(
     )
     picture = None
     if _wanted(overlay, read):
-        flagged = sum(
-            q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS) for q in questions
-        )
+        flagged = sum(q.status.flagged for q in questions)
         who = payload.admission_no or f"spare {payload.spare_serial}"
         title = (
             f"{payload.exam_code} {who} p{payload.page}/{payload.pages}  rot {fit.rotation}  "

@@ -49,6 +49,12 @@ class QuestionStatus(StrEnum):
     MULTIPLE = "multiple"  # two or more clear marks on a single-answer item
     AMBIGUOUS = "ambiguous"  # a doubtful bubble or too small a gap: a human decides
 
+    @property
+    def flagged(self) -> bool:
+        """The one rule of which readings a person must look at (the review queue, the
+        overlay's red, the results' unresolved cells): ``multiple`` and ``ambiguous``."""
+        return self is QuestionStatus.MULTIPLE or self is QuestionStatus.AMBIGUOUS
+
 
 class GridStatus(StrEnum):
     OK = "ok"
@@ -266,8 +272,4 @@ class PageRead:
     @property
     def flagged(self) -> tuple[QuestionRead, ...]:
         """Questions a human must look at."""
-        return tuple(
-            q
-            for q in self.questions
-            if q.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
-        )
+        return tuple(q for q in self.questions if q.status.flagged)

@@ -119,7 +119,7 @@ def draw_overlay(
     layout_by_number = {q.number: q for q in page.questions}
     for question in questions:
         layout = layout_by_number[question.number]
-        flagged = question.status in (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+        flagged = question.status.flagged
         for bubble, measure in zip(layout.options, question.measures, strict=True):
             if bubble.label in question.marks:
                 _ellipse(canvas, bubble, s, RED if flagged else GREEN, 2)

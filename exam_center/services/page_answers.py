@@ -26,17 +26,19 @@ import numpy.typing as npt
 from sqlmodel import Session, col, select
 
 from exam_center.models import AuditEntry, ScannedPage
+from grading import parse_answer
+from scans.read_model import QuestionStatus
 
-LETTER_BITS = {c: 1 << i for i, c in enumerate("ABCDEFGH")}
-DOUBTFUL = ("multiple", "ambiguous")
+# The stored statuses a person must decide: QuestionStatus.flagged, as plain strings (a
+# stored page's statuses are strings; StrEnum members compare and hash as their values).
+DOUBTFUL = frozenset(str(s) for s in QuestionStatus if s.flagged)
 CHUNK = 500  # pages decoded per query (bound parameters stay well under every limit)
 
 
 def letters_mask(letters: str) -> int:
-    m = 0
-    for c in letters:
-        m |= LETTER_BITS[c]
-    return m
+    """Marks as stored (the reader's, or a reviewer's decision: letters, "" for blank) as
+    the bit mask grading scores: grading's own conversion, so there is one."""
+    return parse_answer(letters) if letters else 0
 
 
 @dataclass(frozen=True)

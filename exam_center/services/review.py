@@ -1,7 +1,6 @@
 """The review queue: doubtful questions, conflicting rescans, unmatched spare sheets and
 pages to identify (neither QR code read), most doubtful first; decisions recorded with
-who, when and why, keyed by candidate and question so they survive rescans and
-re-decisions.
+who, when and why, keyed by candidate and question so they survive a rescan of the page.
 
 Two reviewers may look at one item at once: each decision names the item's version it
 was made on (the one listed, or the one read now), and is stored only if the item is

@@ -15,6 +15,7 @@ person to choose).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 import time
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +48,18 @@ from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
 from scans.layout import SheetLayout
-from scans.read_model import PageRead, QuestionRead, QuestionStatus, Thresholds
+from scans.read_model import PageRead, PageStatus, QuestionRead, Thresholds
 
-FLAGGED = (QuestionStatus.MULTIPLE, QuestionStatus.AMBIGUOUS)
+
+class PageOutcomeStatus(StrEnum):
+    """What became of a scanned page (``PageOutcome.status``, ``ScannedPage.status``, the
+    ``status`` of ``scan --json``): the values are the contract."""
+
+    READ = "read"  # its candidate and marks recorded (doubtful questions queued)
+    UNIDENTIFIED = "unidentified"  # marks recorded against nobody, waiting for a person
+    REJECTED = "rejected"  # not stored as an answer sheet: the reason says why
+    DUPLICATE = "duplicate"  # the same image again: nothing recorded twice
+    CONFLICT = "conflict"  # another scan of a page already read: a person chooses
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class PageOutcome:
 
     file: str
     page_index: int
-    status: str  # read | unidentified | rejected | duplicate | conflict
+    status: PageOutcomeStatus
     reason: str
     admission_no: str | None
     page: int | None
@@ -116,14 +127,15 @@ def _stored_marks(q: QuestionRead) -> dict[str, Any]:
         "marks": q.marks,
         "status": str(q.status),
         "reason": q.reason,
-        # The reader rounds its measures once (so a re-decision finds the same thresholds).
+        # The evidence behind each verdict (the review screen shows the measures), as the
+        # reader rounded it. Not a way to decide the page again: the thresholds also came
+        # from the admission grid's and absence box's measures, which are not stored.
         # Tuples as they are: stored as JSON arrays, as lists would be (copying 130
         # questions' numbers into lists cost ~1 ms a page).
         "measures": q.measures,
         "coverage": q.coverage,
         "spread": q.spread,
-        # Reader 1.3: the options read past as an erasure, and each option's sample profile
-        # (coverage is recomputed from it when the page is decided again).
+        # Reader 1.3: the options read past as an erasure, and each option's sample profile.
         "erased": q.erased,
         "profile": q.profile,
     }
@@ -169,7 +181,7 @@ def record_page(
         return PageOutcome(
             file,
             page_index,
-            "duplicate",
+            PageOutcomeStatus.DUPLICATE,
             f"the same image was recorded before (page record {known.id}, {known.file})",
             known.admission_no,
             known.page_no,
@@ -183,20 +195,22 @@ def record_page(
         sha256=sha256,
         file=file,
         page_index=page_index,
-        status="rejected",
+        status=PageOutcomeStatus.REJECTED,
         read_at=now,
         overlay_path=overlay or (overlay_target if read is not None else ""),
     )
-    if read is not None and read.status == "unidentified" and read.guess is not None:
+    if read is not None and read.status is PageStatus.UNIDENTIFIED and read.guess is not None:
         return _record_unidentified(session, page, read, exam_id, overlay)
-    if read is None or read.status != "read" or read.payload is None:
+    if read is None or read.status is not PageStatus.READ or read.payload is None:
         page.reason = reject_reason or (read.reason if read else "unreadable")
         page.reject_kind = reject_kind or (
             str(read.reject_kind) if read and read.reject_kind else ""
         )
         page.overlay_path = overlay
         session.add(page)
-        return PageOutcome(file, page_index, "rejected", page.reason, None, None, sha256=sha256)
+        return PageOutcome(
+            file, page_index, PageOutcomeStatus.REJECTED, page.reason, None, None, sha256=sha256
+        )
 
     payload = read.payload
     page.page_no, page.pages = payload.page, payload.pages
@@ -216,7 +230,13 @@ def record_page(
             page.reject_kind = "unknown_candidate"
             session.add(page)
             return PageOutcome(
-                file, page_index, "rejected", page.reason, admission_no, payload.page, sha256=sha256
+                file,
+                page_index,
+                PageOutcomeStatus.REJECTED,
+                page.reason,
+                admission_no,
+                payload.page,
+                sha256=sha256,
             )
         # The filled grid against the code, the absence box (services.sheet_identity).
         identity = check_sheet(session, page, read, payload.admission_no, review)
@@ -248,7 +268,7 @@ def record_page(
             )
     page.admission_no = admission_no
     page.candidate_id = ctx.seats.get(admission_no) if admission_no else None
-    page.status = "read"
+    page.status = status = PageOutcomeStatus.READ
     # "" or the reader's note (a fiducial it did without), and what the grid told
     page.reason = "; ".join(n for n in (read.reason, identity_note) if n)
     if page.candidate_id is not None:
@@ -256,7 +276,7 @@ def record_page(
         if current is None:
             page.current = True
         else:
-            page.status = "conflict"
+            page.status = status = PageOutcomeStatus.CONFLICT
             page.reason = (
                 f"page {payload.page} of {admission_no} was already read from {current.file} "
                 f"(record {current.id}); a person must choose which scan counts"
@@ -271,10 +291,10 @@ def record_page(
                     doubt=1.0,
                 )
             )
-    flagged = sum(1 for q in read.questions if q.status in FLAGGED)
+    flagged = sum(1 for q in read.questions if q.status.flagged)
     decided = _decided_questions(session, page.candidate_id) if flagged else set()
     for q in read.questions:
-        if q.status in FLAGGED:
+        if q.status.flagged:
             review.append(
                 ReviewItem(
                     exam_id=exam_id,
@@ -297,7 +317,7 @@ def record_page(
     return PageOutcome(
         file,
         page_index,
-        page.status,
+        status,
         page.reason,
         admission_no,
         payload.page,
@@ -330,7 +350,7 @@ def _record_unidentified(
     asked whose page it is (review kind ``identify``)."""
     guess = read.guess
     assert guess is not None
-    page.status = "unidentified"
+    page.status = PageOutcomeStatus.UNIDENTIFIED
     page.reason = read.reason
     page.page_no, page.pages = guess.page, guess.pages
     page.layout_hash = guess.layout_hash
@@ -371,7 +391,7 @@ def _record_unidentified(
             doubt=_doubt(q, read.thresholds),
         )
         for q in read.questions
-        if q.status in FLAGGED
+        if q.status.flagged
     )
     session.add(page)
     session.flush()
@@ -382,7 +402,7 @@ def _record_unidentified(
     return PageOutcome(
         page.file,
         page.page_index,
-        "unidentified",
+        PageOutcomeStatus.UNIDENTIFIED,
         page.reason,
         None,
         None,
@@ -694,10 +714,22 @@ def _store_kwargs(workspace: Workspace, result: Any, batch_id: int) -> dict[str,
         "batch_id": batch_id,
     }
     if not kwargs["sha256"]:  # an unreadable file has no bytes to hash: key it by name
-        kwargs["sha256"] = "unhashed:" + kwargs["file"][-50:]
+        kwargs["sha256"] = unhashed_key(kwargs["file"])
     elif result.read is not None and not result.overlay_path:
         kwargs["overlay_target"] = str(workspace.path / "overlays" / f"{result.sha256[:24]}.jpg")
     return kwargs
+
+
+UNHASHED = "unhashed:"
+
+
+def unhashed_key(file: str) -> str:
+    """The key of a file that could not be read (no bytes to hash): its whole name's
+    SHA-256, so that two such files are two pages however alike their paths end (the last
+    50 characters were used before: a same-named file in another folder was then a
+    "duplicate"), and the same file fed again is one. The prefix is not hexadecimal, so
+    the key never equals an image's hash; cut to the column's 64 characters."""
+    return (UNHASHED + hashlib.sha256(file.encode()).hexdigest())[:64]
 
 
 def _store(workspace: Workspace, ctx: ScanContext, result: Any, batch_id: int) -> PageOutcome:
@@ -765,9 +797,9 @@ def completeness(*, session: Session) -> Completeness:
         ScannedPage.status, ScannedPage.current, ScannedPage.candidate_id, ScannedPage.page_no
     ).where(ScannedPage.exam_id == exam_id)
     for status, current, candidate_id, page_no in session.exec(pages):
-        if status == "rejected":
+        if status == PageOutcomeStatus.REJECTED:
             rejected += 1
-        elif status == "conflict":
+        elif status == PageOutcomeStatus.CONFLICT:
             conflicts += 1
         if current and candidate_id is not None and page_no is not None:
             have.setdefault(candidate_id, set()).add(page_no)

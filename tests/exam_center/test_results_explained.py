@@ -16,8 +16,9 @@ from sqlmodel import select
 
 from exam_center.models import Candidate, ScannedPage
 from exam_center.services import marking, results, standings
-from exam_center.services.page_answers import store_for
+from exam_center.services.page_answers import decode, store_for
 from exam_center.services.workspace import Workspace
+from grading import parse_answer
 from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import GradedExam, graded_exam
 
@@ -118,3 +119,16 @@ def test_kept_results_and_answers_agree_with_a_fresh_computation(exam: GradedExa
         after = store_for(s).answers(s, [(page.id, 2)])[page.id]
     assert not np.array_equal(before.masks, after.masks) and set(after.masks.tolist()) == {2}
     assert (ws.path / "cache").is_dir()  # kept for the next command's process too
+
+
+def test_stored_marks_become_grading_s_masks_and_flagged_statuses_are_doubtful() -> None:
+    marks = [
+        {"number": 1, "marks": "AC", "status": "ok"},
+        {"number": 2, "marks": "", "status": "blank"},
+        {"number": 3, "marks": "BD", "status": "multiple"},
+        {"number": 4, "marks": "H", "status": "ambiguous"},
+    ]
+    answer = decode(marks, 1)
+    assert answer.numbers.tolist() == [1, 2, 3, 4]
+    assert answer.masks.tolist() == [parse_answer("AC"), 0, parse_answer("BD"), 1 << 7]
+    assert answer.doubtful.tolist() == [False, False, True, True]

@@ -110,6 +110,27 @@ def test_pages_are_read_and_the_same_files_again_are_duplicates(
     assert report.complete == 3 and len(report.absent) == report.seated - 3
 
 
+def test_two_unreadable_files_of_one_name_in_two_folders_are_two_rejected_pages(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # Longer than the 50 characters the key was once cut to: the paths end alike.
+    name = "scanner-export-" + "x" * 50 + ".png"
+    folders = [tmp_path / "feeder-a", tmp_path / "feeder-b"]
+    for folder in folders:
+        folder.mkdir()
+        os.mkfifo(folder / name)  # not read (it would wait for a writer): no bytes to hash
+    outcomes = scan(ws, *folders)
+    assert [o.status for o in outcomes] == ["rejected", "rejected"]
+    assert all("FIFO" in o.reason for o in outcomes)
+    keys = {o.sha256 for o in outcomes}
+    assert len(keys) == 2 and all(k.startswith("unhashed:") and len(k) == 64 for k in keys)
+    with ws.session() as s:
+        stored = s.exec(select(ScannedPage).where(ScannedPage.status == "rejected")).all()
+    assert sorted(p.file for p in stored) == sorted(str(f / name) for f in folders)
+    # The same unreadable file fed again is the same page: nothing stored twice.
+    assert [o.status for o in scan(ws, folders[0])] == ["duplicate"]
+
+
 def test_a_page_with_a_corner_cut_off_is_read_and_says_so(ws: Workspace, tmp_path: Path) -> None:
     sim, adm = _scan_image(ws, 3, seed=11)
     image = sim.image.copy()
@@ -125,7 +146,7 @@ def test_a_page_with_a_corner_cut_off_is_read_and_says_so(ws: Workspace, tmp_pat
     with ws.session() as s:
         stored = s.exec(select(ScannedPage).where(ScannedPage.admission_no == adm)).one()
     assert stored.status == "read" and stored.reason == outcome.reason
-    # Every bubble's measures are kept, so the marks can be decided again without the image.
+    # Every bubble's measures are kept with the page, as the evidence of its verdicts.
     assert all(len(m["spread"]) == len(m["coverage"]) == len(m["labels"]) for m in stored.marks)
 
 
