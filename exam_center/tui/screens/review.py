@@ -35,11 +35,12 @@ from exam_center.tui.widgets.review_item import (
     who,
 )
 from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
+from exam_center.vocabulary import REVIEW_KIND_SHORT
 
 PAGE_SIZE = 100
 DEFAULT_REASON = "复核：按图像判读"
 OPTION_KEYS = "abcdefgh"
-KIND_SHORT = {"question": "题", "conflict": "冲突", "admission": "准考证", "identify": "待识别"}
+KIND_SHORT = REVIEW_KIND_SHORT
 
 LETTER_BINDINGS: list[BindingType] = [
     Binding(
