@@ -36,7 +36,7 @@ def seat(
         with ws.session() as s:
             view = seating.seating_view(session=s)
         if view is None:
-            raise NotAllowed("nobody is seated yet: run `exam-center seat`")
+            raise NotAllowed("尚未编排座位，请先运行 `exam-center seat` (nobody is seated yet)")
         if as_json:
             print_json(seating.seating_json(view))
         else:

@@ -108,8 +108,9 @@ def finalise(*, session: Session) -> Finalised | SignOffPending:
     exam = current_exam(session)
     if exam.finalised_at is not None:
         raise NotAllowed(
-            f"already finalised on {exam.finalised_at:%Y-%m-%d %H:%M} "
-            f"(digest {exam.results_digest})"
+            f"成绩已于 {exam.finalised_at:%Y-%m-%d %H:%M} 定稿 "
+            f"(already finalised on {exam.finalised_at:%Y-%m-%d %H:%M}, "
+            f"digest {exam.results_digest})"
         )
     c = compute(session)
     reasons = blockers(c, session)
