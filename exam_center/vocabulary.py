@@ -296,5 +296,18 @@ def page_outcome_label(status: str) -> str:
     return PAGE_OUTCOME_LABELS.get(str(status), str(status))
 
 
+# `services.standings.PendingTie.scope`: which list a tie at an award boundary is on.
+TIE_SCOPE_LABELS: dict[str, str] = {
+    "individual": "个人 individual",
+    "team": "团体 team",
+    "national": "全国比试 national",
+    "honours": "荣誉 honours",
+}
+
+
+def tie_scope_label(scope: str) -> str:
+    return TIE_SCOPE_LABELS.get(scope, scope)
+
+
 NOT_FINAL = "未定稿"
 FINAL = "已定稿"
