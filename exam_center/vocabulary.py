@@ -296,6 +296,11 @@ def page_outcome_label(status: str) -> str:
     return PAGE_OUTCOME_LABELS.get(str(status), str(status))
 
 
+def page_outcome_chinese(status: str) -> str:
+    """ "rejected" -> "已拒收" (for a narrow column)."""
+    return page_outcome_label(status).split(" ", 1)[0]
+
+
 # `services.standings.PendingTie.scope`: which list a tie at an award boundary is on.
 TIE_SCOPE_LABELS: dict[str, str] = {
     "individual": "个人 individual",
@@ -307,6 +312,19 @@ TIE_SCOPE_LABELS: dict[str, str] = {
 
 def tie_scope_label(scope: str) -> str:
     return TIE_SCOPE_LABELS.get(scope, scope)
+
+
+# `exam_center.eligibility.RuleFailure.rule`: the condition of the notice a candidate fails.
+ELIGIBILITY_RULE_LABELS: dict[str, str] = {
+    "star_title": "日日学之星 star title",
+    "weekly_points": "周周练积分 weekly points",
+    "prior_contest": "曾参赛 prior contest",
+    "national_title": "全国人社知识通 national title",
+}
+
+
+def eligibility_rule_label(rule: str) -> str:
+    return ELIGIBILITY_RULE_LABELS.get(rule, rule)
 
 
 NOT_FINAL = "未定稿"
