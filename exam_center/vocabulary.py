@@ -280,6 +280,21 @@ def review_status_label(status: str) -> str:
     return REVIEW_STATUS_LABELS.get(status, status)
 
 
+def already_read_reason(
+    admission_no: str | None, page_no: int | None, file: str, record: int | None = None
+) -> str:
+    """Why a rescan is a conflict: the page already counts from another scan (the reason a
+    person reads in the review queue)."""
+    at = f"（记录 {record}）" if record is not None else ""
+    english = f"page {page_no} of {admission_no} was already read from {file}"
+    if record is not None:
+        english += f" (record {record})"
+    return (
+        f"{admission_no} 第 {page_no} 页已从 {file}{at} 读取，须由人选定以哪份扫描为准 "
+        f"({english}; a person must choose which scan counts)"
+    )
+
+
 # What became of a scanned page (`ScannedPage.status`, a scan's outcome per page).
 PAGE_OUTCOME_LABELS: dict[str, str] = {
     "read": "已读取 read",

@@ -305,4 +305,7 @@ def review_identify(
         if status == "conflict"
         else ""
     )
-    console.print(f"页面 {page} 是 {admission_no} 的第 {number} 页{extra}.")
+    console.print(
+        f"页面 {page} 是 {admission_no} 的第 {number} 页{extra} "
+        f"(page {page} is page {number} of {admission_no})."
+    )

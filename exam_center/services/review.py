@@ -28,7 +28,7 @@ from exam_center.services.marking import ensure_open
 from exam_center.services.permissions import require
 from exam_center.services.scanning import current_scan
 from exam_center.services.sheets import exam_layouts
-from exam_center.vocabulary import REVIEW_KIND_SHORT
+from exam_center.vocabulary import REVIEW_KIND_SHORT, already_read_reason
 from scans.layout import alike_pages
 
 
@@ -418,10 +418,7 @@ def identify_page(
                 kind="conflict",
                 status="conflict",
                 doubt=1.0,
-                reason=(
-                    f"{admission_no} 第 {page.page_no} 页已读取自 {current.file} "
-                    f"(page {page.page_no} of {admission_no} was already read: {current.file})"
-                ),
+                reason=already_read_reason(admission_no, page.page_no, current.file, current.id),
             )
         )
     session.add(page)

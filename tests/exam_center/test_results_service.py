@@ -158,7 +158,7 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
         )
     assert len(done.digest) == 64 and done.digest == c.digest()
     assert absent_row["rank"] is None and absent_row["status"] == "absent"
-    with ws.session() as s, pytest.raises(NotAllowed, match="finalised"):
+    with ws.session() as s, pytest.raises(NotAllowed, match=r"成绩已于 .* 定稿，请先重新打开"):
         marking.import_key(tmp_path / "key.csv", session=s, reason="x")
     with ws.session() as s, pytest.raises(NotAllowed):
         reopen_by_two(s, reason=" ")

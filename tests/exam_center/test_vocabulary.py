@@ -19,6 +19,7 @@ from exam_center.vocabulary import (
     REVIEW_KIND_SHORT,
     action_chinese,
     action_label,
+    already_read_reason,
     detail_line,
     detail_text,
     page_outcome_label,
@@ -94,3 +95,9 @@ def test_a_scan_batch_detail_reads_as_text() -> None:
         "定稿 final: 是",
         "备注 note: —",
     ]
+
+
+def test_a_conflict_says_why_in_chinese_first() -> None:
+    reason = already_read_reason("202207001", 1, "scans/a.png", 17)
+    assert reason.startswith("202207001 第 1 页已从 scans/a.png（记录 17） 读取，须由人选定")
+    assert "(page 1 of 202207001 was already read from scans/a.png (record 17)" in reason
