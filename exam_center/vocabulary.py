@@ -13,6 +13,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+# `services.permissions.Role` by value (`Role.label`, `Role.chinese` read them here).
+ROLE_LABELS: dict[str, str] = {
+    "staff": "考务人员 exam-centre staff",
+    "proctor": "扫描员 proctor",
+    "officer": "成绩管理 results officer",
+    "admin": "考试管理员 exam administrator",
+}
+
 # Every action of `services.permissions.PERMISSIONS` and `SYSTEM_ACTIONS` (a test checks).
 ACTION_LABELS: dict[str, str] = {
     "exam.init": "创建考试 exam created",
@@ -54,7 +62,7 @@ ACTION_LABELS: dict[str, str] = {
     "register.update": "更新登记 register updated",
     "signoff.request": "申请双人复核 sign-off requested",
     "signoff.withdraw": "撤回复核申请 sign-off withdrawn",
-    "workspace.key": "生成工作区密钥 workspace key made",
+    "workspace.key": "工作区密钥 workspace key",
     "account.sign_in": "登录 sign-in",
     "account.sign_in_failed": "登录失败 sign-in failed",
     "account.locked": "账号锁定 account locked",
@@ -99,7 +107,7 @@ DETAIL_LABELS: dict[str, str] = {
     "not_seated": "未编座",
     "note": "备注",
     "replaced_plan": "替换方案",
-    "sha256": "图像指纹",
+    "sha256": "文件指纹",
     "status": "状态",
     "file": "文件",
     "files": "文件",
@@ -161,6 +169,12 @@ DETAIL_LABELS: dict[str, str] = {
 }
 
 
+def role_chinese(role: str) -> str:
+    """ "officer" -> "成绩管理"; an unknown role as it is."""
+    label = ROLE_LABELS.get(role)
+    return label.split(" ", 1)[0] if label else role
+
+
 def _key_label(key: str, parent: str | None) -> str | None:
     if parent == "counts":  # a scan batch's pages by outcome
         label = PAGE_OUTCOME_LABELS.get(key)
@@ -188,6 +202,8 @@ def shown_value(value: Any, key: str | None = None) -> str:
             f"{_key_label(str(k), key) or k} {shown_value(v, str(k))}" for k, v in value.items()
         )
     if isinstance(value, list | tuple | set | frozenset):
+        if key == "roles":
+            return "、".join(role_chinese(str(v)) for v in value) or "（无）"
         return "、".join(shown_value(v) for v in value) or "（无）"
     return str(value)
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import exam_center
-from exam_center.services.permissions import PERMISSIONS, SYSTEM_ACTIONS
+from exam_center.services.permissions import PERMISSIONS, SYSTEM_ACTIONS, Role
 from exam_center.services.read_models import CandidateStatus
 from exam_center.vocabulary import (
     ACTION_LABELS,
@@ -24,6 +24,7 @@ from exam_center.vocabulary import (
     detail_text,
     page_outcome_label,
     review_status_label,
+    shown_value,
 )
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -71,6 +72,8 @@ def test_candidate_statuses_and_review_kinds() -> None:
     assert review_status_label("multiple") == "多选 multiple marks"
     assert review_status_label("ambiguous") == "存疑 doubtful"
     assert page_outcome_label("rejected") == "已拒收 rejected"
+    assert shown_value(["staff", "officer"], "roles") == "考务人员、成绩管理"
+    assert Role.OFFICER.label == "成绩管理 results officer" and Role.PROCTOR.chinese == "扫描员"
 
 
 def test_a_scan_batch_detail_reads_as_text() -> None:

@@ -71,7 +71,7 @@ class AuditScreen(PagedScreen):
         table.add_column("序号", key="id", width=6)
         table.add_column("时间 Time", key="at", width=19)
         table.add_column("操作人", key="operator", width=10)
-        table.add_column("动作 Action", key="action", width=28)
+        table.add_column("动作 Action", key="action", width=30)
         table.add_column("摘要 Detail", key="detail")
         table.focus()
 
