@@ -58,8 +58,10 @@ def key_import(
         return
     changed = f"; changed questions: {list(done.changed)}" if done.changed else ""
     console.print(
-        f"key version {done.version}: {done.questions} questions, "
-        f"voided {list(done.voided)}{changed}"
+        f"答案第 {done.version} 版，{done.questions} 题"
+        + (f"，作废 {'、'.join(map(str, done.voided))}" if done.voided else "")
+        + f" (key version {done.version}: {done.questions} questions, "
+        f"voided {list(done.voided)}{changed})"
     )
 
 
@@ -253,8 +255,10 @@ def national(
         print_json(doc)
         return
     console.print(
-        f"selected {len(doc['selected'])}, recommended {len(doc['recommended'])}, "
-        f"drawn {len(doc['drawn'])} ({doc['draw']} {doc.get('draw_label') or ''})"
+        f"选拔 {len(doc['selected'])} 人，推荐 {len(doc['recommended'])} 人，"
+        f"抽中 {len(doc['drawn'])} 人 (selected {len(doc['selected'])}, recommended "
+        f"{len(doc['recommended'])}, drawn {len(doc['drawn'])}; "
+        f"{doc['draw']} {doc.get('draw_label') or ''})"
     )
     with ws.session() as s:
         people = {
@@ -419,7 +423,7 @@ def export(
     with ws.session() as s:
         done = exporting.export_results(out, session=s)
     for path in done.files():
-        console.print(f"wrote {path}")
+        console.print(f"已写出 wrote {path}")
     if not done.final:
         console.print(
             "[bold red]未定稿，不得公布 (the results are not finalised; do not publish).[/]"

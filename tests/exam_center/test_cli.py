@@ -32,7 +32,7 @@ def test_init_import_check_and_audit(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert cli(ws, "init", str(inputs.definition)).returncode == 0
     out = cli(ws, "candidates", "import", str(inputs.roster))
-    assert out.returncode == 0 and "imported 60" in out.stdout
+    assert out.returncode == 0 and "已导入 60 人 imported 60" in out.stdout
     assert cli(ws, "rooms", "import", str(inputs.rooms)).returncode == 0
     assert cli(ws, "invigilators", "import", str(inputs.invigilators)).returncode == 0
     report = json.loads(cli(ws, "candidates", "check", "--json").stdout)
