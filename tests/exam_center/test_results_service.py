@@ -96,7 +96,7 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
     assert (tie["rank"], sorted(tie["admission_nos"]), tie["slots"]) == (10, sorted(adm[9:11]), 1)
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
         finalise_by_two(s)
-    assert any("individual 江苏省人社知识通 rank 10" in r for r in refused.value.reasons)
+    assert any("个人 individual 江苏省人社知识通 第 10 名" in r for r in refused.value.reasons)
     assert all(r.startswith("并列待决定 tie at") for r in refused.value.reasons)
     with ws.session() as s:
         standings.decide_tie(
