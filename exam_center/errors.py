@@ -25,7 +25,10 @@ class SchemaTooNew(WorkspaceError):
 
 class NoExam(ExamCenterError):
     def __init__(self) -> None:
-        super().__init__("no exam in this workspace yet: run `exam-center init EXAM.toml` first")
+        super().__init__(
+            "此工作区尚无考试，请先运行 `exam-center init EXAM.toml` "
+            "(no exam in this workspace yet)"
+        )
 
 
 class ExamExists(ExamCenterError):

@@ -52,13 +52,15 @@ def _norm(header: object) -> str:
 def read_table(path: Path) -> Table:
     """The header and the non-blank rows of a CSV or XLSX file."""
     if not path.exists():
-        raise FileFormatError(f"{path}: no such file")
+        raise FileFormatError(f"{path}：文件不存在 (no such file)")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
-    raise FileFormatError(f"{path}: unsupported file type {suffix!r} (use .csv or .xlsx)")
+    raise FileFormatError(
+        f"{path}：不支持的文件类型 {suffix!r}，请用 .csv 或 .xlsx (unsupported file type)"
+    )
 
 
 def _read_csv(path: Path) -> Table:
@@ -70,7 +72,7 @@ def _read_csv(path: Path) -> Table:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise FileFormatError(f"{path}: not UTF-8 or GB18030 text")
+        raise FileFormatError(f"{path}：不是 UTF-8 或 GB18030 文本 (not UTF-8 or GB18030 text)")
     reader = csv.reader(io.StringIO(text))
     previous = csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
@@ -86,7 +88,7 @@ def _read_csv(path: Path) -> Table:
     finally:
         csv.field_size_limit(previous)
     if not rows:
-        raise FileFormatError(f"{path}: the file is empty")
+        raise FileFormatError(f"{path}：文件为空 (the file is empty)")
     body = [
         (i, list[Cell](r)) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)
     ]

@@ -46,8 +46,8 @@ def resolve_actor(ws: Workspace) -> Actor:
     if settings.user:
         if settings.password is None:
             raise NotAllowed(
-                "EXAM_CENTER_USER is set without EXAM_CENTER_PASSWORD: set both, or use "
-                "`exam-center login`"
+                "设置了 EXAM_CENTER_USER 却没有 EXAM_CENTER_PASSWORD：请两者都设，或运行 "
+                "`exam-center login` (EXAM_CENTER_USER is set without EXAM_CENTER_PASSWORD)"
             )
         return ws.check_account(settings.user, settings.password)
     path = _session_path(ws)

@@ -8,6 +8,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
+from exam_center.vocabulary import action_label, detail_line
 
 if TYPE_CHECKING:
     from exam_center.services import audit
@@ -63,6 +64,15 @@ def list_(
         return
     table(
         "审计日志",
-        ["#", "time (UTC)", "operator", "action", "detail"],
-        [[x.id, x.at.strftime("%Y-%m-%d %H:%M:%S"), x.operator, x.action, x.detail] for x in lines],
+        ["序号 #", "时间 time (UTC)", "操作人 operator", "动作 action", "详情 detail"],
+        [
+            [
+                x.id,
+                x.at.strftime("%Y-%m-%d %H:%M:%S"),
+                x.operator,
+                action_label(x.action),
+                detail_line(x.detail),
+            ]
+            for x in lines
+        ],
     )

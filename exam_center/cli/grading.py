@@ -9,6 +9,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
+from exam_center.vocabulary import tie_scope_label
 
 if TYPE_CHECKING:
     from exam_center.reports import results_tables
@@ -57,8 +58,10 @@ def key_import(
         return
     changed = f"; changed questions: {list(done.changed)}" if done.changed else ""
     console.print(
-        f"key version {done.version}: {done.questions} questions, "
-        f"voided {list(done.voided)}{changed}"
+        f"答案第 {done.version} 版，{done.questions} 题"
+        + (f"，作废 {'、'.join(map(str, done.voided))}" if done.voided else "")
+        + f" (key version {done.version}: {done.questions} questions, "
+        f"voided {list(done.voided)}{changed})"
     )
 
 
@@ -84,7 +87,7 @@ def absent(
     ws = workspace(ctx)
     with ws.session() as s:
         marking.record_absence(admission_no, session=s, reason=reason)
-    console.print(f"{admission_no} recorded absent.")
+    console.print(f"{admission_no} 已确认缺考 recorded absent.")
 
 
 def grade(ctx: typer.Context) -> None:
@@ -95,7 +98,9 @@ def grade(ctx: typer.Context) -> None:
         blockers = finalising.blockers(c, s)
     ranked = c.ranking.ranked_count if c.ranking else 0
     console.print(
-        f"{len(c.roster.candidates)} candidates, {ranked} ranked (key version {c.key_version})."
+        f"考生 {len(c.roster.candidates)} 人，排名 {ranked} 人"
+        + (f"（答案第 {c.key_version} 版）" if c.key_version is not None else "（尚未导入答案）")
+        + f" ({len(c.roster.candidates)} candidates, {ranked} ranked)."
     )
     if blockers:
         console.print(
@@ -109,7 +114,7 @@ def grade(ctx: typer.Context) -> None:
                 f"  … and {len(blockers) - 40} more (exam-center finalise lists them all)"
             )
     else:
-        console.print("Everything is settled: exam-center finalise")
+        console.print("全部处理完毕，可以定稿 exam-center finalise (everything is settled)")
 
 
 def results_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
@@ -250,8 +255,10 @@ def national(
         print_json(doc)
         return
     console.print(
-        f"selected {len(doc['selected'])}, recommended {len(doc['recommended'])}, "
-        f"drawn {len(doc['drawn'])} ({doc['draw']} {doc.get('draw_label') or ''})"
+        f"选拔 {len(doc['selected'])} 人，推荐 {len(doc['recommended'])} 人，"
+        f"抽中 {len(doc['drawn'])} 人 (selected {len(doc['selected'])}, recommended "
+        f"{len(doc['recommended'])}, drawn {len(doc['drawn'])}; "
+        f"{doc['draw']} {doc.get('draw_label') or ''})"
     )
     with ws.session() as s:
         people = {
@@ -300,10 +307,17 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
         return
     table(
         "待决定的并列",
-        ["scope", "award", "名次 boundary", "并列名次 rank", "slots", "tied"],
+        [
+            "范围 scope",
+            "奖项 award",
+            "名额界限 boundary",
+            "并列名次 rank",
+            "名额 slots",
+            "并列者 tied",
+        ],
         [
             [
-                p.scope,
+                tie_scope_label(p.scope),
                 p.award,
                 p.boundary if p.boundary is not None else "",
                 p.rank,
@@ -338,7 +352,7 @@ def tie_decide(
     ws = workspace(ctx)
     with ws.session() as s:
         standings.decide_tie(scope, award, rank, winners, session=s, reason=reason)
-    console.print("decision recorded.")
+    console.print("已记录决定 decision recorded.")
 
 
 def items(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
@@ -347,7 +361,7 @@ def items(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
     with ws.session() as s:
         report = standings.item_analysis(results.compute(s))
     if report is None:
-        console.print("not enough scored candidates for item analysis yet")
+        console.print("已评分考生不足，暂不能做试题分析 (not enough scored candidates yet)")
         return
     if as_json:
         from dataclasses import asdict
@@ -409,10 +423,10 @@ def export(
     with ws.session() as s:
         done = exporting.export_results(out, session=s)
     for path in done.files():
-        console.print(f"wrote {path}")
+        console.print(f"已写出 wrote {path}")
     if not done.final:
         console.print(
-            "[bold red]未定稿 (not final): the results are not finalised; do not publish.[/]"
+            "[bold red]未定稿，不得公布 (the results are not finalised; do not publish).[/]"
         )
     for warning in done.warnings:
         console.print(f"[yellow]{warning}[/]", highlight=False)

@@ -134,7 +134,7 @@ def register_export(
 ) -> None:
     """The whole register, one row per honour or contest."""
     count = _register(ctx).export(out)
-    console.print(f"wrote {out}: {count} entries")
+    console.print(f"已写出 wrote {out}: {count} 条 entries")
 
 
 @register_app.command("check")

@@ -46,8 +46,9 @@ def init(
         summary = exams.init_exam(definition, session=s)
     console.print(f"考试管理员账户 administrator account: {name}", markup=False)
     console.print(
-        f"Created exam [bold]{summary.code}[/] {summary.title}: {summary.teams} teams, "
-        f"{summary.objective_questions} objective questions, full marks {summary.max_score:g}."
+        f"已创建考试 Created exam [bold]{summary.code}[/] {summary.title}: "
+        f"{summary.teams} 队 teams, 客观题 {summary.objective_questions} 道 objective questions, "
+        f"满分 full marks {summary.max_score:g}."
     )
 
 
@@ -61,10 +62,14 @@ def candidates_import(
     ws = workspace(ctx)
     with ws.session() as s:
         report = registration.import_candidates(file, session=s, dry_run=dry_run)
-    verb = f"would import {report.rows}" if dry_run else f"imported {report.imported}"
+    verb = (
+        f"可导入 would import {report.rows}"
+        if dry_run
+        else f"已导入 {report.imported} 人 imported {report.imported}"
+    )
     console.print(
-        f"{report.source}: {report.rows} rows, {verb}; "
-        f"{report.ineligible} not eligible (see `candidates check`)."
+        f"{report.source}: {report.rows} 行 rows, {verb}; "
+        f"{report.ineligible} 人不符合参赛条件 not eligible (see `candidates check`)."
     )
     for over in report.over_limit:
         console.print(f"[yellow]超过每队上限 over the limit:[/] {over.message()}", highlight=False)
@@ -117,7 +122,8 @@ def candidates_check(
         )
         return
     console.print(
-        f"{len(rows)} candidates, {len(rows) - len(bad)} eligible, {len(bad)} not eligible."
+        f"考生 {len(rows)} 人，符合条件 {len(rows) - len(bad)} 人，不符合 {len(bad)} 人 "
+        f"({len(rows)} candidates, {len(rows) - len(bad)} eligible, {len(bad)} not eligible)."
     )
     for o in over:
         console.print(f"[yellow]超过每队上限 over the limit:[/] {o.message()}", highlight=False)
@@ -170,7 +176,13 @@ def rooms_import(
     with ws.session() as s:
         report = venues.import_rooms(file, session=s, dry_run=dry_run)
     console.print(
-        f"{report.source}: {'checked' if dry_run else f'imported {report.imported} rooms'}."
+        f"{report.source}: "
+        + (
+            "已检查 checked"
+            if dry_run
+            else f"已导入考场 {report.imported} 个 imported {report.imported} rooms"
+        )
+        + "."
     )
 
 
@@ -185,5 +197,11 @@ def invigilators_import(
     with ws.session() as s:
         report = venues.import_invigilators(file, session=s, dry_run=dry_run)
     console.print(
-        f"{report.source}: {'checked' if dry_run else f'imported {report.imported} invigilators'}."
+        f"{report.source}: "
+        + (
+            "已检查 checked"
+            if dry_run
+            else f"已导入监考 {report.imported} 人 imported {report.imported} invigilators"
+        )
+        + "."
     )

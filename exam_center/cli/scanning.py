@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
 from exam_center.errors import PathProblem
+from exam_center.vocabulary import REVIEW_KIND_SHORT, review_status_label
 
 if TYPE_CHECKING:
     from exam_center.services import review, scanning
@@ -188,15 +189,15 @@ def review_list(
         print_json([asdict(r) for r in rows])
         return
     table(
-        f"{len(rows)} open review items",
-        ["page", "kind", "question", "read", "status", "reason", "准考证号"],
+        f"待复核 {len(rows)} 项 open review items",
+        ["页面 page", "类别 kind", "题号", "读到 read", "状态 status", "原因 reason", "准考证号"],
         [
             [
                 r.page_id,
-                r.kind,
+                REVIEW_KIND_SHORT.get(r.kind, r.kind),
                 r.question or "",
                 r.read_marks,
-                r.status,
+                review_status_label(r.status),
                 r.reason,
                 r.admission_no or "",
             ]
@@ -225,7 +226,10 @@ def review_resolve(
         d = review.resolve_question(
             page, question, marks, session=s, reason=reason, expected_version=seen
         )
-    console.print(f"question {question}: {d.marks or '(blank)'}, decided by {ws.operator}.")
+    console.print(
+        f"第 {question} 题: {d.marks or '（空 blank）'}，由 {ws.operator} 决定 "
+        f"(question {question} decided by {ws.operator})."
+    )
 
 
 @review_app.command("conflict")
@@ -244,7 +248,7 @@ def review_conflict(
     ws = workspace(ctx)
     with ws.session() as s:
         review.resolve_conflict(page, keep=keep, session=s, reason=reason, expected_version=seen)
-    console.print(f"page {page}: {'kept' if keep else 'set aside'}.")
+    console.print(f"页面 {page}: {'已保留 kept' if keep else '已搁置 set aside'}.")
 
 
 @review_app.command("admission")
@@ -265,7 +269,7 @@ def review_admission(
         review.resolve_admission(
             page, admission_no, session=s, reason=reason, expected_version=seen
         )
-    console.print(f"page {page} belongs to {admission_no}.")
+    console.print(f"页面 {page} 属于 {admission_no} (page {page} belongs to {admission_no}).")
 
 
 @review_app.command("identify")
@@ -296,5 +300,12 @@ def review_identify(
             expected_version=seen,
         )
         number, status = filed.page_no, filed.status
-    extra = " (a page already counts there: settle the conflict)" if status == "conflict" else ""
-    console.print(f"page {page} is page {number} of {admission_no}{extra}.")
+    extra = (
+        "（该页已有计数扫描，请处理冲突 a page already counts there: settle the conflict）"
+        if status == "conflict"
+        else ""
+    )
+    console.print(
+        f"页面 {page} 是 {admission_no} 的第 {number} 页{extra} "
+        f"(page {page} is page {number} of {admission_no})."
+    )

@@ -36,7 +36,7 @@ def seat(
         with ws.session() as s:
             view = seating.seating_view(session=s)
         if view is None:
-            raise NotAllowed("nobody is seated yet: run `exam-center seat`")
+            raise NotAllowed("尚未编排座位，请先运行 `exam-center seat` (nobody is seated yet)")
         if as_json:
             print_json(seating.seating_json(view))
         else:
@@ -89,7 +89,7 @@ def print_rooms(
     with ws.session() as s:
         docs = documents.print_room_documents(out, session=s)
     for path in docs.all():
-        console.print(f"wrote {path}")
+        console.print(f"已写出 wrote {path}")
 
 
 @print_app.command("certificates")
@@ -103,7 +103,7 @@ def print_certificates(
     with ws.session() as s:
         done = certificates.print_certificates(out, session=s)
     for path in done.files():
-        console.print(f"wrote {path}")
+        console.print(f"已写出 wrote {path}")
     console.print(f"{done.count} certificates, numbered in the register.")
 
 
@@ -134,7 +134,7 @@ def print_spares(
     with ws.session() as s:
         done = sheets.print_spares(session=s, count=count, out_pdf=out)
     first = done.first_spare_serial or 0
-    console.print(f"wrote {done.path}: spare sheets {first}–{first + count - 1}")
+    console.print(f"已写出 wrote {done.path}: 备用卡 spare sheets {first}–{first + count - 1}")
 
 
 def layout(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:

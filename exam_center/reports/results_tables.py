@@ -9,12 +9,11 @@ from datetime import date, datetime
 
 from exam_center.services.read_models import status_label
 from exam_center.services.standings import ItemReport
+from exam_center.vocabulary import NOT_FINAL
 
-__all__ = ["status_label"]  # the CLI's tables print statuses through it
+__all__ = ["NOT_FINAL", "status_label"]  # the CLI's tables print statuses through it
 
 FIELD_LABELS = {"total": "总分", "objective": "客观题", "subjective": "主观题", "blanks": "空题数"}
-
-NOT_FINAL = "未定稿 (not final)"
 
 
 def tie_key_label(key: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from exam_center.reports.results_tables import AwardRow, ResultsTables
+from exam_center.vocabulary import FINAL, NOT_FINAL
 
 Cell = str | int | float | None
 Row = list[Cell]
@@ -197,7 +198,7 @@ def notes_rows(tables: ResultsTables) -> list[tuple[str, str]]:
         ("考试", info.title),
         ("考试日期", chinese_date(info.exam_date)),
         ("考试地点", info.venue),
-        ("状态", "已定稿" if info.final else "未定稿 (not final)"),
+        ("状态", FINAL if info.final else NOT_FINAL),
     ]
     if info.final:
         rows += [

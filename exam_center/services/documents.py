@@ -21,7 +21,7 @@ def print_room_documents(out: Path, *, session: Session) -> RoomDocuments:
     view = seating_view(session=session)
     plan = active_plan(session)
     if view is None or plan is None:
-        raise NotAllowed("nobody is seated yet: run `exam-center seat` first")
+        raise NotAllowed("尚未编排座位，请先运行 `exam-center seat` (nobody is seated yet)")
     when = exam_definition(session).exam.when
     docs = write_room_documents(out, current_exam(session).title, view, when=when)
     session.add(

@@ -35,7 +35,10 @@ def init_exam(path: Path, *, session: Session) -> ExamSummary:
     require(session, "exam.init")
     definition = load_definition(path)
     if session.exec(select(Exam)).first() is not None:
-        raise ExamExists("this workspace already holds an exam; use a new --workspace for another")
+        raise ExamExists(
+            "此工作区已有考试，另一场考试请用新的 --workspace "
+            "(this workspace already holds an exam; use a new --workspace for another)"
+        )
     info = definition.exam
     # The key (with the QR secret) first: it lives in the workspace's key file, not here.
     workspace_key(session)

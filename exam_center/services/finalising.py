@@ -26,6 +26,7 @@ from exam_center.services.standings import (
     results_documents,
 )
 from exam_center.services.workspace_key import workspace_key
+from exam_center.vocabulary import REVIEW_KIND_SHORT, review_status_label, tie_scope_label
 
 
 class FinaliseRefused(NotAllowed):
@@ -52,22 +53,26 @@ def blockers(c: Computation, session: Session) -> list[str]:
         who = (
             f"{item.admission_no} {item.candidate_name}"
             if item.admission_no
-            else f"page {item.page_id}"
+            else f"页面 {item.page_id}"
         )
         what = f"question {item.question}" if item.question else item.kind
-        out.append(f"{who}: 待复核 review of {what} open ({item.reason or item.status})")
+        zh = f"第 {item.question} 题" if item.question else REVIEW_KIND_SHORT.get(item.kind, "")
+        out.append(
+            f"{who}: {zh}待复核 review of {what} open "
+            f"({item.reason or review_status_label(item.status)})"
+        )
     if c.marks is not None:
         for issue in c.marks.blocking_issues:
             cand = r.candidates[issue.row]
             marker = f" (marker {issue.marker})" if issue.marker else ""
             out.append(
-                f"{r.admission.get(cand.id or -1)} {cand.name}: question {issue.question} "
+                f"{r.admission.get(cand.id or -1)} {cand.name}: 第 {issue.question} 题 "
                 f"{issue.reason}{marker} {issue.detail}".rstrip()
             )
     for p in pending_ties(c):
         out.append(
-            f"并列待决定 tie at {p.scope} {p.award} rank {p.rank}: "
-            f"{p.slots} of {', '.join(p.tied)} — decide it"
+            f"并列待决定 tie at {tie_scope_label(p.scope)} {p.award} 第 {p.rank} 名: "
+            f"从 {'、'.join(p.tied)} 中选 {p.slots} 个 (choose {p.slots}: exam-center tie decide)"
         )
     return out
 
@@ -108,8 +113,9 @@ def finalise(*, session: Session) -> Finalised | SignOffPending:
     exam = current_exam(session)
     if exam.finalised_at is not None:
         raise NotAllowed(
-            f"already finalised on {exam.finalised_at:%Y-%m-%d %H:%M} "
-            f"(digest {exam.results_digest})"
+            f"成绩已于 {exam.finalised_at:%Y-%m-%d %H:%M} 定稿 "
+            f"(already finalised on {exam.finalised_at:%Y-%m-%d %H:%M}, "
+            f"digest {exam.results_digest})"
         )
     c = compute(session)
     reasons = blockers(c, session)

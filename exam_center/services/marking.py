@@ -36,8 +36,8 @@ def ensure_open(session: Session) -> Exam:
     exam = current_exam(session)
     if exam.finalised_at is not None:
         raise NotAllowed(
-            f"results were finalised on {exam.finalised_at:%Y-%m-%d %H:%M}: "
-            "reopen them first (exam-center reopen --reason TEXT)"
+            f"成绩已于 {exam.finalised_at:%Y-%m-%d %H:%M} 定稿，请先重新打开 "
+            "(results were finalised: reopen them first, exam-center reopen --reason TEXT)"
         )
     return exam
 
@@ -134,9 +134,15 @@ def import_key(
     changed: tuple[int, ...] = ()
     if previous is not None:
         if previous.answers == letters and sorted(previous.voided) == sorted(voided):
-            raise NotAllowed(f"{path}: the same as key version {previous.version}; nothing to do")
+            raise NotAllowed(
+                f"{path}：与第 {previous.version} 版答案相同，无需导入 "
+                f"(the same as key version {previous.version}; nothing to do)"
+            )
         if not reason.strip() and not dry_run:
-            raise NotAllowed("a key correction needs --reason: it re-scores every candidate")
+            raise NotAllowed(
+                "更正答案须说明理由 --reason：所有考生将重新评分 "
+                "(a key correction needs --reason: it re-scores every candidate)"
+            )
         keys = set(previous.answers) | set(letters)
         changed = tuple(sorted(int(q) for q in keys if previous.answers.get(q) != letters.get(q)))
         changed += tuple(sorted(set(voided) ^ set(previous.voided)))
@@ -296,7 +302,10 @@ def import_scores(
     if dry_run:
         return ScoresImport(len(records), added, changed)
     if changed and not reason.strip():
-        raise NotAllowed(f"{changed} scores already entered would change: give --reason")
+        raise NotAllowed(
+            f"{changed} 个已录入的分数将被更改，请用 --reason 说明理由 "
+            f"({changed} scores already entered would change: give --reason)"
+        )
     audit.record(
         session,
         action="scores.import",
@@ -318,9 +327,11 @@ def record_absence(admission_no: str, *, session: Session, reason: str) -> None:
         select(Seat).where(Seat.exam_id == exam_id, Seat.admission_no == admission_no)
     ).first()
     if seat is None:
-        raise NotAllowed(f"{admission_no} is not seated in this exam")
+        raise NotAllowed(
+            f"{admission_no} 未在本次考试中编座 ({admission_no} is not seated in this exam)"
+        )
     if not reason.strip():
-        raise NotAllowed("an absence needs --reason (e.g. 签到表未签到)")
+        raise NotAllowed("确认缺考须说明理由 --reason，如 签到表未签到 (an absence needs --reason)")
     session.add(
         Absence(
             exam_id=exam_id,

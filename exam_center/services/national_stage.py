@@ -52,7 +52,10 @@ def import_draw(path: Path, *, session: Session) -> int:
         raise ImportRejected(str(path), problems)
     c = compute(session)
     if c.national is None or not c.national.decided:
-        raise NotAllowed("the national list is not settled yet (results or boundary ties)")
+        raise NotAllowed(
+            "全国比试名单尚未确定（成绩或名额界限处的并列） "
+            "(the national list is not settled yet: results or boundary ties)"
+        )
     try:
         grading.record_ministry_draw(c.national, drawn, policy=c.policy.national)
     except grading.GradingError as exc:
@@ -82,7 +85,10 @@ def rehearse_draw(seed: int, *, session: Session) -> int:
     require(session, "national.draw")
     c = compute(session)
     if c.national is None or not c.national.decided:
-        raise NotAllowed("the national list is not settled yet (results or boundary ties)")
+        raise NotAllowed(
+            "全国比试名单尚未确定（成绩或名额界限处的并列） "
+            "(the national list is not settled yet: results or boundary ties)"
+        )
     try:
         draw = grading.simulate_draw(c.national, seed, policy=c.policy.national)
     except grading.GradingError as exc:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from exam_center import vocabulary
 from exam_center.errors import NotAllowed
 
 
@@ -28,12 +29,7 @@ class Role(StrEnum):
         return ROLE_LABELS[self].split()[0]
 
 
-ROLE_LABELS = {
-    Role.STAFF: "考务人员 exam-centre staff",
-    Role.PROCTOR: "扫描员 proctor",
-    Role.OFFICER: "成绩管理 results officer",
-    Role.ADMIN: "考试管理员 exam administrator",
-}
+ROLE_LABELS = {r: vocabulary.ROLE_LABELS[r.value] for r in Role}
 
 STAFF, PROCTOR, OFFICER, ADMIN = Role.STAFF, Role.PROCTOR, Role.OFFICER, Role.ADMIN
 

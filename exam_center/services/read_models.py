@@ -6,7 +6,8 @@ Each has `to_json()`, the CLI's JSON contract (`results`, `awards`, `teams`, `na
 --json: fields are added, never renamed or dropped; a test compares the bytes with
 goldens), and `from_json()`, which reads a finalised snapshot (stored JSON) back, so
 the exports and the screens read attributes whether the results were just computed or
-locked. `CandidateStatus` is the one vocabulary of a candidate's status.
+locked. `CandidateStatus` is the one set of a candidate's statuses; their words are in
+`exam_center.vocabulary`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from exam_center.vocabulary import CANDIDATE_STATUS_LABELS, CANDIDATE_STATUS_SCREEN_LABELS
 
 Json = dict[str, Any]
 
@@ -47,27 +50,8 @@ class CandidateStatus(StrEnum):
         return self not in UNSCORED
 
 
-STATUS_LABELS = {
-    CandidateStatus.RANKED: "正常",
-    CandidateStatus.INCOMPLETE: "待评分",
-    CandidateStatus.UNRESOLVED: "待复核",
-    CandidateStatus.ABSENT: "缺考",
-    CandidateStatus.INELIGIBLE: "不符合参赛条件",
-    CandidateStatus.NOT_SEATED: "未安排座位",
-    CandidateStatus.MISSING_SHEET: "缺答题卡",
-    CandidateStatus.NO_KEY: "未导入答案",
-}
-
-SCREEN_LABELS = {
-    CandidateStatus.RANKED: "",
-    CandidateStatus.INELIGIBLE: "不符合条件 ineligible",
-    CandidateStatus.ABSENT: "缺考 absent",
-    CandidateStatus.NOT_SEATED: "未编座 not seated",
-    CandidateStatus.MISSING_SHEET: "缺答题卡 no sheet",
-    CandidateStatus.NO_KEY: "无答案 no key",
-    CandidateStatus.INCOMPLETE: "待评分 not fully marked",
-    CandidateStatus.UNRESOLVED: "待复核 waiting for review",
-}
+STATUS_LABELS = {s: CANDIDATE_STATUS_LABELS[s.value] for s in CandidateStatus}
+SCREEN_LABELS = {s: CANDIDATE_STATUS_SCREEN_LABELS[s.value] for s in CandidateStatus}
 
 UNSCORED = frozenset(
     {

@@ -27,6 +27,7 @@ from exam_center.services.marking import ensure_open
 from exam_center.services.permissions import require
 from exam_center.services.scanning import current_scan
 from exam_center.services.sheets import exam_layouts
+from exam_center.vocabulary import REVIEW_KIND_SHORT, already_read_reason
 from scans.layout import alike_pages
 
 
@@ -102,7 +103,10 @@ def _item(session: Session, page_id: int, kind: str, question: int | None) -> Re
     item = session.exec(query.order_by(col(ReviewItem.id).desc())).first()
     if item is None:
         what = f"question {question}" if question is not None else kind
-        raise NotAllowed(f"page {page_id} has no review item for {what}")
+        zh = f"第 {question} 题" if question is not None else REVIEW_KIND_SHORT.get(kind, kind)
+        raise NotAllowed(
+            f"页面 {page_id} 没有{zh}的复核项 (page {page_id} has no review item for {what})"
+        )
     return item
 
 
@@ -191,16 +195,24 @@ def resolve_question(
     exam_id, by = _begin_decision(session, reason)
     page = session.get(ScannedPage, page_id)
     if page is None:
-        raise NotAllowed(f"no scanned page {page_id}")
+        raise NotAllowed(f"没有扫描页面 {page_id} (no scanned page {page_id})")
     mark = next((m for m in page.marks if m["number"] == question), None)
     if mark is None:
-        raise NotAllowed(f"page {page_id} has no question {question}")
+        raise NotAllowed(
+            f"页面 {page_id} 没有第 {question} 题 (page {page_id} has no question {question})"
+        )
     marks = "".join(sorted(marks.strip().upper().replace("-", "")))
     bad = [c for c in marks if c not in mark["labels"]]
     if bad or len(set(marks)) != len(marks):
-        raise NotAllowed(f"marks {marks!r}: question {question} has options {mark['labels']}")
+        raise NotAllowed(
+            f"填涂 {marks} 无效：第 {question} 题的选项为 {mark['labels']} "
+            f"(marks {marks!r}: question {question} has options {mark['labels']})"
+        )
     if page.candidate_id is None:
-        raise NotAllowed(f"page {page_id} has no candidate yet: resolve its admission number first")
+        raise NotAllowed(
+            f"页面 {page_id} 尚无考生，请先确定准考证号 "
+            f"(page {page_id} has no candidate yet: resolve its admission number first)"
+        )
     now = datetime.now(UTC)
     item = session.exec(
         select(ReviewItem)
@@ -261,7 +273,7 @@ def resolve_conflict(
     exam_id, by = _begin_decision(session, reason)
     page = session.get(ScannedPage, page_id)
     if page is None:
-        raise NotAllowed(f"page {page_id} is not a conflicting scan")
+        raise NotAllowed(f"页面 {page_id} 不是冲突扫描 (page {page_id} is not a conflicting scan)")
     now = datetime.now(UTC)
     # The item first: a conflict someone settled meanwhile is refused naming them.
     conflict = _item(session, page_id, "conflict", None)
@@ -270,7 +282,7 @@ def resolve_conflict(
     )
     session.refresh(page)
     if page.status != "conflict":
-        raise NotAllowed(f"page {page_id} is not a conflicting scan")
+        raise NotAllowed(f"页面 {page_id} 不是冲突扫描 (page {page_id} is not a conflicting scan)")
     current = current_scan(session, page.candidate_id, page.page_no)
     winner, loser = (page, current) if keep else (current, page)
     if loser is not None:
@@ -362,23 +374,33 @@ def identify_page(
     page = session.get(ScannedPage, page_id)
     item = _identity_item(session, page_id) if page is not None else None
     if page is None or item is None:
-        raise NotAllowed(f"page {page_id} is not a page waiting to be identified")
+        raise NotAllowed(
+            f"页面 {page_id} 不是待识别页面 (page {page_id} is not a page waiting to be identified)"
+        )
     now = datetime.now(UTC)
     what = f"待识别页面 {page_id} (page {page_id}: not a page waiting to be identified any more)"
     if expected_version is None and not item.open:
         raise StaleDecision(what, item)
     if page.candidate_id is not None:
-        raise NotAllowed(f"page {page_id} is not a page waiting to be identified")
+        raise NotAllowed(
+            f"页面 {page_id} 不是待识别页面 (page {page_id} is not a page waiting to be identified)"
+        )
     seat = session.exec(
         select(Seat).where(Seat.exam_id == exam_id, Seat.admission_no == admission_no)
     ).first()
     if seat is None:
-        raise NotAllowed(f"admission number {admission_no} is not seated in this exam")
+        raise NotAllowed(
+            f"准考证号 {admission_no} 未在本次考试中编座 "
+            f"(admission number {admission_no} is not seated in this exam)"
+        )
     kind, moved_from = item.kind, page.page_no
     if kind == "identify":
         _settle_page_number(session, page, page_no)
     elif page_no is not None and page_no != page.page_no:
-        raise NotAllowed(f"page {page_id} is page {page.page_no} (its QR code says so)")
+        raise NotAllowed(
+            f"页面 {page_id} 是第 {page.page_no} 页（二维码所示） "
+            f"(page {page_id} is page {page.page_no}: its QR code says so)"
+        )
     # Checked, then claimed: only a decision that would be stored takes the item.
     _claim(session, item, expected_version, what, by, now)
     page.admission_no, page.candidate_id = admission_no, seat.candidate_id
@@ -395,7 +417,7 @@ def identify_page(
                 kind="conflict",
                 status="conflict",
                 doubt=1.0,
-                reason=f"page {page.page_no} of {admission_no} was already read: {current.file}",
+                reason=already_read_reason(admission_no, page.page_no, current.file, current.id),
             )
         )
     session.add(page)
@@ -444,21 +466,30 @@ def _settle_page_number(session: Session, page: ScannedPage, page_no: int | None
     by question in order)."""
     layout = exam_layouts(session).by_hash().get(page.layout_hash)
     if layout is None or page.page_no is None:
-        raise NotAllowed(f"page {page.id} was measured with a layout this exam no longer has")
+        raise NotAllowed(
+            f"页面 {page.id} 所用版式已不属于本次考试 "
+            f"(page {page.id} was measured with a layout this exam no longer has)"
+        )
     alike = alike_pages(layout, page.page_no)
     if page_no is None:
         if len(alike) > 1:
             listed = ", ".join(map(str, alike))
             raise NotAllowed(
-                f"page {page.id} looks like each of pages {listed}: say which (--page N)"
+                f"页面 {page.id} 与第 {listed} 页都相同，请用 --page N 指明 "
+                f"(page {page.id} looks like each of pages {listed}: say which, --page N)"
             )
         return
     if page_no not in alike:
         if 1 <= page_no <= len(layout.pages):
             raise NotAllowed(
-                f"page {page.id}'s printed grid is that of page {page.page_no}, not page {page_no}"
+                f"页面 {page.id} 的印刷格式是第 {page.page_no} 页，不是第 {page_no} 页 "
+                f"(page {page.id}'s printed grid is that of page {page.page_no}, "
+                f"not page {page_no})"
             )
-        raise NotAllowed(f"the sheet has pages 1..{len(layout.pages)}, not page {page_no}")
+        raise NotAllowed(
+            f"答题卡只有第 1–{len(layout.pages)} 页，没有第 {page_no} 页 "
+            f"(the sheet has pages 1..{len(layout.pages)}, not page {page_no})"
+        )
     if page_no == page.page_no:
         return
     numbers = [q.number for q in layout.page(page_no).questions]

@@ -78,9 +78,11 @@ def seat_exam(
     printed = sheets_printed_for(session, previous)
     if printed is not None and not (force and reason.strip()):
         raise NotAllowed(
-            f"answer sheets were printed for the current seating on "
+            f"当前座位的答题卡已于 {printed.created_at:%Y-%m-%d %H:%M} 打印，重新编座将使其作废；"
+            "如仍要重排，请给出 --force 和 --reason，之后须重新打印答题卡 "
+            f"(answer sheets were printed for the current seating on "
             f"{printed.created_at:%Y-%m-%d %H:%M}; re-seating would void them. "
-            "To re-seat anyway give --force and --reason; the sheets must then be printed again."
+            "To re-seat anyway give --force and --reason; the sheets must then be printed again.)"
         )
     seed = secrets.randbelow(10**6) if seed is None else seed
 
@@ -96,11 +98,16 @@ def seat_exam(
         else:
             not_seated.append(f"{c.name}（{teams[c.team_id]}）")
     if not eligible:
-        raise NotAllowed("no eligible candidates to seat: import the rosters first")
+        raise NotAllowed(
+            "没有可编座的符合条件考生，请先导入名单 "
+            "(no eligible candidates to seat: import the rosters first)"
+        )
     rooms = list(session.exec(select(Room).where(Room.exam_id == exam_id)))
     people = list(session.exec(select(Invigilator).where(Invigilator.exam_id == exam_id)))
     if not rooms:
-        raise NotAllowed("no rooms: import them first (exam-center rooms import FILE)")
+        raise NotAllowed(
+            "尚无考场，请先导入 exam-center rooms import FILE (no rooms: import them first)"
+        )
 
     rules = seating.SeatingRules(
         admission_prefix=exam.admission_prefix,

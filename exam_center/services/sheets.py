@@ -83,7 +83,10 @@ def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetTo
     exam = current_exam(session)
     view = seating_view(session=session)
     if view is None:
-        raise NotAllowed("nobody is seated yet: answer sheets carry seats; run `exam-center seat`")
+        raise NotAllowed(
+            "尚未编排座位：答题卡印有座位，请先运行 `exam-center seat` "
+            "(nobody is seated yet: answer sheets carry seats)"
+        )
     secret = exam_secret(session)
     when = exam_definition(session).exam.when  # the sitting, with its time when set
     for room in view.rooms:
@@ -120,7 +123,10 @@ def print_sheets(
     from scans.render import write_sheet_pngs, write_sheets_pdf
 
     if (out_pdf is None) == (png_dir is None):
-        raise NotAllowed("give exactly one of --out FILE.pdf and --png-dir DIR")
+        raise NotAllowed(
+            "请在 --out FILE.pdf 与 --png-dir DIR 中只给一个 "
+            "(give exactly one of --out FILE.pdf and --png-dir DIR)"
+        )
     layout = exam_layouts(session).candidate
     sheets = list(_candidate_sheets(session, layout))
     if out_pdf is not None:
@@ -162,7 +168,7 @@ def print_spares(*, session: Session, count: int, out_pdf: Path) -> PrintOutcome
     from scans.render import SheetHeader, sheet_to_print, write_sheets_pdf
 
     if count < 1:
-        raise NotAllowed("print at least one spare sheet")
+        raise NotAllowed("备用卡至少打印一张 (print at least one spare sheet)")
     exam = current_exam(session)
     exam_id = current_exam_id(session)
     layout = exam_layouts(session).spare

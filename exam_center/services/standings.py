@@ -363,7 +363,10 @@ def decide_tie(
         )
     tie = match[0]
     if set(winners) - set(tie.tied) or len(set(winners)) != tie.slots:
-        raise NotAllowed(f"choose exactly {tie.slots} of {', '.join(tie.tied)}")
+        raise NotAllowed(
+            f"须从 {'、'.join(tie.tied)} 中恰好选 {tie.slots} 个 "
+            f"(choose exactly {tie.slots} of {', '.join(tie.tied)})"
+        )
     by_adm = {adm: str(cid) for cid, adm in c.roster.admission.items()}
     to_id = (lambda x: x) if scope == "team" else (lambda x: by_adm[x])
     session.add(

@@ -32,7 +32,7 @@ def test_init_import_check_and_audit(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert cli(ws, "init", str(inputs.definition)).returncode == 0
     out = cli(ws, "candidates", "import", str(inputs.roster))
-    assert out.returncode == 0 and "imported 60" in out.stdout
+    assert out.returncode == 0 and "已导入 60 人 imported 60" in out.stdout
     assert cli(ws, "rooms", "import", str(inputs.rooms)).returncode == 0
     assert cli(ws, "invigilators", "import", str(inputs.invigilators)).returncode == 0
     report = json.loads(cli(ws, "candidates", "check", "--json").stdout)
@@ -87,3 +87,21 @@ def test_seat_json_contract(tmp_path: Path) -> None:
     assert {"id", "name", "team", "chief"} <= room["invigilators"][0].keys()
     shown = json.loads(cli(ws, "seat", "--show", "--json").stdout)
     assert shown == plan
+
+
+def test_audit_list_reads_in_chinese(tmp_path: Path) -> None:
+    """The table says what was done in Chinese, details as key: value; --json keeps codes."""
+    from exam_center.demo.synth import write_inputs
+
+    inputs = write_inputs(tmp_path / "in", 20, 7, EXAMPLE_TOML)
+    ws = tmp_path / "ws"
+    assert cli(ws, "init", str(inputs.definition)).returncode == 0
+    assert cli(ws, "rooms", "import", str(inputs.rooms)).returncode == 0
+    out = cli(ws, "audit", "list")
+    assert out.returncode == 0
+    assert "动作 action" in out.stdout and "详情 detail" in out.stdout
+    assert "导入考场 rooms imported" in out.stdout and "创建考试 exam created" in out.stdout
+    assert "登录 sign-in" in out.stdout
+    assert "行数: " in out.stdout and "{'" not in out.stdout and "=False" not in out.stdout
+    listed = json.loads(cli(ws, "audit", "list", "--json").stdout)
+    assert {"rooms.import", "exam.init"} <= {e["action"] for e in listed}

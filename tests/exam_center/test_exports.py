@@ -218,7 +218,7 @@ def test_a_not_finalised_export_says_so_everywhere(exported: Exported) -> None:
     wb = openpyxl.load_workbook(out.workbook)
     assert wb.sheetnames == SHEETS and wb.active is not None and wb.active.title == "说明"
     notes = wb["说明"]
-    assert notes["A2"].value == "状态" and notes["B2"].value == "未定稿 (not final)"
+    assert notes["A2"].value == "状态" and notes["B2"].value == "未定稿"
     assert notes["B2"].font.bold
     info = _notes(wb)
     assert "结果摘要" not in info and "当前数据" in info["数据来源"][0]

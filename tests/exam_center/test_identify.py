@@ -119,9 +119,9 @@ def test_a_page_without_codes_waits_unattributed_then_a_decision_files_it(ws: Wo
     assert page_id is not None
 
     with ws.session() as s:
-        with pytest.raises(NotAllowed, match="not seated"):
+        with pytest.raises(NotAllowed, match=r"准考证号 999999999 未在本次考试中编座 .*not seated"):
             review.identify_page(page_id, "999999999", session=s, reason="看页眉")
-        with pytest.raises(NotAllowed, match=r"pages 1\.\.1"):
+        with pytest.raises(NotAllowed, match=r"答题卡只有第 1–1 页，没有第 2 页 .*pages 1\.\.1"):
             review.identify_page(page_id, adm, page_no=2, session=s, reason="看页眉")
         with pytest.raises(NotAllowed, match="--reason"):
             review.identify_page(page_id, adm, session=s, reason="")
@@ -140,7 +140,9 @@ def test_a_page_without_codes_waits_unattributed_then_a_decision_files_it(ws: Wo
         assert entry.detail["admission_no"] == adm and entry.detail["page_no"] == 1
         assert scanning.completeness(session=s).complete == 1
         # Filed once: a second decision on the same page is refused.
-        with pytest.raises(NotAllowed, match="not a page waiting"):
+        with pytest.raises(
+            NotAllowed, match=rf"待识别页面 {page_id} .*已由 张考务 .*处理，本次决定未保存"
+        ):
             review.identify_page(page_id, adm, session=s, reason="again")
 
 
@@ -248,9 +250,9 @@ def test_the_cli_scans_lists_and_identifies_the_page(ws: Workspace) -> None:
     [item] = [r for r in json.loads(listed.stdout) if r["kind"] == "identify"]
     page = str(item["page_id"])
     refused = _cli(root, "review", "identify", page, "123", "--reason", "页眉")
-    assert refused.returncode != 0 and "not seated" in refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "准考证号 123 未在本次考试中编座" in refused.stderr
     done = _cli(root, "review", "identify", page, adm, "--reason", "页眉")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"page {page} is page 1 of {adm}" in done.stdout
+    assert f"页面 {page} 是 {adm} 的第 1 页 (page {page} is page 1 of {adm})" in done.stdout
     again = _cli(root, "review", "list", "--json")
     assert not [r for r in json.loads(again.stdout) if r["kind"] == "identify"]

@@ -96,7 +96,7 @@ def test_a_tie_at_rank_ten_waits_for_a_recorded_decision(
     assert (tie["rank"], sorted(tie["admission_nos"]), tie["slots"]) == (10, sorted(adm[9:11]), 1)
     with ws.session() as s, pytest.raises(finalising.FinaliseRefused) as refused:
         finalise_by_two(s)
-    assert any("individual 江苏省人社知识通 rank 10" in r for r in refused.value.reasons)
+    assert any("个人 individual 江苏省人社知识通 第 10 名" in r for r in refused.value.reasons)
     assert all(r.startswith("并列待决定 tie at") for r in refused.value.reasons)
     with ws.session() as s:
         standings.decide_tie(
@@ -158,7 +158,7 @@ def test_finalise_names_every_blocker_then_locks_and_reopens(
         )
     assert len(done.digest) == 64 and done.digest == c.digest()
     assert absent_row["rank"] is None and absent_row["status"] == "absent"
-    with ws.session() as s, pytest.raises(NotAllowed, match="finalised"):
+    with ws.session() as s, pytest.raises(NotAllowed, match=r"成绩已于 .* 定稿，请先重新打开"):
         marking.import_key(tmp_path / "key.csv", session=s, reason="x")
     with ws.session() as s, pytest.raises(NotAllowed):
         reopen_by_two(s, reason=" ")

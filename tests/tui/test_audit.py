@@ -9,6 +9,7 @@ from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.screens.audit import AuditScreen
+from exam_center.vocabulary import action_label
 from tests.tamper import drop_append_only
 from tests.tui.pilot_steps import drive, settle, sign_in
 
@@ -29,8 +30,19 @@ async def test_entries_filter_and_verification(registered_workspace: Workspace) 
         assert isinstance(screen, AuditScreen)
         with registered_workspace.session() as s:
             entries = audit.list_entries(session=s)
-        assert shown_actions(screen) == [e.action for e in entries]
-        assert shown_actions(screen)[0] == "account.sign_in"
+        # Chinese first, the code's English gloss beside; the filter still takes the code.
+        assert shown_actions(screen) == [action_label(e.action) for e in entries]
+        assert shown_actions(screen)[0] == "登录 sign-in"
+        detail = str(screen.query_one("#audit-detail", Static).render())
+        assert detail.startswith("登录 sign-in\n") and "{" not in detail
+        rooms = next(e for e in entries if e.action == "rooms.import")
+        table = screen.query_one("#audit-entries", DataTable)
+        table.move_cursor(row=table.get_row_index(str(rooms.id)))
+        await settle(pilot)
+        detail = str(screen.query_one("#audit-detail", Static).render())
+        assert detail.startswith("导入考场 rooms imported\n") and "{" not in detail
+        assert "文件 file: " in detail and "行数 rows: " in detail
+        assert "文件: " in str(table.get_row_at(table.cursor_row)[4])
 
         await pilot.press("v")
         await settle(pilot)
@@ -41,7 +53,7 @@ async def test_entries_filter_and_verification(registered_workspace: Workspace) 
         screen.query_one("#action-filter", Input).value = "rooms."
         await pilot.press("enter")
         await settle(pilot)
-        assert shown_actions(screen) == ["rooms.import"]
+        assert shown_actions(screen) == ["导入考场 rooms imported"]
 
         tampered = next(e.id for e in entries if e.action == "rooms.import")
         with registered_workspace.engine.begin() as conn:

@@ -43,7 +43,9 @@ async def test_a_roster_is_imported_only_after_a_clean_dry_run(
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(pilot, "张考务", Role.STAFF)
         dialog = await open_import(pilot, "inputs/no-such-roster.csv")
-        assert "no such file" in str(dialog.query_one("#import-status", Static).render())
+        assert "文件不存在 (no such file)" in str(
+            dialog.query_one("#import-status", Static).render()
+        )
 
         dialog.query_one("#import-path", Input).value = str(inputs.bad_roster)
         await pilot.press("ctrl+t")

@@ -56,7 +56,7 @@ async def test_finalising_is_refused_with_its_reasons_until_the_tie_is_decided(
         listed = refusal.query_one("#reasons", OptionList)
         reasons = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert len(reasons) == 1
-        assert f"rank {tie.rank}" in reasons[0] and ", ".join(tie.tied) in reasons[0]
+        assert f"第 {tie.rank} 名" in reasons[0] and f"从 {'、'.join(tie.tied)} 中选" in reasons[0]
         assert not finalised(ws)
         await pilot.press("escape")
         await settle(pilot)

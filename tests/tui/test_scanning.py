@@ -56,7 +56,7 @@ async def test_a_folder_is_read_with_live_counts_and_its_rejected_page_listed(
         table = screen.query_one("#rejected", DataTable)
         assert table.row_count == 1
         name, page, status, reason = (str(c) for c in table.get_row_at(0))
-        assert (name, page, status) == ("zz-stray-page.png", "1", "rejected")
+        assert (name, page, status) == ("zz-stray-page.png", "1", "已拒收")
         assert "fiducial" in reason
         assert "完整 complete 2/27" in str(screen.query_one("#completeness", Static).render())
     with ws.session() as s:

@@ -4,7 +4,6 @@ action, each entry's full detail, and verification of the hash chain
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -20,6 +19,7 @@ from exam_center.services.audit import AuditLine, ChainReport
 from exam_center.tui.context import AppContext
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
+from exam_center.vocabulary import action_label, detail_line, detail_text
 
 PAGE_SIZE = 200
 
@@ -31,7 +31,8 @@ def local_time(at: datetime) -> str:
 
 
 def one_line(detail: dict[str, object]) -> str:
-    return " ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
+    """The detail column: Chinese keys, readable values (the pane below has it all)."""
+    return detail_line(detail, width=160)
 
 
 class AuditScreen(PagedScreen):
@@ -70,7 +71,7 @@ class AuditScreen(PagedScreen):
         table.add_column("序号", key="id", width=6)
         table.add_column("时间 Time", key="at", width=19)
         table.add_column("操作人", key="operator", width=10)
-        table.add_column("动作 Action", key="action", width=22)
+        table.add_column("动作 Action", key="action", width=30)
         table.add_column("摘要 Detail", key="detail")
         table.focus()
 
@@ -105,7 +106,12 @@ class AuditScreen(PagedScreen):
             key = str(line.id)
             self.lines[key] = line
             table.add_row(
-                key, local_time(line.at), line.operator, line.action, one_line(line.detail), key=key
+                key,
+                local_time(line.at),
+                line.operator,
+                action_label(line.action),
+                one_line(line.detail),
+                key=key,
             )
         self.query_one("#audit-pages", PageBar).show(
             self.window, len(lines), "最新在前 newest first"
@@ -114,7 +120,7 @@ class AuditScreen(PagedScreen):
         self.refresh_bindings()
 
     def _show_detail(self, line: AuditLine | None) -> None:
-        text = "" if line is None else json.dumps(line.detail, ensure_ascii=False, indent=1)
+        text = "" if line is None else f"{action_label(line.action)}\n{detail_text(line.detail)}"
         self.query_one("#audit-detail", Static).update(Content(text))
 
     @on(DataTable.RowHighlighted, "#audit-entries")

@@ -35,11 +35,12 @@ from exam_center.tui.widgets.review_item import (
     who,
 )
 from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
+from exam_center.vocabulary import REVIEW_KIND_SHORT
 
 PAGE_SIZE = 100
 DEFAULT_REASON = "复核：按图像判读"
 OPTION_KEYS = "abcdefgh"
-KIND_SHORT = {"question": "题", "conflict": "冲突", "admission": "准考证", "identify": "待识别"}
+KIND_SHORT = REVIEW_KIND_SHORT
 
 LETTER_BINDINGS: list[BindingType] = [
     Binding(
@@ -332,7 +333,7 @@ class ReviewScreen(PagedScreen):
         elif row.kind == "admission":
             dialog = ReasonDialog(
                 "备用卡归属 Whose spare sheet is this?",
-                f"page {row.page_id}: {row.reason}",
+                f"页面 {row.page_id}: {row.reason}",
                 reason="复核：按备用卡填写的准考证号",
                 value_label="准考证号 Admission number",
             )
@@ -340,7 +341,7 @@ class ReviewScreen(PagedScreen):
         elif row.kind == "identify":
             dialog = ReasonDialog(
                 "待识别页面 Identify this page",
-                f"page {row.page_id}: {row.reason}\n"
+                f"页面 {row.page_id}: {row.reason}\n"
                 "输入页眉上的准考证号（几页相同时再加页码，如 202207001 2）\n"
                 "Type the admission number printed in the header (and the page number "
                 "when several pages look alike).",

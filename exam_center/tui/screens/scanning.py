@@ -43,6 +43,7 @@ from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
 from exam_center.tui.widgets.path_suggester import SCAN_SUFFIXES, PathSuggester
 from exam_center.tui.widgets.stat_card import CardState, StatCard
+from exam_center.vocabulary import page_outcome_chinese
 from scans.ingest import iter_sources
 
 # Seconds since some start; a module attribute so a snapshot test can stop the clock.
@@ -323,7 +324,7 @@ class ScanningScreen(ExamScreen):
             self.query_one("#rejected", DataTable).add_row(
                 Path(outcome.file).name,
                 str(outcome.page_index + 1),
-                outcome.status,
+                page_outcome_chinese(outcome.status),
                 outcome.reason,
             )
 

@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from exam_center.services.registration import CandidateRow
+from exam_center.vocabulary import eligibility_rule_label
 
 
 def describe_candidate(row: CandidateRow) -> Content:
@@ -24,7 +25,11 @@ def describe_candidate(row: CandidateRow) -> Content:
     ]
     for failure in row.failures:
         lines.append(
-            Content.from_markup("  • $m [dim]($r)[/dim]", m=failure.message, r=failure.rule)
+            Content.from_markup(
+                "  • $m [dim]（条件 $r）[/dim]",
+                m=failure.message,
+                r=eligibility_rule_label(failure.rule),
+            )
         )
     if row.prior_honours:
         lines += [Content(""), Content("既往荣誉 Prior honours")]

@@ -8,20 +8,16 @@ from textual.widgets import Static
 
 from exam_center.services.conflicts import ConflictPair
 from exam_center.services.review import ReviewRow
+from exam_center.vocabulary import REVIEW_KIND_LABELS, review_status_label
 
-KIND_LABELS = {
-    "question": "题 question",
-    "conflict": "重扫冲突 conflicting rescan",
-    "admission": "备用卡未匹配 unmatched spare sheet",
-    "identify": "待识别页面 identify this page (no QR code read)",
-}
+KIND_LABELS = REVIEW_KIND_LABELS
 BAR = 12  # cells for a fill of 1.0
 
 
 def who(row: ReviewRow) -> str:
     if row.admission_no:
         return f"{row.admission_no} {row.candidate_name or ''}".rstrip()
-    return f"page {row.page_id}（考生未知 candidate not known）"
+    return f"页面 {row.page_id}（考生未知 candidate not known）"
 
 
 def darkness_bars(row: ReviewRow) -> Text:
@@ -49,15 +45,15 @@ def describe_item(row: ReviewRow) -> Text:
     if (row.kind, row.status) == ("admission", "mismatch"):  # services.sheet_identity
         label = "二维码与填涂不一致 the sheet's code and its filled number disagree"
     out.append(f"  {what} {label}\n")
-    out.append(f"原因 Why: {row.reason or row.status}\n", style="#e5a50a")
+    out.append(f"原因 Why: {row.reason or review_status_label(row.status)}\n", style="#e5a50a")
     if row.kind == "question":
         out.append("读到 Read: ")
         out.append(row.read_marks or "（空 blank）", style="bold")
-        out.append(f"   状态 {row.status} · 可疑度 doubt {row.doubt:.2f}\n")
+        out.append(f"   状态 {review_status_label(row.status)} · 可疑度 doubt {row.doubt:.2f}\n")
         out.append("涂黑度 Darkness measured:\n", style="dim")
         out.append_text(darkness_bars(row))
     else:
-        out.append(f"可疑度 doubt {row.doubt:.2f} · 状态 {row.status}")
+        out.append(f"可疑度 doubt {row.doubt:.2f} · 状态 {review_status_label(row.status)}")
     return out
 
 
