@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from exam_center import vocabulary
 from exam_center.errors import NotAllowed
 from exam_center.models import (
     Candidate,
@@ -226,7 +227,10 @@ def record_page(
     if payload.admission_no is not None:
         admission_no: str | None = payload.admission_no
         if admission_no not in ctx.seats:
-            page.reason = f"admission number {admission_no} is not seated in this exam"
+            page.reason = (
+                f"准考证号 {admission_no} 不在本场考试的座位表中 "
+                f"(admission number {admission_no} is not seated in this exam)"
+            )
             page.reject_kind = "unknown_candidate"
             session.add(page)
             return PageOutcome(
@@ -250,10 +254,12 @@ def record_page(
         )
         admission_no = grid.digits if grid and grid.status == "ok" else None
         if admission_no is None or admission_no not in ctx.seats:
-            why = f"spare sheet {payload.spare_serial}: admission number " + (
-                f"{admission_no} is not seated in this exam"
+            why = f"备用答题卡 {payload.spare_serial}：" + (
+                f"准考证号 {admission_no} 不在座位表中 (spare sheet {payload.spare_serial}: "
+                f"admission number {admission_no} is not seated in this exam)"
                 if admission_no
-                else f"not read ({grid.reason if grid else 'no grid'})"
+                else f"准考证号未能读出 (spare sheet {payload.spare_serial}: admission number "
+                f"not read: {grid.reason if grid else 'no grid'})"
             )
             admission_no = None
             review.append(
@@ -277,9 +283,8 @@ def record_page(
             page.current = True
         else:
             page.status = status = PageOutcomeStatus.CONFLICT
-            page.reason = (
-                f"page {payload.page} of {admission_no} was already read from {current.file} "
-                f"(record {current.id}); a person must choose which scan counts"
+            page.reason = vocabulary.already_read_reason(
+                admission_no, payload.page, current.file, current.id
             )
             review.append(
                 ReviewItem(
