@@ -124,11 +124,7 @@ def logout(ctx: typer.Context) -> None:
 
 def whoami(ctx: typer.Context) -> None:
     """当前账户 The account this workspace's commands act as."""
-    ws = workspace(ctx)
-    with ws.session():
-        pass  # signs in (or says why not)
-    assert ws.actor is not None
-    console.print(ws.actor.label, markup=False, highlight=False)
+    console.print(workspace(ctx).signed_in().label, markup=False, highlight=False)
 
 
 @users_app.command("add")
@@ -145,8 +141,9 @@ def users_add(
     from exam_center.services import accounts
 
     ws = workspace(ctx)
+    ws.signed_in()  # before the prompt: nobody types a password for a refused command
+    password = _ask_password(f"{name} 的密码 password", confirm=True, stdin=password_stdin)
     with ws.session() as s:
-        password = _ask_password(f"{name} 的密码 password", confirm=True, stdin=password_stdin)
         info = accounts.add_account(
             s, name=name, password=password, roles=role, display_name=display
         )
@@ -187,20 +184,20 @@ def users_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")
 @users_app.command("disable")
 def users_disable(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
     """停用账户 Disable an account (its sign-in session ends)."""
-    from exam_center.services import accounts
-
-    with workspace(ctx).session() as s:
-        info = accounts.set_disabled(s, name=name, disabled=True)
-    console.print(f"{info.name}: {info.status_label}", markup=False)
+    _set_disabled(ctx, name, disabled=True)
 
 
 @users_app.command("enable")
 def users_enable(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
     """启用账户 Enable an account again (and lift a lock-out)."""
+    _set_disabled(ctx, name, disabled=False)
+
+
+def _set_disabled(ctx: typer.Context, name: str, *, disabled: bool) -> None:
     from exam_center.services import accounts
 
     with workspace(ctx).session() as s:
-        info = accounts.set_disabled(s, name=name, disabled=False)
+        info = accounts.set_disabled(s, name=name, disabled=disabled)
     console.print(f"{info.name}: {info.status_label}", markup=False)
 
 
@@ -231,14 +228,13 @@ def users_passwd(
     from exam_center.services.permissions import Role
 
     ws = workspace(ctx)
-    with ws.session() as s:
-        actor = ws.actor
-        assert actor is not None
-        target = name or actor.name
-        old = ""
-        if target == actor.name and Role.ADMIN not in actor.roles:
-            old = _ask_password("原密码 Current password", stdin=password_stdin)
-        new = _ask_password("新密码 New password", confirm=True, stdin=password_stdin)
+    actor = ws.signed_in()
+    target = name or actor.name
+    old = ""
+    if target == actor.name and Role.ADMIN not in actor.roles:
+        old = _ask_password("原密码 Current password", stdin=password_stdin)
+    new = _ask_password("新密码 New password", confirm=True, stdin=password_stdin)
+    with ws.session() as s:  # no transaction held open while a person types
         accounts.change_password(s, name=target, new_password=new, old_password=old)
     console.print(f"{target}: 密码已更改 password changed", markup=False)
 

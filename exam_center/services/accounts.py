@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from exam_center.errors import ExamCenterError, NotAllowed
 from exam_center.models import Account
 from exam_center.services import audit
-from exam_center.services.permissions import Actor, Role, require
+from exam_center.services.permissions import Actor, Role, require, signed_in
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
 LOCK_MINUTES = 15
@@ -102,8 +102,8 @@ def _info(a: Account) -> AccountInfo:
     )
 
 
-def actor_of(account: Account, *, demo: bool = False) -> Actor:
-    return Actor(account.name, account.display_name, frozenset(_roles(account.roles)), demo)
+def actor_of(account: Account) -> Actor:
+    return Actor(account.name, account.display_name, frozenset(_roles(account.roles)))
 
 
 def _check_new_password(password: str) -> None:
@@ -216,8 +216,6 @@ def change_password(
 ) -> None:
     """A person changes their own password (giving the old one); the administrator sets
     anyone's (and so unlocks it)."""
-    from exam_center.services.permissions import signed_in
-
     actor = signed_in(session)
     account = _get(session, name)
     if account.name == actor.name and Role.ADMIN not in actor.roles:

@@ -90,7 +90,6 @@ class Actor:
     name: str
     display_name: str
     roles: frozenset[Role]
-    demo: bool = False
 
     def may(self, action: str) -> bool:
         return bool(self.roles & roles_for(action))

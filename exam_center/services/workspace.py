@@ -42,10 +42,14 @@ class Workspace:
     @property
     def operator(self) -> str:
         """The signed-in account's name (NotSignedIn without one)."""
+        return self.signed_in().name
+
+    def signed_in(self) -> Actor:
+        """The signed-in account, found now if the CLI has not asked yet."""
         self._resolve()
         if self.actor is None:
             raise NotSignedIn()
-        return self.actor.name
+        return self.actor
 
     def _resolve(self) -> None:
         if self.actor is None and self.resolve_actor is not None:
