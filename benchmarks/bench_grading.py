@@ -12,81 +12,36 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grading import (
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the shared synthetic exam in tests/
+
+from grading import (  # noqa: E402
     AnswerKey,
     GradingInputs,
     GradingPolicy,
-    MultiRule,
-    Paper,
-    QuestionKind,
-    Section,
     analyse_items,
-    format_answer,
     grade,
 )
+from tests import synthetic_exam  # noqa: E402
 
-CITIES = [
-    "南京",
-    "无锡",
-    "徐州",
-    "常州",
-    "苏州",
-    "南通",
-    "连云港",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-]
-PAPER = Paper(
-    (
-        Section("单项选择题", QuestionKind.SINGLE, 60, options=4, points=1),
-        Section(
-            "多项选择题", QuestionKind.MULTI, 30, options=5, points=2, multi_rule=MultiRule.PARTIAL
-        ),
-        Section("判断题", QuestionKind.TRUEFALSE, 40, points="0.5"),
-    )
-)
+PAPER = synthetic_exam.paper(cases=0)
 
 
 def synthetic(n: int, seed: int = 2022) -> tuple[np.ndarray, AnswerKey, list[str], list[str]]:
     """Responses from candidates of varied ability: right with probability = ability."""
     rng = np.random.default_rng(seed)
-    single_key = rng.integers(0, 4, 60)
-    multi_key = np.array(
-        [int(rng.choice([3, 5, 6, 9, 12, 7, 11, 13, 14, 19, 21, 28, 31])) for _ in range(30)]
-    )
-    tf_key = rng.integers(0, 2, 40)
-    key = AnswerKey.from_letters(
-        {
-            **{i + 1: format_answer(1 << int(k)) for i, k in enumerate(single_key)},
-            **{61 + i: format_answer(int(k)) for i, k in enumerate(multi_key)},
-            **{91 + i: format_answer(1 << int(k)) for i, k in enumerate(tf_key)},
-        }
-    )
-    responses = np.empty((n, 130), dtype=np.uint8)
-    for lo in range(0, n, 100_000):
-        c = min(100_000, n - lo)
-        ability = rng.uniform(0.3, 0.95, (c, 1))
-        right = rng.random((c, 130)) < ability
-        block = np.empty((c, 130), dtype=np.uint8)
-        wrong_single = (single_key + rng.integers(1, 4, (c, 60))) % 4
-        block[:, :60] = np.where(right[:, :60], 1 << single_key, 1 << wrong_single)
-        block[:, 60:90] = np.where(right[:, 60:90], multi_key, rng.integers(1, 32, (c, 30)))
-        block[:, 90:] = np.where(right[:, 90:], 1 << tf_key, 1 << (1 - tf_key))
-        block[rng.random((c, 130)) < 0.02] = 0
-        responses[lo : lo + c] = block
-    ids = [f"22{i:08d}" for i in range(n)]
-    teams = [CITIES[i % 13] if i % 50 else "省厅本级" for i in range(n)]
-    return responses, key, ids, teams
+    masks = synthetic_exam.key_masks(rng)
+    responses = synthetic_exam.responses(masks, n, rng, ability=(0.3, 0.95), blank=0.02)
+    ids = synthetic_exam.admission_numbers(n, prefix="22")
+    return responses, synthetic_exam.answer_key(masks), ids, synthetic_exam.teams(n, None)
 
 
 def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:

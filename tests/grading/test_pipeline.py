@@ -9,19 +9,14 @@ import numpy as np
 from grading import (
     PROVINCIAL_EXPERT,
     TECHNICAL_EXPERT,
-    AnswerKey,
     DrawKind,
     DrawRecord,
     FinalScoreRule,
     GradingInputs,
     GradingPolicy,
     HonourRecord,
-    MultiRule,
     NationalResult,
-    Paper,
     PendingTie,
-    QuestionKind,
-    Section,
     Stage,
     Standing,
     SubjectivePolicy,
@@ -30,63 +25,26 @@ from grading import (
     analyse_items,
     contestants,
     delegation,
-    format_answer,
     grade,
 )
+from tests import synthetic_exam
 
-CITIES = [
-    "南京",
-    "无锡",
-    "徐州",
-    "常州",
-    "苏州",
-    "南通",
-    "连云港",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-]
-PAPER = Paper(
-    (
-        Section("单项选择题", QuestionKind.SINGLE, 60, options=4, points=0.5),
-        Section(
-            "多项选择题",
-            QuestionKind.MULTI,
-            30,
-            options=5,
-            points=1.0,
-            multi_rule=MultiRule.PARTIAL,
-        ),
-        Section("判断题", QuestionKind.TRUEFALSE, 40, points=0.5),
-        Section("案例分析题", QuestionKind.SUBJECTIVE, 2, points=10.0),
-    )
-)
+PAPER = synthetic_exam.paper(cases=2)
+CITIES = list(synthetic_exam.CITIES)
 
 
 def exam(seed: int = 7):  # type: ignore[no-untyped-def]
+    """140 candidates: 13 cities of 10 and 10 of 省厅本级; numbers 5 and 77 absent."""
     rng = np.random.default_rng(seed)
-    key_masks = [1 << int(rng.integers(0, 4)) for _ in range(60)]
-    key_masks += [int(rng.choice([3, 5, 6, 7, 9, 10, 12, 17, 24])) for _ in range(30)]
-    key_masks += [1 << int(rng.integers(0, 2)) for _ in range(40)]
-    key = AnswerKey.from_letters({i + 1: format_answer(m) for i, m in enumerate(key_masks)})
+    masks = synthetic_exam.key_masks(rng)
     n = 140
-    ability = rng.uniform(0.4, 0.95, (n, 1))
-    right = rng.random((n, 130)) < ability
-    wrong = np.array(
-        [[1 << int(rng.integers(0, 2 if q >= 90 else 4)) for q in range(130)] for _ in range(n)]
-    )
-    resp = np.where(right, np.array(key_masks), wrong).astype(np.uint8)
-    first = np.round(rng.uniform(3, 10, (n, 2)) * 2) / 2
-    second = np.clip(first + rng.choice([-1, -0.5, 0, 0.5, 1, 3.5], (n, 2)), 0, 10)
-    third = np.where(np.abs(first - second) > 2, np.round(first + second), np.nan) / 2
-    ids = [f"2207{i:04d}" for i in range(n)]
-    teams = [CITIES[i // 10] if i < 130 else "省厅本级" for i in range(n)]
+    resp = synthetic_exam.responses(masks, n, rng)
+    first, second, third = synthetic_exam.case_marks(n, rng)
     absent = np.zeros(n, dtype=bool)
     absent[[5, 77]] = True
-    return key, resp, first, second, third, ids, teams, absent
+    key = synthetic_exam.answer_key(masks)
+    ids = synthetic_exam.admission_numbers(n)
+    return key, resp, first, second, third, ids, synthetic_exam.teams(n), absent
 
 
 def test_the_whole_pipeline() -> None:

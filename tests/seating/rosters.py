@@ -6,23 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 from seating import Invigilator, Room, RoomPlan, SeatCandidate, SeatPlan
+from tests import synthetic_exam
 
-CITIES = (
-    "南京",
-    "无锡",
-    "徐州",
-    "常州",
-    "苏州",
-    "南通",
-    "连云港",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-    "省厅本级",
-)
+CITIES = (*synthetic_exam.CITIES, synthetic_exam.UNRANKED)
 
 
 def roster(team_sizes: dict[str, int], units: int = 0) -> list[SeatCandidate]:
