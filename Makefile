@@ -1,6 +1,6 @@
 # Two commands do the whole set-up on a fresh machine with Python and pip:
 #   make demo   a whole synthetic exam, end to end (then the TUI, in a terminal)
-#   make test   ruff, mypy and pytest
+#   make test   ruff, the layer contracts (import-linter), mypy and pytest
 # Both install from the lock (requirements-test.txt: every package pinned with its
 # hashes); `make lock` refreshes it from pyproject.toml's ranges, `make offline` writes
 # the bundle for an exam machine with no network.
@@ -28,6 +28,7 @@ demo: system-deps $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy seating scans grading exam_center
