@@ -347,6 +347,28 @@ def test_a_long_award_list_runs_on_under_its_title_and_ends_with_the_approval(
     assert not any("制表人" in p for p in pages[:-1])
 
 
+@pytest.mark.parametrize("last", ["awards", "teams", "organisers"])
+def test_the_approval_never_stands_alone_on_the_last_page(tmp_path: Path, last: str) -> None:
+    """Whatever the length, the last page holds the end of the last list with 制表人."""
+    award, organiser = ("特等奖", False) if last == "teams" else ("", True)
+    team = TeamRow(1, "南京", 10, 9, 800.5, award, organiser)
+    for n in range(22, 62, 2):
+        many = tuple(
+            AwardRow("江苏省人社知识通", i, f"2207001{i:02d}", f"考生{i:02d}", "南京", "某局", "")
+            for i in range(1, n + 1)
+        )
+        teams = () if last == "awards" else (team,)
+        tables = _tables(awards=many, award_ties=(), teams=teams)
+        path = write_award_lists(tmp_path / f"{last}-{n}.pdf", tables)
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            final = pdf[len(pdf) - 1].get_textpage().get_text_range().replace("\n", "")
+        finally:
+            pdf.close()
+        ending = {"awards": f"考生{n:02d}", "teams": "800.50", "organisers": "岗位练兵优秀组织奖"}
+        assert "制表人" in final and ending[last] in final, (last, n)
+
+
 def _cells(ws: Any) -> list[Any]:
     return [cell for row in ws.iter_rows() for cell in row]
 
