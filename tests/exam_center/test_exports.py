@@ -18,7 +18,7 @@ import pytest
 
 from exam_center.demo import run as demo_run
 from exam_center.reports.award_lists import write_award_lists
-from exam_center.reports.exports import display_width, write_csv_files, write_workbook
+from exam_center.reports.exports import display_width, shown, write_csv_files, write_workbook
 from exam_center.reports.results_tables import (
     AwardRow,
     NationalRow,
@@ -433,3 +433,13 @@ def test_labels_and_widths() -> None:
     assert tie_key_label("blanks") == "空题数（低者优先）"
     assert tie_key_label("section:判断题 desc") == "判断题（高者优先）"
     assert display_width("ab") == 2 and display_width("南京市") == 6 and display_width(None) == 0
+
+
+def test_columns_fit_numbers_as_shown_in_their_format(tmp_path: Path) -> None:
+    assert shown(735, "0.00") == "735.00" and shown(0.0345, "0.0%") == "3.5%"
+    assert shown(12, "0") == "12" and shown("南京") == "南京" and shown(None) is None
+    teams = (TeamRow(1, "南京", 10, 9, 123456.25, "特等奖", False),)
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "w.xlsx", _tables(teams=teams)))
+    sheet = wb["团体奖项"]
+    assert sheet["E2"].number_format == "0.00"
+    assert sheet.column_dimensions["E"].width >= len("123456.25") + 2
