@@ -7,7 +7,8 @@ Prints the room documents and exports the results of that workspace into a tempo
 folder (signed in as an all-roles 预览 account), then renders one page of each at
 100 dpi, greyscale in 16 levels as an office printer would, optimised: docs/room-*.png
 (the room with an unusable seat), the last page of the award lists (制表, 审核, 盖章) to
-docs/award-list.png, and from the printed answer sheets the first room's cover
+docs/award-list.png, the certificate register's first page to
+docs/certificate-register.png, and from the printed answer sheets the first room's cover
 (docs/sheet-cover.png, with an unusable seat if a room has one), the first candidate's
 page 1 (docs/sheet-page1.png) and a spare sheet (docs/sheet-spare.png)."""
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from exam_center.services import documents, exporting
+from exam_center.services import certificates, documents, exporting
 from exam_center.services import sheets as sheets_service
 from exam_center.services.permissions import Actor, Role
 from exam_center.services.seating import seating_view
@@ -57,6 +58,8 @@ def main(workspace: Path) -> None:
             export = exporting.export_results(Path(tmp) / "成绩.xlsx", session=s)
             # The last page: the end of the lists with 制表, 审核 and the seal.
             render(export.award_lists, 10**6, DOCS / "award-list.png")
+            printed = certificates.print_certificates(Path(tmp) / "certificates", session=s)
+            render(printed.register, 0, DOCS / "certificate-register.png")
             # The sheets as printed now: each room's cover, then its sheets (one page
             # each); the spares the demo printed.
             sheets = Path(tmp) / "sheets.pdf"
