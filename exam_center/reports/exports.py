@@ -245,7 +245,8 @@ def _notes(ws: Worksheet, tables: ResultsTables) -> None:
             ws.cell(ws.max_row, 2).font = WARNING
     for cell in ws["A"]:
         cell.font = BOLD
-    ws.column_dimensions["A"].width = 22
+    labels = max((display_width(c.value) for c in ws["A"]), default=0)
+    ws.column_dimensions["A"].width = max(22, labels + 2)  # never a label cut off
     ws.column_dimensions["B"].width = 100
     for row in ws.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")

@@ -443,3 +443,6 @@ def test_columns_fit_numbers_as_shown_in_their_format(tmp_path: Path) -> None:
     sheet = wb["团体奖项"]
     assert sheet["E2"].number_format == "0.00"
     assert sheet.column_dimensions["E"].width >= len("123456.25") + 2
+    notes = wb["说明"]
+    widest = max(display_width(c.value) for c in notes["A"])
+    assert notes.column_dimensions["A"].width >= widest + 2
