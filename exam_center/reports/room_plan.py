@@ -213,6 +213,7 @@ def _seat(
     pdf.set_font("cjk", "B", max(9 * k, 5.5))
     pdf.set_xy(tx, y + 1 * k)
     pdf.cell(tw, top_h, f"{number:02d}", align="L")
+    beside = tw - pdf.get_string_width(f"{number:02d}") - 1  # room for the team, right
     middle = y + h / 2 - name_h / 2 + (0.5 * (1 - k) * top_h)
     if number in room.unusable:
         pdf.set_draw_color(110)
@@ -226,9 +227,13 @@ def _seat(
         _text(pdf, tx, middle, tw, name_h, "空座", max(10 * k, 6))
         return
     _swatch(pdf, patterns[seat.team], x, y, band, h)
-    pdf.set_font("cjk", "", max(8 * k, 5))
-    pdf.set_xy(tx, y + 1 * k)
-    pdf.cell(tw, top_h, seat.team, align="R")
+    pdf.set_font("cjk", "", 8)
+    fitted(pdf, seat.team, beside, max(8 * k, 5), floor=4.5)
+    if pdf.get_string_width(seat.team) <= beside - 1:
+        # In a seat too narrow even for that (a room of 14 columns), the band's pattern
+        # and the legend name the team: better than words over the seat number.
+        pdf.set_xy(tx, y + 1 * k)
+        pdf.cell(tw, top_h, seat.team, align="R")
     pdf.set_font("cjk", "B", 12)
     _text(pdf, tx, middle, tw, name_h, seat.name, max(12 * k, 6.5))
     pdf.set_font("cjk", "", 8)
@@ -263,6 +268,7 @@ def _legend(
             if label.startswith("不可用"):
                 _cross(pdf, x, y + 0.5, 8, 5)
         pdf.set_font("cjk", "", 9)
+        fitted(pdf, label, step - 10, 9)
         pdf.set_xy(x + 9, y)
         pdf.cell(step - 10, 6, label)
     pdf.set_font("cjk", "", 8)

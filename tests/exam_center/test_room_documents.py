@@ -31,6 +31,7 @@ def _room(
     unusable: tuple[int, ...] = (),
     empty: tuple[int, ...] = (),
     invigilators: int = 2,
+    teams: tuple[str, ...] = TEAMS,
 ) -> RoomView:
     seats = []
     for number in range(1, rows * cols + 1):
@@ -45,7 +46,7 @@ def _room(
                 f"2207{ordinal:03d}{number:02d}",
                 ordinal * 100 + number,
                 f"考生{ordinal}{number:02d}",
-                TEAMS[number % len(TEAMS)],
+                teams[number % len(teams)],
                 f"32010519900101{number:04d}",
                 "某市人社局",
             )
@@ -199,8 +200,13 @@ def test_a_big_room_keeps_its_door_list_on_one_page_in_seat_order(tmp_path: Path
 
 
 def test_a_plan_of_many_rows_letters_its_seats_without_overlap(tmp_path: Path) -> None:
-    rooms = (_room(1, 12, 8, unusable=(5,)), _room(2, 5, 6, unusable=(9,), empty=(30,)))
+    long_names = ("省厅本级", "连云港", *TEAMS)
+    rooms = (
+        _room(1, 12, 8, unusable=(5,)),
+        _room(2, 5, 6, unusable=(9,), empty=(30,)),
+        _room(3, 8, 14, teams=long_names),  # 112 narrow seats, 省厅本级 in the legend
+    )
     docs = write_room_documents(tmp_path, "测试考试", _view(*rooms), when=WHEN)
-    assert _overlaps(docs.room_plans) == [0, 0]
+    assert _overlaps(docs.room_plans) == [0, 0, 0]
     flat = _flat(_pages(docs.room_plans)[0])
     assert all(s.name in flat and s.admission_no in flat for s in rooms[0].seats)
