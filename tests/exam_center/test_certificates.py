@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from exam_center.reports.certificates import Certificate, write_certificate_register
+from exam_center.io.reports.certificates import Certificate, write_certificate_register
 from exam_center.services.workspace import Workspace
 from tests.cli_accounts import as_second_officer, cli_env
 from tests.exam_center.graded_exam import graded_exam

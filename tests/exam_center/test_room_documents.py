@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from exam_center.reports.room_documents import (
+from exam_center.io.reports.room_documents import (
     admission_ranges,
     door_pages,
     write_room_documents,
