@@ -286,14 +286,48 @@ def _draw_exam_time(c: Canvas, r: Rect, when: str | None) -> None:
         y += 5.5
 
 
+COVER_RUNS = 4  # runs listed on a room cover; beyond that, the span and how many are missing
+
+
+def _run_text(runs: list[list[str]]) -> str:
+    return "、".join(r[0] if len(r) == 1 else f"{r[0]} – {r[-1]}" for r in runs)
+
+
+def cover_ranges(sheets: Sequence[SheetHeader]) -> tuple[str, str]:
+    """(admission numbers, seat numbers) of a room's bundle as runs of consecutive
+    seats: a seat nobody sits in (unusable, or left empty) splits a run, so the cover
+    names no number the bundle does not hold ("220700301 – 220700315、220700317 –
+    220700330"). Past a few runs, the span and how many seats in it have no sheet."""
+    seated = sorted(
+        (int(h.seat), h.admission_no or "")
+        for h in sheets
+        if h.seat is not None and h.seat.isdigit()
+    )
+    if not seated:
+        listed = sorted(h.admission_no for h in sheets if h.admission_no)
+        return (f"{listed[0]} – {listed[-1]}" if listed else "—"), "—"
+    runs: list[list[tuple[int, str]]] = []
+    for seat, number in seated:
+        if not runs or seat != runs[-1][-1][0] + 1:
+            runs.append([])
+        runs[-1].append((seat, number))
+    if len(runs) > COVER_RUNS:
+        (lo, lo_no), (hi, hi_no) = seated[0], seated[-1]
+        missing = hi - lo + 1 - len(seated)
+        gap = f"（其中 {missing} 个座位无答题卡）"
+        return f"{lo_no} – {hi_no}{gap}", f"{lo} – {hi}{gap}"
+    numbers = _run_text([[n for _, n in run] for run in runs])
+    seat_runs = _run_text([[str(seat) for seat, _ in run] for run in runs])
+    return numbers, seat_runs
+
+
 def draw_room_cover(
     c: Canvas, layout: SheetLayout, room: str, sheets: Sequence[SheetHeader]
 ) -> None:
     """The cover page in front of a room's bundle of sheets (not itself a sheet), whose
     headers come in seat order."""
     first = sheets[0]
-    numbers = sorted(h.admission_no for h in sheets if h.admission_no)
-    seats = [h.seat for h in sheets if h.seat]
+    numbers, seats = cover_ranges(sheets)
     pages = len(layout.pages)
     c.text(105, 40, first.title, size_mm=c.metrics.fit_size(first.title, 6.0, 170), align="center")
     c.text(105, 56, "答题卡 · 考场封面", size_mm=5.0, align="center")
@@ -301,8 +335,8 @@ def draw_room_cover(
     c.text(105, 95, f"第 {room} 考场", size_mm=12.0, align="center")
     rows = [
         ("考生人数", f"{len(sheets)} 人"),
-        ("准考证号", f"{numbers[0]} – {numbers[-1]}" if numbers else "—"),
-        ("座位号", f"{seats[0]} – {seats[-1]}" if seats else "—"),
+        ("准考证号", numbers),
+        ("座位号", seats),
         (
             "答题卡",
             f"{len(sheets)} 份，每份 {pages} 页，共 {len(sheets) * pages} 页",

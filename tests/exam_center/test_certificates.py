@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from exam_center.io.reports.certificates import Certificate, write_certificate_register
 from exam_center.services.workspace import Workspace
 from tests.cli_accounts import as_second_officer, cli_env
 from tests.exam_center.graded_exam import graded_exam
@@ -56,3 +58,20 @@ def test_certificates_are_printed_from_final_results_only(
     for serial in range(1, 26):
         assert f"JS2022-{serial:03d}" in register
     assert "领取人签名" in register and "未定稿" not in register
+
+
+def test_a_long_register_keeps_its_title_and_its_signatures_with_its_last_rows(
+    tmp_path: Path,
+) -> None:
+    for n in range(20, 60, 3):
+        certs = [
+            Certificate(f"JS2022-{i:03d}", "个人", f"考生{i:02d}", "某局", "江苏省人社知识通")
+            for i in range(1, n + 1)
+        ]
+        path = write_certificate_register(
+            tmp_path / f"r{n}.pdf", certs, title="测试考试", issued=date(2022, 8, 1), digest="ab"
+        )
+        texts = [t.replace("\n", "") for t in pages(path)]
+        assert "经办人" in texts[-1] and f"JS2022-{n:03d}" in texts[-1], n
+        for number, text in enumerate(texts[1:], start=2):
+            assert "测试考试 证书发放登记表（续）" in text and f"第 {number} 页" in text

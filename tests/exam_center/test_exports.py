@@ -18,7 +18,7 @@ import pytest
 
 from exam_center.demo import run as demo_run
 from exam_center.io.reports.award_lists import write_award_lists
-from exam_center.io.reports.exports import display_width, write_csv_files, write_workbook
+from exam_center.io.reports.exports import display_width, shown, write_csv_files, write_workbook
 from exam_center.io.reports.results_tables import (
     AwardRow,
     NationalRow,
@@ -347,6 +347,28 @@ def test_a_long_award_list_runs_on_under_its_title_and_ends_with_the_approval(
     assert not any("制表人" in p for p in pages[:-1])
 
 
+@pytest.mark.parametrize("last", ["awards", "teams", "organisers"])
+def test_the_approval_never_stands_alone_on_the_last_page(tmp_path: Path, last: str) -> None:
+    """Whatever the length, the last page holds the end of the last list with 制表人."""
+    award, organiser = ("特等奖", False) if last == "teams" else ("", True)
+    team = TeamRow(1, "南京", 10, 9, 800.5, award, organiser)
+    for n in range(22, 62, 2):
+        many = tuple(
+            AwardRow("江苏省人社知识通", i, f"2207001{i:02d}", f"考生{i:02d}", "南京", "某局", "")
+            for i in range(1, n + 1)
+        )
+        teams = () if last == "awards" else (team,)
+        tables = _tables(awards=many, award_ties=(), teams=teams)
+        path = write_award_lists(tmp_path / f"{last}-{n}.pdf", tables)
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            final = pdf[len(pdf) - 1].get_textpage().get_text_range().replace("\n", "")
+        finally:
+            pdf.close()
+        ending = {"awards": f"考生{n:02d}", "teams": "800.50", "organisers": "岗位练兵优秀组织奖"}
+        assert "制表人" in final and ending[last] in final, (last, n)
+
+
 def _cells(ws: Any) -> list[Any]:
     return [cell for row in ws.iter_rows() for cell in row]
 
@@ -411,3 +433,16 @@ def test_labels_and_widths() -> None:
     assert tie_key_label("blanks") == "空题数（低者优先）"
     assert tie_key_label("section:判断题 desc") == "判断题（高者优先）"
     assert display_width("ab") == 2 and display_width("南京市") == 6 and display_width(None) == 0
+
+
+def test_columns_fit_numbers_as_shown_in_their_format(tmp_path: Path) -> None:
+    assert shown(735, "0.00") == "735.00" and shown(0.0345, "0.0%") == "3.5%"
+    assert shown(12, "0") == "12" and shown("南京") == "南京" and shown(None) is None
+    teams = (TeamRow(1, "南京", 10, 9, 123456.25, "特等奖", False),)
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "w.xlsx", _tables(teams=teams)))
+    sheet = wb["团体奖项"]
+    assert sheet["E2"].number_format == "0.00"
+    assert sheet.column_dimensions["E"].width >= len("123456.25") + 2
+    notes = wb["说明"]
+    widest = max(display_width(c.value) for c in notes["A"])
+    assert notes.column_dimensions["A"].width >= widest + 2

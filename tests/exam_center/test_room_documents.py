@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from exam_center.io.reports.room_documents import admission_ranges, write_room_documents
+from exam_center.io.reports.room_documents import (
+    admission_ranges,
+    door_pages,
+    write_room_documents,
+)
 from exam_center.services.seating import DutyView, RoomView, SeatingView, SeatView
 from seating.geometry import position_in_grid
 
@@ -27,6 +31,7 @@ def _room(
     unusable: tuple[int, ...] = (),
     empty: tuple[int, ...] = (),
     invigilators: int = 2,
+    teams: tuple[str, ...] = TEAMS,
 ) -> RoomView:
     seats = []
     for number in range(1, rows * cols + 1):
@@ -41,7 +46,7 @@ def _room(
                 f"2207{ordinal:03d}{number:02d}",
                 ordinal * 100 + number,
                 f"考生{ordinal}{number:02d}",
-                TEAMS[number % len(TEAMS)],
+                teams[number % len(teams)],
                 f"32010519900101{number:04d}",
                 "某市人社局",
             )
@@ -63,6 +68,27 @@ def _pages(path: Path) -> list[str]:
     pdf = pdfium.PdfDocument(str(path))
     try:
         return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _overlaps(path: Path) -> list[int]:
+    """For each page, how many pairs of text runs overlap (by more than 0.5 pt each way)."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        counts = []
+        for i in range(len(pdf)):
+            text = pdf[i].get_textpage()
+            rects = [text.get_rect(k) for k in range(text.count_rects())]
+            counts.append(
+                sum(
+                    min(a[2], b[2]) - max(a[0], b[0]) > 0.5
+                    and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+                    for n, a in enumerate(rects)
+                    for b in rects[n + 1 :]
+                )
+            )
+        return counts
     finally:
         pdf.close()
 
@@ -142,3 +168,45 @@ def test_the_roster_keeps_each_rooms_invigilators_together(tmp_path: Path) -> No
         assert all(f"监考{i:02d}号{k}" in holding[0] for k in range(3)), i
     assert "共15个考场，监考员45人" in pages[-1]
     assert "制表" in pages[-1] and "审核" in pages[-1] and "日期" in pages[-1]
+
+
+def test_door_pages_read_in_seat_order() -> None:
+    ((left, right),) = door_pages(63, 32)
+    assert (left, right) == (range(0, 32), range(32, 63))
+    pages = door_pages(100, 28)
+    assert [(p[0].start, p[0].stop, p[1].start, p[1].stop) for p in pages] == [
+        (0, 28, 28, 56),
+        (56, 78, 78, 100),
+    ]
+    assert door_pages(0, 28) == [(range(0, 0), range(0, 0))]
+
+
+def test_a_big_room_keeps_its_door_list_on_one_page_in_seat_order(tmp_path: Path) -> None:
+    """64 seats fit one door page (shorter rows); 100 run on, each page in seat order."""
+    big, huge = _room(1, 8, 8, unusable=(10,)), _room(2, 10, 10)
+    docs = write_room_documents(tmp_path, "测试考试", _view(big, huge), when=WHEN)
+    pages = _pages(docs.door_lists)
+    assert len(pages) == 3 and "第01考场" in _flat(pages[0]) and "（续）" not in pages[0]
+    assert all(f"考生1{n:02d}" in pages[0] for n in range(1, 65) if n != 10)
+    for page in pages[1:]:
+        assert "第02考场" in _flat(page)
+    assert "（续）" in pages[2] and "考试时间" in pages[2]
+    # Each page: its run of seats down the left column, then the right; pages in order.
+    runs = [[int(n) for n in re.findall(r"考生2(\d{2,3})", page)] for page in pages[1:]]
+    for seats in runs:
+        left, right = seats[0::2], seats[1::2]  # text runs row by row: left, then right
+        assert left == sorted(left) and right == sorted(right) and max(left) < min(right)
+    assert max(runs[0]) < min(runs[1]) and sorted(runs[0] + runs[1]) == list(range(1, 101))
+
+
+def test_a_plan_of_many_rows_letters_its_seats_without_overlap(tmp_path: Path) -> None:
+    long_names = ("省厅本级", "连云港", *TEAMS)
+    rooms = (
+        _room(1, 12, 8, unusable=(5,)),
+        _room(2, 5, 6, unusable=(9,), empty=(30,)),
+        _room(3, 8, 14, teams=long_names),  # 112 narrow seats, 省厅本级 in the legend
+    )
+    docs = write_room_documents(tmp_path, "测试考试", _view(*rooms), when=WHEN)
+    assert _overlaps(docs.room_plans) == [0, 0, 0]
+    flat = _flat(_pages(docs.room_plans)[0])
+    assert all(s.name in flat and s.admission_no in flat for s in rooms[0].seats)

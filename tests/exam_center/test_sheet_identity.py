@@ -14,7 +14,9 @@ from sqlmodel import select
 from exam_center.db.models import Absence, ReviewItem, ScannedPage
 from exam_center.demo.run import run_demo
 from exam_center.services import exams, review, scanning, seating, sheets
+from exam_center.services.read_models import CandidateStatus
 from exam_center.services.results import compute
+from exam_center.services.standings import documents
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 from scans.read.grid import MISMATCH_TEXT
@@ -160,3 +162,7 @@ def test_a_sheet_marked_absent_records_the_candidate_absent_not_scored(
         r = compute(s)
         row = next(i for i, c in enumerate(r.roster.candidates) if c.id == page.candidate_id)
         assert r.roster.absent[row]
+        # Recorded absent, not scored: no rank and no total, whatever the page holds.
+        standing = documents(r).results.by_id()[page.candidate_id]
+        assert standing.status is CandidateStatus.ABSENT
+        assert standing.rank is None and standing.total is None

@@ -18,6 +18,7 @@ from PIL import Image
 from scans.fonts import FONT_ENV_VAR, FontNotFound, find_cjk_font
 from scans.layout import Bubble, PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload, verify_payload
+from scans.render.drawing import cover_ranges
 from scans.render.output import (
     SheetHeader,
     SheetMismatch,
@@ -217,7 +218,12 @@ def test_pdf_holds_every_candidate_in_room_and_seat_order(
         assert (round(w_pt * 25.4 / 72), round(h_pt * 25.4 / 72)) == (210, 297)
     cover9, s3, s4, cover10, s1, s2, s10 = texts
     assert "第 9 考场" in cover9 and "2 人" in cover9 and "202207003 – 202207004" in cover9
-    assert "第 10 考场" in cover10 and "3 人" in cover10 and "202207001 – 202207010" in cover10
+    assert (
+        "第 10 考场" in cover10
+        and "3 人" in cover10
+        and "202207001 – 202207002、202207010" in cover10
+    )
+    assert "1 – 2、10" in cover10  # seats 3 to 9 have no sheet: not in the ranges
     for text, i in ((s3, 3), (s4, 4), (s1, 1), (s2, 2), (s10, 10)):
         assert f"王晓明{i}" in text and f"2022070{i:02d}" in text
         assert "请使用2B铅笔填涂" in text and "一、单项选择题" in text
@@ -364,3 +370,21 @@ def test_a_candidate_sheet_prints_the_time_signature_and_absence_box(
         ]
         edge = img[px(r.y_mm, 200) - 1 : px(r.y_mm, 200) + 2, px(r.x_mm, 200) : px(r.right, 200)]
         assert inside.mean() > 200 and edge.min() < 100
+
+
+def test_a_room_cover_names_only_the_seats_its_bundle_holds() -> None:
+    seats = [*range(1, 16), *range(17, 31)]  # seat 16 unusable
+    heads = [SheetHeader(title=TITLE, admission_no=f"2207003{s:02d}", seat=str(s)) for s in seats]
+    assert cover_ranges(heads) == (
+        "220700301 – 220700315、220700317 – 220700330",
+        "1 – 15、17 – 30",
+    )
+    one = [SheetHeader(title=TITLE, admission_no="220700305", seat="5")]
+    assert cover_ranges(one) == ("220700305", "5")
+    scattered = [
+        SheetHeader(title=TITLE, admission_no=f"22070010{s}", seat=str(s)) for s in (1, 3, 5, 7, 9)
+    ]
+    assert cover_ranges(scattered) == (
+        "220700101 – 220700109（其中 4 个座位无答题卡）",
+        "1 – 9（其中 4 个座位无答题卡）",
+    )

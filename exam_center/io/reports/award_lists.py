@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from exam_center.io.reports.pdf import HEADING, PagedPdf, sign_off
+from exam_center.io.reports.pdf import PagedPdf, sign_off, table_with_tail
 from exam_center.io.reports.results_tables import NOT_FINAL, AwardRow, ResultsTables
 from exam_center.io.reports.workbook_sheets import chinese_date
 
@@ -74,16 +74,27 @@ def _grouped(rows: Sequence[AwardRow]) -> list[tuple[str, list[AwardRow]]]:
     ]
 
 
-def _people(pdf: FPDF, rows: Sequence[AwardRow], rank_label: str = "名次") -> None:
-    with pdf.table(col_widths=(14, 24, 20, 70, 40), headings_style=HEADING, line_height=7) as table:
-        table.row([rank_label, "姓名", "设区市", "单位", "备注"])
-        for r in rows:
-            table.row(["" if r.rank is None else str(r.rank), r.name, r.team, r.unit, r.note])
+def _people(
+    pdf: FPDF, rows: Sequence[AwardRow], rank_label: str = "名次", *, tail: float = 0
+) -> None:
+    """`tail`: the height of what must follow the last rows on their page (the approval)."""
+    table_with_tail(
+        pdf,
+        [rank_label, "姓名", "设区市", "单位", "备注"],
+        [["" if r.rank is None else str(r.rank), r.name, r.team, r.unit, r.note] for r in rows],
+        col_widths=(14, 24, 20, 70, 40),
+        line_height=7,
+        tail=tail,
+    )
+
+
+APPROVAL = 32.0  # mm: 制表人, 审核人, the seal and its date (see _approval)
 
 
 def _approval(pdf: FPDF) -> None:
-    """制表, 审核 and the seal with its date, kept together under the last list."""
-    if pdf.get_y() > pdf.h - pdf.b_margin - 40:
+    """制表, 审核 and the seal with its date, kept together under the last list (whose
+    last rows start a new page with it when it would not fit below them)."""
+    if pdf.get_y() > pdf.page_break_trigger - APPROVAL:
         pdf.add_page()
     pdf.ln(10)
     sign_off(pdf, ("制表人", "审核人"), dated=False)
@@ -130,29 +141,57 @@ def write_award_lists(
         _heading(pdf, f"{NUMERALS[section % len(NUMERALS)]}、{text}")
         section += 1
 
-    for award, rows in _grouped(tables.awards):
+    awarded = [t for t in tables.teams if t.award]
+    organisers = [t.team for t in tables.teams if t.organisation_award]
+    honours = _grouped(tables.national.honours)
+    groups = _grouped(tables.awards)
+    # Which list comes last: its last rows keep the approval lines company.
+    last = (
+        "honours"
+        if honours
+        else "organisers"
+        if organisers
+        else "teams"
+        if awarded
+        else "ties"
+        if tables.award_ties
+        else "awards"
+    )
+
+    def tail(section: str, final: bool = True) -> float:
+        return APPROVAL if section == last and final else 0
+
+    for i, (award, rows) in enumerate(groups):
         nominated = all("按程序申报" in r.note for r in rows)
         next_heading(f"{award}（{'按程序申报，' if nominated else ''}{len(rows)} 名）")
-        _people(pdf, rows)
+        _people(pdf, rows, tail=tail("awards", i == len(groups) - 1))
     if tables.award_ties:
         next_heading("名额边界并列，待决定")
-        _people(pdf, tables.award_ties)
-    awarded = [t for t in tables.teams if t.award]
+        _people(pdf, tables.award_ties, tail=tail("ties"))
     if awarded:
         next_heading("团体奖项")
-        with pdf.table(col_widths=(30, 16, 40, 30), headings_style=HEADING, line_height=7) as table:
-            table.row(["奖项", "名次", "设区市", "总成绩"])
-            for t in awarded:
-                table.row(
-                    [t.award, "" if t.rank is None else str(t.rank), t.team, f"{t.total:.2f}"]
-                )
-    organisers = [t.team for t in tables.teams if t.organisation_award]
+        table_with_tail(
+            pdf,
+            ["奖项", "名次", "设区市", "总成绩"],
+            [
+                [t.award, "" if t.rank is None else str(t.rank), t.team, f"{t.total:.2f}"]
+                for t in awarded
+            ],
+            col_widths=(30, 16, 40, 30),
+            line_height=7,
+            tail=tail("teams"),
+        )
     if organisers:
+        if last == "organisers":
+            lines = pdf.multi_cell(0, 7, "、".join(organisers), dry_run=True, output="LINES")
+            assert isinstance(lines, list)
+            if pdf.get_y() + 12 + 7 * len(lines) + APPROVAL > pdf.page_break_trigger:
+                pdf.add_page()  # the heading, the names and the approval together
         next_heading("岗位练兵优秀组织奖")
         pdf.multi_cell(0, 7, "、".join(organisers), new_x="LMARGIN", new_y="NEXT")
-    for award, rows in _grouped(tables.national.honours):
+    for i, (award, rows) in enumerate(honours):
         next_heading(f"{award}（全国比试结果，{len(rows)} 名）")
-        _people(pdf, rows, rank_label="全国名次")
+        _people(pdf, rows, rank_label="全国名次", tail=tail("honours", i == len(honours) - 1))
     if not (tables.awards or awarded):
         pdf.ln(6)
         pdf.cell(0, 8, "尚无获奖结果。", new_x="LMARGIN", new_y="NEXT")

@@ -14,7 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from exam_center.io.reports.award_lists import AwardListPdf
-from exam_center.io.reports.pdf import HEADING, use_cjk_font
+from exam_center.io.reports.pdf import table_with_tail, use_cjk_font
 from exam_center.io.reports.workbook_sheets import chinese_date
 
 ISSUERS = ("江苏省人力资源和社会保障厅", "江苏省总工会")
@@ -130,6 +130,7 @@ def write_certificate_register(
     """证书发放登记表: every certificate in serial order, signed for on collection."""
     pdf = AwardListPdf(f"结果摘要 SHA-256 {digest}", font_path, side_mm=12, top_mm=14)
     pdf.set_title(f"{title} 证书发放登记表")
+    pdf.running_title = f"{title} 证书发放登记表"  # above every page after the first
     pdf.add_page()
     pdf.set_font("cjk", "B", 14)
     pdf.multi_cell(0, 8, title, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -146,15 +147,15 @@ def write_certificate_register(
         new_y="NEXT",
     )
     pdf.ln(2)
-    widths = (10, 25, 11, 22, 50, 34, 22, 12)
-    with pdf.table(col_widths=widths, headings_style=HEADING, line_height=9) as table:
-        table.row(
-            ["序号", "证书编号", "类别", "获奖者", "单位 / 设区市", "奖项", "领取人签名", "日期"]
-        )
-        for i, c in enumerate(certificates, start=1):
-            table.row(
-                [str(i), c.serial, c.kind, c.recipient, c.unit or c.recipient, c.award, "", ""]
-            )
+    header = ["序号", "证书编号", "类别", "获奖者", "单位 / 设区市", "奖项", "领取人签名", "日期"]
+    rows = [
+        [str(i), c.serial, c.kind, c.recipient, c.unit or c.recipient, c.award, "", ""]
+        for i, c in enumerate(certificates, start=1)
+    ]
+    # The last rows keep the 经办人/复核人 line company: never alone on a page.
+    table_with_tail(
+        pdf, header, rows, col_widths=(10, 25, 11, 22, 50, 34, 22, 12), line_height=9, tail=16
+    )
     pdf.ln(6)
     pdf.set_font("cjk", "", 11)
     pdf.cell(0, 8, "经办人：____________    复核人：____________    日期：____________")

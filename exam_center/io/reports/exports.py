@@ -55,6 +55,20 @@ def display_width(value: Cell) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
+def shown(value: Cell, number_format: str = "General") -> Cell:
+    """The text Excel shows for a value in one of the workbook's number formats:
+    735 in 0.00 is "735.00", 0.0345 in 0.0% is "3.5%"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if number_format == "0.00":
+        return f"{value:.2f}"
+    if number_format == "0.0%":
+        return f"{value * 100:.1f}%"
+    if number_format == "0":
+        return f"{value:.0f}"
+    return value
+
+
 def _fit_columns(ws: Worksheet, header_row: int) -> None:
     """As wide as the widest value or the heading, so no heading is cut off; only a
     heading too long for any column wraps onto two lines."""
@@ -65,7 +79,8 @@ def _fit_columns(ws: Worksheet, header_row: int) -> None:
         for cell in row:
             if cell.value is not None:
                 col = int(cell.column)
-                data[col] = max(data.get(col, 0), display_width(cell.value))
+                width = display_width(shown(cell.value, str(cell.number_format)))
+                data[col] = max(data.get(col, 0), width)
     for cell in ws[header_row]:
         col, heading = int(cell.column), display_width(cell.value)
         width = min(max(data.get(col, 0), heading) + 2, 60)
@@ -230,7 +245,8 @@ def _notes(ws: Worksheet, tables: ResultsTables) -> None:
             ws.cell(ws.max_row, 2).font = WARNING
     for cell in ws["A"]:
         cell.font = BOLD
-    ws.column_dimensions["A"].width = 22
+    labels = max((display_width(c.value) for c in ws["A"]), default=0)
+    ws.column_dimensions["A"].width = max(22, labels + 2)  # never a label cut off
     ws.column_dimensions["B"].width = 100
     for row in ws.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -116,3 +118,62 @@ def sign_off(
         parts.append(f"日期：{DATE_BLANK}")
     pdf.set_x(pdf.l_margin)
     pdf.cell(0, height, "      ".join(parts), new_x="LMARGIN", new_y="NEXT")
+
+
+def _row_height(pdf: FPDF, widths: tuple[float, ...], row: Sequence[str], line: float) -> float:
+    """How tall an fpdf2 table row of these texts will be: its tallest cell's lines."""
+    scale = pdf.epw / sum(widths)
+    lines = 1
+    for w, text in zip(widths, row, strict=True):
+        out = pdf.multi_cell(w * scale - 2, line, text, dry_run=True, output="LINES")
+        assert isinstance(out, list)
+        lines = max(lines, len(out))
+    return lines * line + 0.5
+
+
+def table_with_tail(
+    pdf: FPDF,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    col_widths: tuple[float, ...],
+    line_height: float,
+    tail: float = 0,
+    keep: int = 2,
+) -> None:
+    """A table (bold grey heading, repeated on every page it runs onto) whose last `keep`
+    rows stay on one page with `tail` mm of what follows (the signature lines), so that
+    never stands alone overleaf: when they would not fit, they start the next page under
+    the heading again. Drawn as two fpdf2 tables with the same columns, seamless when on
+    one page."""
+
+    def draw(part: Sequence[Sequence[str]], heading: bool) -> None:
+        if not heading:
+            with pdf.table(
+                col_widths=col_widths,
+                line_height=line_height,
+                first_row_as_headings=False,
+                num_heading_rows=0,
+            ) as table:
+                for r in part:
+                    table.row(list(r))
+            return
+        with pdf.table(col_widths=col_widths, headings_style=HEADING, line_height=line_height) as t:
+            t.row(list(header))
+            for r in part:
+                t.row(list(r))
+
+    if tail <= 0 or not rows:
+        draw(rows, True)
+        return
+    head, last = rows[:-keep], rows[-keep:]
+    if head:
+        draw(head, True)
+    needed = sum(_row_height(pdf, col_widths, r, line_height) for r in last) + tail
+    if not head:
+        needed += _row_height(pdf, col_widths, header, line_height)
+    if pdf.get_y() + needed > pdf.page_break_trigger:
+        pdf.add_page()
+        draw(last, True)
+    else:
+        draw(last, not head)

@@ -85,38 +85,66 @@ def _centred(pdf: PagedPdf, text: str, height: float, size: float, style: str = 
 
 
 DOOR_WIDTHS = (13.0, 32.0, 30.0, 8.0, 13.0, 32.0, 30.0)
+DOOR_ROW = 7.0  # mm: a row of the door list at its usual size
+DOOR_ROW_MIN = 5.0  # mm: the smallest row still read from a step away, to keep one page
+
+
+def _door_heading(pdf: PagedPdf, sitting: Sitting, room: RoomView, first: bool) -> None:
+    pdf.add_page()
+    _centred(pdf, sitting.title, 8, 13, "B")
+    _centred(pdf, room_name(room) + ("" if first else "（续）"), 22, 40, "B")
+    if sitting.when:
+        _centred(pdf, _when(sitting), 10, 16, "B")
+    _centred(pdf, f"{room.building}    考生 {len(room.seats)} 人", 7, 12)
+    _centred(pdf, f"准考证号 {admission_ranges(room)}", 7, 12)
+    pdf.ln(4)
+
+
+def door_pages(seats: int, rows_per_page: int) -> list[tuple[range, range]]:
+    """Seat indexes (0-based) of each page's left and right column: each page holds the
+    next run of seats, its first half down the left, the rest down the right, so the
+    list reads in seat order page after page (never seat 34 beside 1 and 31 overleaf)."""
+    pages: list[tuple[range, range]] = []
+    start = 0
+    while start < seats or not pages:
+        chunk = min(seats - start, 2 * rows_per_page)
+        half = (chunk + 1) // 2
+        pages.append((range(start, start + half), range(start + half, start + chunk)))
+        start += chunk
+    return pages
 
 
 def _door_lists(path: Path, sitting: Sitting, view: SeatingView) -> None:
+    """One page per room when its seats fit two columns at a row of at least 5 mm
+    (up to about 80 seats), the rows shrunk as needed; beyond that the list runs on
+    under 「第NN考场（续）」, each page's columns in seat order."""
     pdf = PagedPdf(footer_text=f"{sitting.title} 门贴")
     pdf.set_title(f"{sitting.title} 门贴")
+    header = ["座号", "准考证号", "姓名", "", "座号", "准考证号", "姓名"]
     for room in view.rooms:
-        half = (len(room.seats) + 1) // 2
-        pairs = [
-            (room.seats[i], room.seats[i + half] if i + half < len(room.seats) else None)
-            for i in range(half)
-        ]
-        first = True
-        while first or pairs:
-            pdf.add_page()
-            _centred(pdf, sitting.title, 8, 13, "B")
-            _centred(pdf, room_name(room) + ("" if first else "（续）"), 22, 40, "B")
-            if sitting.when:
-                _centred(pdf, _when(sitting), 10, 16, "B")
-            _centred(pdf, f"{room.building}    考生 {len(room.seats)} 人", 7, 12)
-            _centred(pdf, f"准考证号 {admission_ranges(room)}", 7, 12)
-            pdf.ln(4)
-            first = False
+        _door_heading(pdf, sitting, room, True)
+        room_for = pdf.bottom - pdf.get_y() - DOOR_ROW - 2  # below the header row
+        rows_needed = max((len(room.seats) + 1) // 2, 1)
+        row_h = min(DOOR_ROW, room_for / rows_needed)
+        if row_h < DOOR_ROW_MIN:
+            row_h = DOOR_ROW
+        per_page = max(int(room_for // row_h), 1)
+        size = 11 if row_h >= DOOR_ROW else max(8.0, 11 * row_h / DOOR_ROW)
+        seats = list(room.seats)
+        for i, (left, right) in enumerate(door_pages(len(seats), per_page)):
+            if i:
+                _door_heading(pdf, sitting, room, False)
             pdf.set_left_margin((pdf.w - sum(DOOR_WIDTHS)) / 2)
-            header = ["座号", "准考证号", "姓名", "", "座号", "准考证号", "姓名"]
-            table_row(pdf, DOOR_WIDTHS, header, 7, heading=True, size=11)
-            while pairs and pdf.fits(7):
-                left, right = pairs.pop(0)
-                cells = [f"{left.seat:02d}", left.admission_no, left.name, ""]
-                cells += (
-                    [f"{right.seat:02d}", right.admission_no, right.name] if right else [""] * 3
-                )
-                table_row(pdf, DOOR_WIDTHS, cells, 7, size=11)
+            table_row(pdf, DOOR_WIDTHS, header, DOOR_ROW, heading=True, size=11)
+            for k, li in enumerate(left):
+                a = seats[li]
+                cells = [f"{a.seat:02d}", a.admission_no, a.name, ""]
+                if k < len(right):
+                    b = seats[right[k]]
+                    cells += [f"{b.seat:02d}", b.admission_no, b.name]
+                else:
+                    cells += [""] * 3
+                table_row(pdf, DOOR_WIDTHS, cells, row_h, size=size)
             pdf.set_left_margin(12)
     pdf.output(str(path))
 

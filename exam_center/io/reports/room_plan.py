@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 import seating
 from exam_center.io.reports.pdf import fitted
-from exam_center.services.seating import RoomView
+from exam_center.services.seating import RoomView, SeatView
 
 Hatch = Callable[[FPDF, float, float, float, float], None]
 BAND = 6.0  # mm: the pattern band down a seat's left edge
@@ -185,30 +185,59 @@ def draw_room_plan(pdf: FPDF, room: RoomView, *, top: float) -> None:
             pdf.set_draw_color(0)
             pdf.rect(x, y, w, h)
             seat = by_number.get(number)
-            tx, tw = x + BAND + 1, w - BAND - 2
-            pdf.set_font("cjk", "B", 9)
-            pdf.set_xy(tx, y + 1)
-            pdf.cell(tw, 5, f"{number:02d}", align="L")
-            if number in room.unusable:
-                pdf.set_draw_color(110)
-                _cross(pdf, x, y, w, h)
-                pdf.set_draw_color(0)
-                pdf.set_font("cjk", "B", 11)
-                _text(pdf, tx, y + h / 2 - 3.5, tw, 7, "不可用", 11, boxed=True)
-                continue
-            if seat is None:
-                pdf.set_font("cjk", "", 10)
-                _text(pdf, tx, y + h / 2 - 3.5, tw, 7, "空座", 10)
-                continue
-            _swatch(pdf, patterns[seat.team], x, y, BAND, h)
-            pdf.set_font("cjk", "", 8)
-            pdf.set_xy(tx, y + 1)
-            pdf.cell(tw, 5, seat.team, align="R")
-            pdf.set_font("cjk", "B", 12)
-            _text(pdf, tx, y + h / 2 - 3.5, tw, 7, seat.name, 12)
-            pdf.set_font("cjk", "", 8)
-            _text(pdf, tx, y + h - 6, tw, 5, seat.admission_no, 8)
+            _seat(pdf, room, number, seat, patterns, x, y, w, h)
     _legend(pdf, room, patterns, left - 4, grid_bottom + 6, width + 8)
+
+
+FULL_SEAT = 20.0  # mm: a seat this tall or more is lettered at full size
+
+
+def _seat(
+    pdf: FPDF,
+    room: RoomView,
+    number: int,
+    seat: SeatView | None,
+    patterns: dict[str, Hatch],
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+) -> None:
+    """One seat's box: number and team on top, the name in the middle, the admission
+    number below; in a room of many rows the seats are shorter and the lettering
+    shrinks with them (never below 5 pt), so the three lines never run into each other."""
+    k = min(1.0, h / FULL_SEAT)
+    band = BAND * max(k, 0.6)
+    tx, tw = x + band + 1, w - band - 2
+    top_h, name_h, foot_h = 5 * k, 7 * k, 5 * k
+    pdf.set_font("cjk", "B", max(9 * k, 5.5))
+    pdf.set_xy(tx, y + 1 * k)
+    pdf.cell(tw, top_h, f"{number:02d}", align="L")
+    beside = tw - pdf.get_string_width(f"{number:02d}") - 1  # room for the team, right
+    middle = y + h / 2 - name_h / 2 + (0.5 * (1 - k) * top_h)
+    if number in room.unusable:
+        pdf.set_draw_color(110)
+        _cross(pdf, x, y, w, h)
+        pdf.set_draw_color(0)
+        pdf.set_font("cjk", "B", 11)
+        _text(pdf, tx, middle, tw, name_h, "不可用", max(11 * k, 6), boxed=True)
+        return
+    if seat is None:
+        pdf.set_font("cjk", "", 10)
+        _text(pdf, tx, middle, tw, name_h, "空座", max(10 * k, 6))
+        return
+    _swatch(pdf, patterns[seat.team], x, y, band, h)
+    pdf.set_font("cjk", "", 8)
+    fitted(pdf, seat.team, beside, max(8 * k, 5), floor=4.5)
+    if pdf.get_string_width(seat.team) <= beside - 1:
+        # In a seat too narrow even for that (a room of 14 columns), the band's pattern
+        # and the legend name the team: better than words over the seat number.
+        pdf.set_xy(tx, y + 1 * k)
+        pdf.cell(tw, top_h, seat.team, align="R")
+    pdf.set_font("cjk", "B", 12)
+    _text(pdf, tx, middle, tw, name_h, seat.name, max(12 * k, 6.5))
+    pdf.set_font("cjk", "", 8)
+    _text(pdf, tx, y + h - foot_h - 1 * k, tw, foot_h, seat.admission_no, max(8 * k, 5))
 
 
 def _legend(
@@ -239,6 +268,7 @@ def _legend(
             if label.startswith("不可用"):
                 _cross(pdf, x, y + 0.5, 8, 5)
         pdf.set_font("cjk", "", 9)
+        fitted(pdf, label, step - 10, 9)
         pdf.set_xy(x + 9, y)
         pdf.cell(step - 10, 6, label)
     pdf.set_font("cjk", "", 8)
