@@ -19,16 +19,28 @@ else:
     seating = lazy_module("exam_center.services.seating")
     sheets = lazy_module("exam_center.services.sheets")
 
-print_app = typer.Typer(help="Print answer sheets and room documents.", no_args_is_help=True)
+print_app = typer.Typer(
+    help="Print answer sheets and room documents (答题卡、考场文书、证书).", no_args_is_help=True
+)
 
 
 def seat(
     ctx: typer.Context,
-    seed: int | None = typer.Option(None, "--seed", help="reproduce a plan (default: a new seed)"),
-    as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
-    force: bool = typer.Option(False, "--force", help="re-seat even though sheets were printed"),
-    reason: str = typer.Option("", "--reason", help="why (required with --force)"),
-    show: bool = typer.Option(False, "--show", help="show the plan in force; change nothing"),
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        help="随机种子，重现方案（默认：新种子）reproduce a plan (default: a new seed)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出方案 print the plan as JSON"),
+    force: bool = typer.Option(
+        False, "--force", help="答题卡已打印仍重新编排 re-seat even though sheets were printed"
+    ),
+    reason: str = typer.Option(
+        "", "--reason", help="理由（与 --force 同用时必填）why (required with --force)"
+    ),
+    show: bool = typer.Option(
+        False, "--show", help="只显示现行方案，不作改动 show the plan in force; change nothing"
+    ),
 ) -> None:
     """Assign seats, admission numbers and invigilators (no two of one city side by side)."""
     ws = workspace(ctx)
@@ -82,7 +94,7 @@ def _room_table(view: seating.SeatingView) -> None:
 @print_app.command("rooms")
 def print_rooms(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help="folder for the PDFs"),
+    out: Path = typer.Option(..., "--out", help="存放 PDF 的文件夹 folder for the PDFs"),
 ) -> None:
     """Door lists, sign-in sheets, seat labels, invigilator roster and room plans (PDF)."""
     ws = workspace(ctx)
@@ -95,7 +107,7 @@ def print_rooms(
 @print_app.command("certificates")
 def print_certificates(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help="folder for the PDFs"),
+    out: Path = typer.Option(..., "--out", help="存放 PDF 的文件夹 folder for the PDFs"),
 ) -> None:
     """证书: one A4 landscape certificate per individual and team award, and the numbered
     证书发放登记表 (refused before the results are finalised)."""
@@ -110,9 +122,15 @@ def print_certificates(
 @print_app.command("sheets")
 def print_sheets(
     ctx: typer.Context,
-    out: Path | None = typer.Option(None, "--out", help="one print-ready PDF"),
-    png_dir: Path | None = typer.Option(None, "--png-dir", help="one PNG per page instead"),
-    dpi: int = typer.Option(200, "--dpi", min=72, max=1200, help="PNG resolution"),
+    out: Path | None = typer.Option(
+        None, "--out", help="一个可打印的 PDF 文件 one print-ready PDF"
+    ),
+    png_dir: Path | None = typer.Option(
+        None, "--png-dir", help="改为每页一个 PNG 的文件夹 one PNG per page instead, in this folder"
+    ),
+    dpi: int = typer.Option(
+        200, "--dpi", min=72, max=1200, help="PNG 分辨率（72–1200）PNG resolution (72-1200)"
+    ),
 ) -> None:
     """Every seated candidate's answer sheet, in room and seat order, with its signed QR code."""
     ws = workspace(ctx)
@@ -126,8 +144,10 @@ def print_sheets(
 @print_app.command("spares")
 def print_spares(
     ctx: typer.Context,
-    count: int = typer.Option(..., "--count", min=1, help="how many spare sheets"),
-    out: Path = typer.Option(..., "--out", help="the PDF"),
+    count: int = typer.Option(
+        ..., "--count", min=1, help="备用卡张数（至少 1）how many spare sheets (at least 1)"
+    ),
+    out: Path = typer.Option(..., "--out", help="PDF 文件 the PDF"),
 ) -> None:
     """Numbered spare sheets: the candidate fills the admission-number grid."""
     ws = workspace(ctx)

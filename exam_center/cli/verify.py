@@ -18,7 +18,9 @@ else:
 def verify(
     ctx: typer.Context,
     expect: str | None = typer.Option(
-        None, "--expect", help="the audit chain head printed on a receipt (COUNT:HEX)"
+        None,
+        "--expect",
+        help="回执上印的审计链头 the audit chain head printed on a receipt (COUNT:HEX)",
     ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:

@@ -33,6 +33,7 @@ from sqlmodel import Session, col, func, select
 from exam_center import vocabulary
 from exam_center.errors import NotAllowed
 from exam_center.models import (
+    Absence,
     Candidate,
     Exam,
     ReviewDecision,
@@ -783,6 +784,9 @@ class Completeness:
     rejected: int
     conflicts: int
     review_open: int
+    # Of `absent`, the admission numbers confirmed 缺考 (`exam-center absent`): an absence,
+    # not a sheet still to scan.
+    confirmed_absent: tuple[str, ...] = ()
 
 
 def completeness(*, session: Session) -> Completeness:
@@ -831,6 +835,9 @@ def completeness(*, session: Session) -> Completeness:
         .select_from(ReviewItem)
         .where(ReviewItem.exam_id == exam_id, col(ReviewItem.open))
     ).one()
+    confirmed = set(
+        session.exec(select(Absence.candidate_id).where(Absence.exam_id == exam_id)).all()
+    )
     return Completeness(
         seated=len(seats),
         complete=len(seats) - len(missing) - len(absent),
@@ -840,4 +847,5 @@ def completeness(*, session: Session) -> Completeness:
         rejected=rejected,
         conflicts=conflicts,
         review_open=open_items,
+        confirmed_absent=tuple(s.admission_no for s, _c in seats if s.candidate_id in confirmed),
     )
