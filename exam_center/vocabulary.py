@@ -367,6 +367,21 @@ NOT_FINAL = "未定稿"
 FINAL = "已定稿"
 
 
+# `exam_center.demo.stages.STAGES`: the demo's stages as its lines name them.
+DEMO_STAGE_LABELS: dict[str, str] = {
+    "register": "报名 register",
+    "seat": "编座 seat",
+    "print": "打印 print",
+    "scan": "扫描 scan",
+    "grade": "评分 grade",
+    "finalise": "定稿 finalise",
+}
+
+
+def demo_stage_label(stage: str) -> str:
+    return DEMO_STAGE_LABELS.get(stage, stage)
+
+
 # The command line ---------------------------------------------------------------------
 # What `exam-center` prints around its commands: the errors' prefix, the causes of file
 # errors, the paths a command is given, its help. The commands' own words stay with them.

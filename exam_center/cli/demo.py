@@ -45,5 +45,8 @@ def demo(
         say=lambda line: console.print(line, markup=False, highlight=False),
     )
     console.print(
-        f"Demo finished ({', '.join(done)}). Continue with: exam-center --workspace {ws.path} …"
+        f"演示完成（{'、'.join(done)}），继续请用 exam-center --workspace {ws.path} … "
+        f"(demo finished: {', '.join(done)}; continue with: exam-center --workspace {ws.path} …)",
+        markup=False,
+        highlight=False,
     )

@@ -69,11 +69,15 @@ def register_import(
     register = _register(ctx)
     done = register.import_file(file, operator=workspace(ctx).operator, dry_run=dry_run)
     if dry_run:
-        console.print(f"{done.source}: {done.rows} rows, no errors (nothing added: --dry-run).")
+        console.print(
+            f"{done.source}：{done.rows} 行，无错误（--dry-run：未添加）"
+            f"({done.rows} rows, no errors; nothing added: --dry-run)."
+        )
         return
     console.print(
-        f"{done.source}: {done.rows} rows; {done.added} entries added, "
-        f"{done.already} already in the register ({register.path})."
+        f"{done.source}：{done.rows} 行，新增 {done.added} 条，已有 {done.already} 条 "
+        f"({done.rows} rows; {done.added} entries added, "
+        f"{done.already} already in the register {register.path})."
     )
 
 
@@ -172,7 +176,7 @@ def register_check(ctx: typer.Context, as_json: bool = typer.Option(False, "--js
     if count is None:
         console.print(f"没有能手库文件 (no register at {ws.settings.register_path}).")
         return
-    console.print(f"{count} register entries read for this exam's candidates.")
+    console.print(f"已为本场考生读取能手库 {count} 条 ({count} register entries read).")
     for d in found:
         console.print(f"[yellow]{d.name}（{d.team}）[/]", highlight=False)
         for item in d.items:

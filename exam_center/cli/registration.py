@@ -171,8 +171,8 @@ def candidates_list(
         print_json([asdict(r) for r in rows])
         return
     table(
-        f"{len(rows)} candidates",
-        ["ID", "姓名", "设区市", "单位", "参赛资格"],
+        f"考生 {len(rows)} 人 candidates",
+        ["编号 ID", "姓名", "设区市", "单位", "参赛资格"],
         [[r.id, r.name, r.team, r.unit, "符合" if r.eligible else "不符合"] for r in rows],
     )
 

@@ -86,7 +86,7 @@ def scan(
 ) -> None:
     """Read filled answer sheets: every mark certain, or sent to review with its reason."""
     if overlays not in OVERLAY_POLICIES:
-        raise typer.BadParameter(f"--overlays takes {', '.join(OVERLAY_POLICIES)}")
+        raise typer.BadParameter(f"--overlays 只能是 takes {', '.join(OVERLAY_POLICIES)}")
     ws = workspace(ctx)
     n = workers or os.cpu_count() or 1
     counts: Counter[str] = Counter()

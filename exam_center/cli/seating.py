@@ -10,6 +10,7 @@ import typer
 from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
 from exam_center.errors import NotAllowed
+from exam_center.vocabulary import WARNING_PREFIX
 
 if TYPE_CHECKING:
     from exam_center.services import certificates, documents, seating, sheets
@@ -63,22 +64,29 @@ def seat(
         print_json(seating.seating_json(view))
         return
     console.print(
-        f"Seated {outcome.seated} candidates in {outcome.rooms_used} rooms "
-        f"(seed {outcome.seed}); {outcome.invigilators} invigilators on duty."
+        f"已编排 {outcome.seated} 名考生，{outcome.rooms_used} 个考场（随机种子 {outcome.seed}），"
+        f"监考 {outcome.invigilators} 人 (seated {outcome.seated} candidates in "
+        f"{outcome.rooms_used} rooms, seed {outcome.seed}; {outcome.invigilators} invigilators)."
     )
     for line in outcome.fallbacks:
-        console.print(f"[yellow]fallback:[/] {line}")
+        console.print(f"[yellow]{WARNING_PREFIX}[/] {shown(line)}")
     if outcome.not_seated:
-        console.print(f"Not seated (not eligible): {shown('、'.join(outcome.not_seated))}")
+        console.print(
+            f"未安排座位（不符合参赛条件）not seated (not eligible): "
+            f"{shown('、'.join(outcome.not_seated))}"
+        )
     if outcome.reprint_needed:
-        console.print("[bold red]The answer sheets must be printed again for the new plan.[/]")
+        console.print(
+            "[bold red]新方案须重新打印答题卡 the answer sheets must be printed again "
+            "for the new plan.[/]"
+        )
     _room_table(view)
 
 
 def _room_table(view: seating.SeatingView) -> None:
     table(
-        f"考场 (seed {view.seed})",
-        ["考场", "人数", "主监考", "监考"],
+        f"考场 rooms（随机种子 seed {view.seed}）",
+        ["考场 room", "人数 seated", "主监考 chief", "监考 invigilators"],
         [
             [
                 r.code,
@@ -116,7 +124,9 @@ def print_certificates(
         done = certificates.print_certificates(out, session=s)
     for path in done.files():
         console.print(f"已写出 wrote {path}")
-    console.print(f"{done.count} certificates, numbered in the register.")
+    console.print(
+        f"证书 {done.count} 张，已编号登记 ({done.count} certificates, numbered in the register)."
+    )
 
 
 @print_app.command("sheets")
@@ -137,7 +147,8 @@ def print_sheets(
     with ws.session() as s:
         done = sheets.print_sheets(session=s, out_pdf=out, png_dir=png_dir, dpi=dpi)
     console.print(
-        f"wrote {done.path}: {done.sheets} sheets, {done.pages} pages (layout {done.layout_hash})"
+        f"已写出 wrote {done.path}: 答题卡 {done.sheets} 份 sheets，{done.pages} 页 pages "
+        f"(版式 layout {done.layout_hash})"
     )
 
 
@@ -157,7 +168,10 @@ def print_spares(
     console.print(f"已写出 wrote {done.path}: 备用卡 spare sheets {first}–{first + count - 1}")
 
 
-def layout(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+def layout(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 print JSON (the contract)"),
+) -> None:
     """Where every mark is on every page, in millimetres from the page's top-left corner."""
     ws = workspace(ctx)
     with ws.session() as s:
@@ -167,4 +181,7 @@ def layout(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
         return
     pages = doc["pages"]
     questions = sum(len(p["questions"]) for p in pages)
-    console.print(f"layout {doc['layout_hash']}: {len(pages)} page(s), {questions} questions")
+    console.print(
+        f"答题卡版式 layout {doc['layout_hash']}: {len(pages)} 页 page(s)，"
+        f"{questions} 道题 questions"
+    )

@@ -64,6 +64,6 @@ def verify(
             console.print(f"  - {shown(d)}")
         more = len(report.differences) - sealing.SHOWN_DIFFERENCES
         if more > 0:
-            console.print(f"  … and {more} more")
+            console.print(f"  … 另有 {more} 处 and {more} more")
     if not report.ok:
         raise typer.Exit(1)

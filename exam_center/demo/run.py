@@ -37,6 +37,7 @@ from exam_center.services import (
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.signoff import SignOffPending
 from exam_center.services.workspace import Workspace
+from exam_center.vocabulary import demo_stage_label
 from scans.render import SheetHeader
 from scans.simulate import REALISTIC, MarkStyle
 
@@ -432,10 +433,10 @@ def run_demo(
         stages = available_stages()
         for name in STAGES:
             if name in stages:
-                say(f"[{name}] {stages[name](run)}")
+                say(f"[{demo_stage_label(name)}] {stages[name](run)}")
                 done.append(name)
             else:
-                say(f"[{name}] not in this build yet")
+                say(f"[{demo_stage_label(name)}] 此版本尚无 not in this build yet")
             if name == until:
                 break
     finally:

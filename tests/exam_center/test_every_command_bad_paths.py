@@ -139,6 +139,11 @@ BAD_INPUTS = {
 def test_a_bad_input_file_is_named(exam: Path, target: tuple[str, str], bad: str) -> None:
     name, param = target
     value = BAD_INPUTS[bad]
+    if (name, param, bad) == ("national", "import_results", "wrong columns"):
+        # Its columns are matched once the national list is settled; on a seated exam it is
+        # refused for that, in one Chinese line (asserted below without the file's name).
+        assert_refused(run(exam, "ws", argv(name, **{param: value})), "全国比试名单尚未确定")
+        return
     if name == "scan" and bad != "missing":
         pytest.skip("scan takes any file: one it cannot read is a rejected page, not an error")
     if name == "init":  # a fresh workspace: this one already holds an exam
