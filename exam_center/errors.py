@@ -41,7 +41,10 @@ class DefinitionProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.key}: {self.message}"
+        """ "exam.date: 缺少必填项 required key is missing" (the key as the TOML names it)."""
+        from exam_center.vocabulary import definition_problem
+
+        return definition_problem(self.key, self.message)
 
 
 class DefinitionError(ExamCenterError):

@@ -453,6 +453,24 @@ def cannot_write_in(folder: object, label: str) -> str:
     return f"不能在 {folder} 中写入 (cannot write in {folder}: {label})"
 
 
+# `errors.DefinitionProblem`: the exam definition's problems, by the key they are under
+# (`(syntax)`, `(file)`, or the TOML key) and the message `exam_center.definition` gives.
+DEFINITION_KEYS: dict[str, str] = {
+    "(file)": "文件 (file)",
+    "(syntax)": "TOML 语法 (syntax)",
+    "(top level)": "顶层 (top level)",
+}
+DEFINITION_MESSAGES: dict[str, str] = {
+    "required key is missing": "缺少必填项",
+    "unknown key": "未知的键",
+}
+
+
+def definition_problem(key: str, message: str) -> str:
+    gloss = DEFINITION_MESSAGES.get(message)
+    return f"{DEFINITION_KEYS.get(key, key)}: " + (f"{gloss} {message}" if gloss else message)
+
+
 # The commands' titles in `--help`, Chinese first: each command's docstring follows in
 # English. Keyed by the command's path (`print rooms`); a test checks every command has one.
 COMMAND_TITLES: dict[str, str] = {
@@ -547,7 +565,7 @@ VALUE_NAMES: dict[str, str] = {
     "float": "NUMBER",
     "int": "N",
     "list[Path]": "PATH...",
-    "list[str]": "TEXT...",
+    "list[str]": "TEXT",  # an option given again for each value (-r a -r b)
     "path": "PATH",
     "str": "TEXT",
 }

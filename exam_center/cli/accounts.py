@@ -137,7 +137,9 @@ def users_add(
         ...,
         "--role",
         "-r",
-        help="角色 staff 考务人员 | proctor 扫描员 | officer 成绩管理 | admin 考试管理员",
+        metavar="ROLE",
+        help="角色（可重复 -r a -r b）staff 考务人员 | proctor 扫描员 | officer 成绩管理 | "
+        "admin 考试管理员",
     ),
     display: str = typer.Option("", "--display", help="姓名 the person's name as shown"),
     password_stdin: bool = typer.Option(
@@ -213,7 +215,11 @@ def users_roles(
     ctx: typer.Context,
     name: str = typer.Argument(...),
     role: list[str] = typer.Option(
-        ..., "--role", "-r", help="此后的角色 the account's roles from now on"
+        ...,
+        "--role",
+        "-r",
+        metavar="ROLE",
+        help="此后的角色（可重复）the account's roles from now on (repeatable)",
     ),
 ) -> None:
     """设置角色 Set an account's roles."""
