@@ -577,4 +577,17 @@ HELP_WORDS: dict[str, str] = {
     "error": "错误 Error",
     "options": "选项 Options",
     "required": "[必填 required]",
+    "try_help": "帮助 help: [blue]'{command_path} {help_option}'[/]",
+    "aborted": "已中止 Aborted.",
+}
+
+# A command line the parser refuses, by the parser's exception class: said before its
+# English message ("缺少选项 Missing option '--reason'").
+USAGE_ERROR_LABELS: dict[str, str] = {
+    "BadArgumentUsage": "参数用法有误",
+    "BadOptionUsage": "选项用法有误",
+    "BadParameter": "值无效",
+    "MissingParameter": "缺少参数或选项",
+    "NoSuchOption": "没有此选项",
+    "UsageError": "用法有误",
 }

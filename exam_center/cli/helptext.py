@@ -9,7 +9,13 @@ from typing import Any
 import typer.rich_utils as rich_help
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from exam_center.vocabulary import COMMAND_TITLES, HELP_WORDS, PARAMETER_HELP, VALUE_NAMES
+from exam_center.vocabulary import (
+    COMMAND_TITLES,
+    HELP_WORDS,
+    PARAMETER_HELP,
+    USAGE_ERROR_LABELS,
+    VALUE_NAMES,
+)
 
 
 def humanise(root: TyperGroup) -> None:
@@ -20,6 +26,10 @@ def humanise(root: TyperGroup) -> None:
     rich_help.DEFAULT_STRING = HELP_WORDS["default"]
     rich_help.REQUIRED_LONG_STRING = HELP_WORDS["required"]
     rich_help.ERRORS_PANEL_TITLE = HELP_WORDS["error"]
+    rich_help.RICH_HELP = HELP_WORDS["try_help"]
+    rich_help.ABORTED_TEXT = HELP_WORDS["aborted"]
+    if not getattr(rich_help.rich_format_error, "chinese_first", False):
+        rich_help.rich_format_error = _usage_error(rich_help.rich_format_error)
     _command(root, "")
 
 
@@ -66,6 +76,27 @@ def value_name(param: Any) -> str:
         return "|".join(str(getattr(c, "value", c)) for c in param.type_descriptor.choices or ())
     key = "path" if name in ("Path", "PosixPath") else name
     return VALUE_NAMES.get(key, name.upper())
+
+
+def _usage_error(show: Any) -> Any:
+    """The parser's refusal with its Chinese gloss first."""
+
+    def chinese_first(error: Any) -> None:
+        label = next(
+            (
+                USAGE_ERROR_LABELS[c.__name__]
+                for c in type(error).__mro__
+                if c.__name__ in USAGE_ERROR_LABELS
+            ),
+            None,
+        )
+        if label is not None:
+            english = error.format_message
+            error.format_message = lambda: f"{label} {english()}"
+        show(error)
+
+    chinese_first.chinese_first = True  # type: ignore[attr-defined]
+    return chinese_first
 
 
 def _help_option(original: Any) -> Any:

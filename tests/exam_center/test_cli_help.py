@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,3 +91,25 @@ def test_help_runs_as_a_person_types_it() -> None:
         assert "Traceback" not in done.stdout + done.stderr
         assert "exam-center" in done.stdout and "选项 Options" in done.stdout
         assert "<list[Path]>" not in done.stdout and "[x>=" not in done.stdout
+
+
+def test_a_mistyped_command_line_is_refused_chinese_first(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXAM_CENTER_")}
+    env["COLUMNS"] = "120"
+    for args, gloss in (
+        (["review", "resolve", "1", "2", "--marks", "A"], "缺少参数或选项 Missing option"),
+        (["scan", "--no-such-option", "x"], "没有此选项 No such option"),
+        (["print", "spares", "--count", "0", "--out", "s.pdf"], "值无效 Invalid value"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "exam_center", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert gloss in done.stderr and "帮助 help:" in done.stderr, done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+    assert list(tmp_path.iterdir()) == []  # no workspace made for a refused command line
