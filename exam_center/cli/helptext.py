@@ -1,6 +1,6 @@
 """`--help` as a person reads it: every command's title Chinese first, every option with a
 description, values named PATH, N or TEXT (not <list[Path]>, <float range> [x>=0.1]).
-The words are in exam_center.vocabulary; this module only puts them on the command tree."""
+The words are in exam_center.domain.vocabulary; this module only puts them on the command tree."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import typer.rich_utils as rich_help
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from exam_center.vocabulary import (
+from exam_center.domain.vocabulary import (
     COMMAND_TITLES,
     HELP_WORDS,
     PARAMETER_HELP,

@@ -25,8 +25,8 @@ from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.cli.signoff import signoff_app
 from exam_center.cli.verify import verify
-from exam_center.errors import ExamCenterError
-from exam_center.vocabulary import ERROR_PREFIX, FILE_ERROR_PREFIX, os_error_label
+from exam_center.domain.errors import ExamCenterError
+from exam_center.domain.vocabulary import ERROR_PREFIX, FILE_ERROR_PREFIX, os_error_label
 
 if TYPE_CHECKING:
     from typer._click.core import Command
@@ -65,7 +65,7 @@ def root(
 ) -> None:
     if ctx.invoked_subcommand == "scan":
         # The readers' forkserver imports OpenCV while this process imports the database.
-        from scans.pool import start_readers
+        from scans import start_readers
 
         start_readers()
     from exam_center.services.workspace import open_workspace

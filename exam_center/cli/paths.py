@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from exam_center.errors import PathProblem
-from exam_center.vocabulary import (
+from exam_center.domain.errors import PathProblem
+from exam_center.domain.vocabulary import (
     cannot_write_in,
     input_is_folder,
     is_a_folder,

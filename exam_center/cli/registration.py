@@ -39,7 +39,7 @@ def init(
     """Create the exam from its definition (validated; each error names its key) and its
     administrator's account (password from EXAM_CENTER_PASSWORD, or asked)."""
     from exam_center.cli.accounts import admin_password
-    from exam_center.definition import load_definition
+    from exam_center.domain.definition import load_definition
     from exam_center.services import accounts
 
     ws = workspace(ctx)

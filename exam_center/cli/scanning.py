@@ -16,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.errors import PathProblem
-from exam_center.vocabulary import (
+from exam_center.domain.errors import PathProblem
+from exam_center.domain.vocabulary import (
     CANDIDATE_STATUS_SCREEN_LABELS,
     FLAGGED_QUESTIONS,
     REVIEW_KIND_SHORT,

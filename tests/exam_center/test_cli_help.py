@@ -15,7 +15,7 @@ import pytest
 from typer.core import TyperGroup
 
 from exam_center.cli.main import command as cli_command
-from exam_center.vocabulary import COMMAND_TITLES
+from exam_center.domain.vocabulary import COMMAND_TITLES
 
 ROOT = cli_command()
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
