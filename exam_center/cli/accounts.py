@@ -82,7 +82,9 @@ def login(
     ctx: typer.Context,
     user: str | None = typer.Option(None, "--user", "-u", help="账户名 account name"),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="read the password from standard input (scripts)"
+        False,
+        "--password-stdin",
+        help="从标准输入读密码（脚本用）read the password from standard input (scripts)",
     ),
 ) -> None:
     """登录 Sign in: later commands in this workspace act as this account until logout or
@@ -132,10 +134,17 @@ def users_add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="账户名 account name (no spaces)"),
     role: list[str] = typer.Option(
-        ..., "--role", "-r", help="staff 考务人员 | proctor 扫描员 | officer 成绩管理 | admin"
+        ...,
+        "--role",
+        "-r",
+        metavar="ROLE",
+        help="角色（可重复 -r a -r b）staff 考务人员 | proctor 扫描员 | officer 成绩管理 | "
+        "admin 考试管理员",
     ),
     display: str = typer.Option("", "--display", help="姓名 the person's name as shown"),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="password from stdin"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="从标准输入读密码 password from standard input"
+    ),
 ) -> None:
     """新建账户 Add an account (考试管理员 only)."""
     from exam_center.services import accounts
@@ -205,7 +214,13 @@ def _set_disabled(ctx: typer.Context, name: str, *, disabled: bool) -> None:
 def users_roles(
     ctx: typer.Context,
     name: str = typer.Argument(...),
-    role: list[str] = typer.Option(..., "--role", "-r", help="the account's roles from now on"),
+    role: list[str] = typer.Option(
+        ...,
+        "--role",
+        "-r",
+        metavar="ROLE",
+        help="此后的角色（可重复）the account's roles from now on (repeatable)",
+    ),
 ) -> None:
     """设置角色 Set an account's roles."""
     from exam_center.services import accounts
@@ -218,9 +233,14 @@ def users_roles(
 @users_app.command("passwd")
 def users_passwd(
     ctx: typer.Context,
-    name: str | None = typer.Argument(None, help="default: your own account"),
+    name: str | None = typer.Argument(
+        None, help="账户名（默认：你自己的）default: your own account"
+    ),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="old (own account) and new password, one per line"
+        False,
+        "--password-stdin",
+        help="从标准输入读旧密码（自己的账户）和新密码，每行一个 "
+        "old (own account) and new password, one per line",
     ),
 ) -> None:
     """修改密码 Change your password, or (administrator) set anyone's (lifting a lock-out)."""

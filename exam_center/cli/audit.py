@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 else:
     audit = lazy_module("exam_center.services.audit")
 
-audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The append-only audit log (只增不改).", no_args_is_help=True)
 
 
 @audit_app.command("verify")
@@ -24,7 +24,8 @@ def verify(
     expect: str | None = typer.Option(
         None,
         "--expect",
-        help="the chain head printed on a receipt or award list (COUNT:HEX): "
+        help="回执或获奖名单上印的链头 (COUNT:HEX) the chain head printed on a receipt or award "
+        "list: "
         "entries removed since then are found too",
     ),
 ) -> None:
@@ -51,8 +52,10 @@ def verify(
 @audit_app.command("list")
 def list_(
     ctx: typer.Context,
-    limit: int = typer.Option(50, help="newest first"),
-    action: str | None = typer.Option(None, help="action prefix, e.g. candidates"),
+    limit: int = typer.Option(50, help="最多显示条数（最新的在前）at most this many, newest first"),
+    action: str | None = typer.Option(
+        None, help="操作前缀，如 candidates action prefix, e.g. candidates"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show the newest audit entries."""

@@ -41,7 +41,10 @@ def table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
     if len(rows) > PLAIN_ROWS:
         _plain_table(title, headers, [[for_terminal(c) for c in r] for r in rows])
         return
-    t = Table(title=title, show_lines=False)
+    # The title on its own line: as a Rich table title it is wrapped to the table's width
+    # (a two-column table cut "未扫描答题卡（…）" into five centred lines).
+    console.print(title, markup=False, highlight=False, soft_wrap=True)
+    t = Table(show_lines=False)
     for h in headers:
         t.add_column(h)
     for r in rows:

@@ -13,11 +13,19 @@ from exam_center.demo.stages import STAGES
 def demo(
     ctx: typer.Context,
     dir: Path | None = typer.Option(
-        None, "--dir", help="the demo workspace (default: --workspace)"
+        None,
+        "--dir",
+        help="演示工作区（默认：--workspace）the demo workspace (default: --workspace)",
     ),
-    candidates: int = typer.Option(150, "--candidates", min=14, help="how many candidates"),
-    seed: int = typer.Option(2022, "--seed", help="the random seed of everything synthetic"),
-    until: str | None = typer.Option(None, "--until", help=f"stop after: {', '.join(STAGES)}"),
+    candidates: int = typer.Option(
+        150, "--candidates", min=14, help="考生人数（至少 14）how many candidates (at least 14)"
+    ),
+    seed: int = typer.Option(
+        2022, "--seed", help="随机种子 the random seed of everything synthetic"
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help=f"在此阶段后停止 stop after: {', '.join(STAGES)}"
+    ),
 ) -> None:
     """A whole synthetic exam, end to end; leaves a workspace the other commands continue."""
     from exam_center.demo.run import run_demo
@@ -37,5 +45,8 @@ def demo(
         say=lambda line: console.print(line, markup=False, highlight=False),
     )
     console.print(
-        f"Demo finished ({', '.join(done)}). Continue with: exam-center --workspace {ws.path} …"
+        f"演示完成（{'、'.join(done)}），继续请用 exam-center --workspace {ws.path} … "
+        f"(demo finished: {', '.join(done)}; continue with: exam-center --workspace {ws.path} …)",
+        markup=False,
+        highlight=False,
     )

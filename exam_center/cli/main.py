@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
+import typer.main
 from rich.markup import escape
+from typer import Context
+from typer.core import TyperGroup
 
 from exam_center.cli import accounts as accounts_cli
 from exam_center.cli import grading as grading_cli
@@ -14,12 +19,17 @@ from exam_center.cli import registration
 from exam_center.cli.audit import audit_app
 from exam_center.cli.common import err_console
 from exam_center.cli.demo import demo
+from exam_center.cli.paths import OUTPUT_PATHS, output_callback
 from exam_center.cli.register import register_app
 from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.cli.signoff import signoff_app
 from exam_center.cli.verify import verify
 from exam_center.domain.errors import ExamCenterError
+from exam_center.domain.vocabulary import ERROR_PREFIX, FILE_ERROR_PREFIX, os_error_label
+
+if TYPE_CHECKING:
+    from typer._click.core import Command
 
 # The only commands that may make a new workspace; every other one needs an exam.
 CREATE_WORKSPACE = frozenset({"init", "demo"})
@@ -28,7 +38,7 @@ WITHOUT_ACCOUNT = frozenset({"init", "demo", "login", "tui", None})
 
 app = typer.Typer(
     name="exam-center",
-    help="Offline exam administration and grading: roster to awards.",
+    help="考试中心 Offline exam administration and grading: roster to awards.",
     invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -39,10 +49,18 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", help="database URL (default: SQLite in the workspace)"
+        None,
+        "--db",
+        metavar="URL",
+        help="数据库地址（默认：工作区中的 SQLite）database URL (default: SQLite in the workspace)",
     ),
     workspace: Path | None = typer.Option(
-        None, "--workspace", "-w", help="the exam's folder (database, scans, exports)"
+        None,
+        "--workspace",
+        "-w",
+        metavar="DIR",
+        help="考试文件夹 the exam's folder: database, scans, exports "
+        "(EXAM_CENTER_WORKSPACE; default ./workspace)",
     ),
 ) -> None:
     if ctx.invoked_subcommand == "scan":
@@ -109,18 +127,66 @@ def tui(ctx: typer.Context) -> None:
     run_tui(ctx)
 
 
+def command() -> TyperGroup:
+    """The command tree, each command's help Chinese first, each output path checked before
+    the command runs, and each command but init and demo refused on a missing workspace."""
+    from exam_center.cli.helptext import humanise
+
+    root_command = typer.main.get_command(app)
+    assert isinstance(root_command, TyperGroup)
+    found: set[tuple[str, str]] = set()
+    for name, leaf in leaves(root_command):
+        for param in leaf.params:
+            kind = OUTPUT_PATHS.get((name, param.name or ""))
+            if kind is not None:
+                assert param.callback is None, f"{name} --{param.name} has its own callback"
+                param.callback = output_callback(kind)
+                found.add((name, param.name or ""))
+        if name.split()[0] not in CREATE_WORKSPACE:
+            _needs_exam(leaf)
+    assert found == set(OUTPUT_PATHS), f"not a command's parameter: {set(OUTPUT_PATHS) - found}"
+    humanise(root_command)
+    return root_command
+
+
+def leaves(group: TyperGroup, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Command]]:
+    """Every command that runs (not the groups), by its path: "print rooms"."""
+    for name, sub in group.commands.items():
+        if isinstance(sub, TyperGroup):
+            yield from leaves(sub, (*path, name))
+        else:
+            yield " ".join((*path, name)), sub
+
+
+def _needs_exam(leaf: Command) -> None:
+    invoke = leaf.invoke
+
+    def checked(ctx: Context) -> Any:
+        # Before the command reads a file or a session: a mistyped --workspace is said
+        # first, whatever the command would have done without the database.
+        ctx.find_root().obj.require_existing()
+        return invoke(ctx)
+
+    leaf.invoke = checked  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        command()(standalone_mode=True, prog_name="exam-center")
     except ExamCenterError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        # soft_wrap: a long path is not cut into lines where a narrow terminal ends.
+        err_console.print(
+            f"[red]{ERROR_PREFIX}[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except OSError as exc:
         # A path the command was given or writes to (exists, no such folder, no right to
         # write, a file where a folder should be): the person needs the path and the cause.
         where = f": {exc.filename}" if exc.filename else ""
         err_console.print(
-            f"[red]文件错误 error:[/] {escape(exc.strerror or str(exc))}{escape(where)}",
+            f"[red]{FILE_ERROR_PREFIX}[/] {escape(os_error_label(exc.errno, exc.strerror))}"
+            f"{escape(where)}",
             highlight=False,
+            soft_wrap=True,
         )
         sys.exit(1)

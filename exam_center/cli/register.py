@@ -32,7 +32,8 @@ def register_root(
     file: Path | None = typer.Option(
         None,
         "--file",
-        help="the register file (default: nengshouku.db beside the workspace; "
+        help="能手库文件（默认：工作区旁的 nengshouku.db）"
+        "the register file (default: nengshouku.db beside the workspace; "
         "EXAM_CENTER_REGISTER_FILE)",
     ),
 ) -> None:
@@ -60,26 +61,30 @@ def _person_json(p: Person) -> dict[str, Any]:
 def register_import(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="csv/xlsx: 姓名, 身份证号, 荣誉 or 参赛, 年度 (设区市, 单位, 来源 optional)"
+        ..., help="csv/xlsx 文件：姓名、身份证号、荣誉或参赛、年度（设区市、单位、来源可选）"
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="check only, add nothing"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不添加 check only, add nothing"),
 ) -> None:
     """Add the ministry's or the province's list: row-numbered errors, all rows or none."""
     register = _register(ctx)
     done = register.import_file(file, operator=workspace(ctx).operator, dry_run=dry_run)
     if dry_run:
-        console.print(f"{done.source}: {done.rows} rows, no errors (nothing added: --dry-run).")
+        console.print(
+            f"{done.source}：{done.rows} 行，无错误（--dry-run：未添加）"
+            f"({done.rows} rows, no errors; nothing added: --dry-run)."
+        )
         return
     console.print(
-        f"{done.source}: {done.rows} rows; {done.added} entries added, "
-        f"{done.already} already in the register ({register.path})."
+        f"{done.source}：{done.rows} 行，新增 {done.added} 条，已有 {done.already} 条 "
+        f"({done.rows} rows; {done.added} entries added, "
+        f"{done.already} already in the register {register.path})."
     )
 
 
 @register_app.command("list")
 def register_list(
     ctx: typer.Context,
-    search: str | None = typer.Option(None, help="name or resident ID contains"),
+    search: str | None = typer.Option(None, help="姓名或身份证号包含 name or resident ID contains"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Everyone in the register, with their honours and contests."""
@@ -100,7 +105,7 @@ def register_list(
 @register_app.command("show")
 def register_show(
     ctx: typer.Context,
-    id_number: str = typer.Argument(..., help="resident ID (身份证号)"),
+    id_number: str = typer.Argument(..., help="身份证号 resident ID"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """One person: every honour and contest, with its source and who recorded it."""
@@ -130,7 +135,12 @@ def register_show(
 @register_app.command("export")
 def register_export(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help=".xlsx or .csv (the columns import reads)"),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="输出文件 .xlsx 或 .csv（列与导入相同）the file, .xlsx or .csv (the columns import "
+        "reads)",
+    ),
 ) -> None:
     """The whole register, one row per honour or contest."""
     count = _register(ctx).export(out)
@@ -166,7 +176,7 @@ def register_check(ctx: typer.Context, as_json: bool = typer.Option(False, "--js
     if count is None:
         console.print(f"没有能手库文件 (no register at {ws.settings.register_path}).")
         return
-    console.print(f"{count} register entries read for this exam's candidates.")
+    console.print(f"已为本场考生读取能手库 {count} 条 ({count} register entries read).")
     for d in found:
         console.print(f"[yellow]{d.name}（{d.team}）[/]", highlight=False)
         for item in d.items:

@@ -10,6 +10,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
+from exam_center.cli.paths import check_input
 
 if TYPE_CHECKING:
     from exam_center.services import exams, register_facts, registration, venues
@@ -20,7 +21,7 @@ else:
     venues = lazy_module("exam_center.services.venues")
 
 candidates_app = typer.Typer(
-    help="Register candidates and check eligibility.", no_args_is_help=True
+    help="Register candidates and check eligibility (参赛资格).", no_args_is_help=True
 )
 rooms_app = typer.Typer(help="Exam rooms.", no_args_is_help=True)
 invigilators_app = typer.Typer(help="Invigilators.", no_args_is_help=True)
@@ -28,17 +29,22 @@ invigilators_app = typer.Typer(help="Invigilators.", no_args_is_help=True)
 
 def init(
     ctx: typer.Context,
-    definition: Path = typer.Argument(..., help="EXAM.toml"),
+    definition: Path = typer.Argument(..., help="考试定义文件 the exam definition, EXAM.toml"),
     admin: str | None = typer.Option(
-        None, "--admin", help="the exam administrator's account (default: EXAM_CENTER_USER, admin)"
+        None,
+        "--admin",
+        help="考试管理员账户名 the exam administrator's account (default: EXAM_CENTER_USER, admin)",
     ),
 ) -> None:
     """Create the exam from its definition (validated; each error names its key) and its
     administrator's account (password from EXAM_CENTER_PASSWORD, or asked)."""
     from exam_center.cli.accounts import admin_password
+    from exam_center.domain.definition import load_definition
     from exam_center.services import accounts
 
     ws = workspace(ctx)
+    # The definition is read before anything is made: a mistyped file creates no workspace.
+    load_definition(check_input(definition, "考试定义文件 exam definition"))
     name = admin or ws.settings.user or "admin"
     password = admin_password(ws, name)
     with ws.session() as s:  # one transaction: a refused definition leaves no account
@@ -55,8 +61,10 @@ def init(
 @candidates_app.command("import")
 def candidates_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="roster, .csv or .xlsx"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="check only, import nothing"),
+    file: Path = typer.Argument(..., help="考生名单 .csv 或 .xlsx the roster"),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="只检查，不导入 check only, import nothing"
+    ),
 ) -> None:
     """Import a roster: every error reported by row and column; all rows or none."""
     ws = workspace(ctx)
@@ -77,7 +85,8 @@ def candidates_import(
 
 @candidates_app.command("check")
 def candidates_check(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="machine-readable")
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 print JSON (for scripts)"),
 ) -> None:
     """Eligibility report: every candidate who fails, with every rule that fails."""
     ws = workspace(ctx)
@@ -144,11 +153,14 @@ def candidates_check(
 @candidates_app.command("list")
 def candidates_list(
     ctx: typer.Context,
-    team: str | None = typer.Option(None, help="only this team"),
-    search: str | None = typer.Option(None, help="name or resident ID contains"),
+    team: str | None = typer.Option(None, help="只列此设区市 only this team"),
+    search: str | None = typer.Option(None, help="姓名或身份证号包含 name or resident ID contains"),
     as_json: bool = typer.Option(False, "--json"),
     show_ids: bool = typer.Option(
-        False, "--show-ids", help="full resident IDs (masked otherwise; recorded in the audit log)"
+        False,
+        "--show-ids",
+        help="显示完整身份证号（记入审计日志）full resident IDs (masked otherwise; recorded in the "
+        "audit log)",
     ),
 ) -> None:
     """List the registered candidates (resident IDs masked: region and last four)."""
@@ -159,8 +171,8 @@ def candidates_list(
         print_json([asdict(r) for r in rows])
         return
     table(
-        f"{len(rows)} candidates",
-        ["ID", "姓名", "设区市", "单位", "参赛资格"],
+        f"考生 {len(rows)} 人 candidates",
+        ["编号 ID", "姓名", "设区市", "单位", "参赛资格"],
         [[r.id, r.name, r.team, r.unit, "符合" if r.eligible else "不符合"] for r in rows],
     )
 
@@ -168,7 +180,7 @@ def candidates_list(
 @rooms_app.command("import")
 def rooms_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="rooms, .csv or .xlsx"),
+    file: Path = typer.Argument(..., help="考场表 .csv 或 .xlsx the rooms"),
     dry_run: bool = typer.Option(False, "--dry-run"),
 ) -> None:
     """Import rooms: code, building, rows, columns, unusable seats."""
@@ -189,7 +201,7 @@ def rooms_import(
 @invigilators_app.command("import")
 def invigilators_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="invigilators, .csv or .xlsx"),
+    file: Path = typer.Argument(..., help="监考人员表 .csv 或 .xlsx the invigilators"),
     dry_run: bool = typer.Option(False, "--dry-run"),
 ) -> None:
     """Import invigilators: id, name, team, unit, phone."""

@@ -11,12 +11,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
 from exam_center.domain.errors import PathProblem
-from exam_center.domain.vocabulary import REVIEW_KIND_SHORT, review_status_label
+from exam_center.domain.vocabulary import (
+    CANDIDATE_STATUS_SCREEN_LABELS,
+    FLAGGED_QUESTIONS,
+    REVIEW_KIND_SHORT,
+    SCAN_COUNTS,
+    WARNING_PREFIX,
+    page_outcome_label,
+    review_status_label,
+)
 
 if TYPE_CHECKING:
     from exam_center.services import review, scanning
@@ -27,38 +36,57 @@ else:
 OVERLAY_POLICIES = ("review", "all", "lazy")
 
 review_app = typer.Typer(
-    help="Doubtful marks, conflicting rescans, unmatched spares.", no_args_is_help=True
+    help="Doubtful marks (存疑), conflicting rescans (重扫冲突), unmatched spares (备用卡).",
+    no_args_is_help=True,
 )
 
 
 def scan(
     ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="files or folders: png, jpeg, tiff, pdf"),
-    workers: int = typer.Option(0, "--workers", help="worker processes (default: all cores)"),
-    as_json: bool = typer.Option(False, "--json", help="one JSON object per page on stdout"),
+    paths: list[Path] = typer.Argument(
+        ..., help="扫描文件或文件夹 files or folders: png, jpeg, tiff, pdf"
+    ),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        show_default=False,
+        help="工作进程数（默认：全部核心）worker processes (default: all cores)",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="每页一行 JSON one JSON object per page on stdout"
+    ),
     watch: bool = typer.Option(
-        False, "--watch", help="keep scanning what the scanners write into the folders (Ctrl-C)"
+        False,
+        "--watch",
+        help="持续扫描扫描仪写入文件夹的新文件（Ctrl-C 结束）"
+        "keep scanning what the scanners write into the folders",
     ),
     interval: float = typer.Option(
-        2.0, "--interval", min=0.1, help="with --watch: seconds between looks"
+        2.0,
+        "--interval",
+        min=0.1,
+        help="与 --watch 同用：每隔几秒查看一次（至少 0.1）with --watch: seconds between looks (at "
+        "least 0.1)",
     ),
     idle_exit: float | None = typer.Option(
         None,
         "--idle-exit",
         min=0.0,
-        help="with --watch: stop after this many seconds with nothing new",
+        help="与 --watch 同用：这么多秒无新文件即停止 "
+        "with --watch: stop after this many seconds with nothing new",
     ),
     overlays: str = typer.Option(
         "review",
         "--overlays",
-        help="evidence pictures drawn while scanning: review (the pages a person will look "
+        help="扫描时绘制的标注图 evidence pictures drawn while scanning: review (the pages a "
+        "person will look "
         "at; the others when asked for), all, or lazy (none: each drawn from its scan "
         "file when a reviewer opens it; keep the scan files)",
     ),
 ) -> None:
     """Read filled answer sheets: every mark certain, or sent to review with its reason."""
     if overlays not in OVERLAY_POLICIES:
-        raise typer.BadParameter(f"--overlays takes {', '.join(OVERLAY_POLICIES)}")
+        raise typer.BadParameter(f"--overlays 只能是 takes {', '.join(OVERLAY_POLICIES)}")
     ws = workspace(ctx)
     n = workers or os.cpu_count() or 1
     counts: Counter[str] = Counter()
@@ -88,7 +116,7 @@ def scan(
     interrupted = False
     rejected: list[tuple[str, str]] = []
     with Progress(
-        TextColumn("scanning"),
+        TextColumn("扫描中 scanning"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
@@ -104,39 +132,40 @@ def scan(
                 if outcome.status in ("rejected", "conflict"):
                     rejected.append((f"{outcome.file}#{outcome.page_index}", outcome.reason))
                 elapsed = time.perf_counter() - started
-                rate = f"{sum(counts.values()) / elapsed:.1f} pages/s"
+                rate = f"{sum(counts.values()) / elapsed:.1f} 页/秒 pages/s"
                 progress.update(task, advance=1, rate=rate)
                 progress.refresh()
         except KeyboardInterrupt:  # every page shown so far is stored
             interrupted = True
     elapsed = time.perf_counter() - started
     pages = sum(counts.values())
+    per_s = pages / max(elapsed, 1e-9)
     table(
-        f"{pages} pages in {elapsed:.1f} s ({pages / max(elapsed, 1e-9):.1f} pages/s, {n} workers)",
-        ["read", "unidentified", "rejected", "duplicate", "conflict", "questions flagged"],
+        f"{pages} 页，用时 {elapsed:.1f} 秒（{per_s:.1f} 页/秒，{n} 个进程） "
+        f"{pages} pages in {elapsed:.1f} s ({per_s:.1f} pages/s, {n} workers)",
         [
-            [
-                counts["read"],
-                counts["unidentified"],
-                counts["rejected"],
-                counts["duplicate"],
-                counts["conflict"],
-                flagged,
-            ]
+            *(page_outcome_label(k) for k in SCAN_COUNTS),
+            FLAGGED_QUESTIONS,
         ],
+        [[*(counts[k] for k in SCAN_COUNTS), flagged]],
     )
     if rejected:
-        table("rejected / conflicts", ["page", "reason"], [list(r) for r in rejected[:50]])
+        table(
+            "拒收与冲突 rejected / conflicts",
+            ["页面 page", "原因 reason"],
+            [list(r) for r in rejected[:50]],
+        )
     if pages == 0 and not interrupted:
         console.print(
-            "[yellow]没有找到扫描图像 no scanned images found[/] under "
-            f"{', '.join(str(p) for p in paths)} (png, jpeg, tiff, pdf)",
+            f"[yellow]{WARNING_PREFIX} 没有找到扫描图像 no scanned images found[/] "
+            f"在 under {escape(', '.join(str(p) for p in paths))} (png, jpeg, tiff, pdf)",
             highlight=False,
         )
     if counts["unidentified"]:
         console.print(
-            f"{counts['unidentified']} page(s) to identify (待识别页面: no QR code read); "
-            "see `review list`, then `review identify PAGE ADMISSION_NO`."
+            f"{counts['unidentified']} 页待识别（未读到二维码），请看 `review list`，再用 "
+            "`review identify PAGE ADMISSION_NO` "
+            f"({counts['unidentified']} page(s) to identify: no QR code read)."
         )
     if interrupted:
         _interrupted(watch)
@@ -149,7 +178,10 @@ def _interrupted(watch: bool) -> None:
         raise typer.Exit(130)
 
 
-def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 print JSON (for scripts)"),
+) -> None:
     """Completeness: missing pages, absentees, spares mapped, open review items."""
     ws = workspace(ctx)
     with ws.session() as s:
@@ -157,21 +189,44 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
     if as_json:
         print_json(asdict(report))
         return
+    confirmed = set(report.confirmed_absent)
+    unscanned = [a for a in report.absent if a[0] not in confirmed]
     console.print(
-        f"{report.complete}/{report.seated} candidates complete; {len(report.absent)} with no "
-        f"sheet; {len(report.missing_pages)} missing pages; {report.spares_mapped} spare sheets "
-        f"mapped; {report.rejected} rejected; {report.conflicts} conflicts; "
-        f"{report.review_open} review items open."
+        f"齐全 {report.complete}/{report.seated} 人；确认缺考 {len(confirmed)} 人；"
+        f"未扫描答题卡 {len(unscanned)} 人；缺页 {len(report.missing_pages)} 人；"
+        f"备用卡已匹配 {report.spares_mapped} 张；拒收 {report.rejected} 页；"
+        f"重扫冲突 {report.conflicts} 页；待复核 {report.review_open} 项 "
+        f"({report.complete}/{report.seated} candidates complete; {len(confirmed)} confirmed "
+        f"absent; {len(unscanned)} with no sheet; {len(report.missing_pages)} missing pages; "
+        f"{report.spares_mapped} spare sheets mapped; {report.rejected} rejected; "
+        f"{report.conflicts} conflicts; {report.review_open} review items open)."
     )
-    if report.absent:
-        table("no sheet scanned (absent?)", ["准考证号", "姓名"], [list(a) for a in report.absent])
+    if unscanned:
+        table(
+            "未扫描答题卡（缺考请用 `absent` 确认）"
+            "no sheet scanned: confirm an absence with `absent`",
+            ["准考证号", "姓名"],
+            [list(a) for a in unscanned],
+        )
+    if report.missing_pages:
+        table(
+            "缺页 missing pages",
+            ["准考证号", "姓名", "缺的页 pages"],
+            [[a, n, "、".join(str(p) for p in pages)] for a, n, pages in report.missing_pages],
+        )
+    if confirmed:
+        table(
+            f"{CANDIDATE_STATUS_SCREEN_LABELS['absent']}（已确认）confirmed",
+            ["准考证号", "姓名"],
+            [list(a) for a in report.absent if a[0] in confirmed],
+        )
 
 
 @review_app.command("list")
 def review_list(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json"),
-    limit: int = typer.Option(200, help="at most this many, most doubtful first"),
+    limit: int = typer.Option(200, help="最多显示条数 at most this many, most doubtful first"),
 ) -> None:
     """The open review items, most doubtful first."""
     ws = workspace(ctx)
@@ -209,14 +264,19 @@ def review_list(
 @review_app.command("resolve")
 def review_resolve(
     ctx: typer.Context,
-    page: int = typer.Argument(..., help="the page record (see review list)"),
-    question: int = typer.Argument(..., help="the question number"),
-    marks: str = typer.Option(..., "--marks", help='the marks, e.g. "AC"; "-" for none'),
-    reason: str = typer.Option(..., "--reason", help="why"),
+    page: int = typer.Argument(..., help="页面编号（见 review list）the page record"),
+    question: int = typer.Argument(..., help="题号 the question number"),
+    marks: str = typer.Option(
+        ..., "--marks", help='填涂，如 "AC"；"-" 表示未填 the marks, e.g. "AC"; "-" for none'
+    ),
+    reason: str = typer.Option(
+        ..., "--reason", help="理由（记入审计日志） why (recorded in the audit log)"
+    ),
     seen: int | None = typer.Option(
         None,
         "--expect-version",
-        help="the item's version as listed (review list --json): refused if it changed",
+        help="列出时的版本（review list --json），已变则拒绝 "
+        "the item's version as listed: refused if it changed",
     ),
 ) -> None:
     """Set the marks of a doubtful question (recorded with who, when and why). A question
@@ -235,13 +295,16 @@ def review_resolve(
 @review_app.command("conflict")
 def review_conflict(
     ctx: typer.Context,
-    page: int = typer.Argument(..., help="the conflicting page record"),
-    keep: bool = typer.Option(..., "--keep/--discard", help="count this scan, or set it aside"),
+    page: int = typer.Argument(..., help="冲突页面编号 the conflicting page record"),
+    keep: bool = typer.Option(
+        ..., "--keep/--discard", help="以此扫描为准，或搁置 count this scan, or set it aside"
+    ),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
         "--expect-version",
-        help="the item's version as listed (review list --json): refused if it changed",
+        help="列出时的版本（review list --json），已变则拒绝 "
+        "the item's version as listed: refused if it changed",
     ),
 ) -> None:
     """Choose which of two different scans of one page counts."""
@@ -254,13 +317,14 @@ def review_conflict(
 @review_app.command("admission")
 def review_admission(
     ctx: typer.Context,
-    page: int = typer.Argument(..., help="the spare sheet's page record"),
-    admission_no: str = typer.Argument(..., help="the candidate's admission number"),
+    page: int = typer.Argument(..., help="备用卡页面编号 the spare sheet's page record"),
+    admission_no: str = typer.Argument(..., help="准考证号 the candidate's admission number"),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
         "--expect-version",
-        help="the item's version as listed (review list --json): refused if it changed",
+        help="列出时的版本（review list --json），已变则拒绝 "
+        "the item's version as listed: refused if it changed",
     ),
 ) -> None:
     """Give a spare sheet its candidate when the admission grid could not be read."""
@@ -275,16 +339,21 @@ def review_admission(
 @review_app.command("identify")
 def review_identify(
     ctx: typer.Context,
-    page: int = typer.Argument(..., help="the page record waiting to be identified"),
-    admission_no: str = typer.Argument(..., help="the admission number printed on it"),
+    page: int = typer.Argument(..., help="待识别页面编号 the page record waiting to be identified"),
+    admission_no: str = typer.Argument(
+        ..., help="页面上印的准考证号 the admission number printed on it"
+    ),
     page_no: int | None = typer.Option(
-        None, "--page", help="which page of the sheet it is, when several look alike"
+        None,
+        "--page",
+        help="答题卡第几页（几页相似时）which page of the sheet it is, when several look alike",
     ),
     reason: str = typer.Option(..., "--reason"),
     seen: int | None = typer.Option(
         None,
         "--expect-version",
-        help="the item's version as listed (review list --json): refused if it changed",
+        help="列出时的版本（review list --json），已变则拒绝 "
+        "the item's version as listed: refused if it changed",
     ),
 ) -> None:
     """Say whose page it is when neither QR code could be read (待识别页面), or whose spare

@@ -12,7 +12,8 @@ def run_tui(ctx: typer.Context) -> None:
         from exam_center.tui.app import make_app
     except ImportError:
         err_console.print(
-            "The terminal UI is not part of this build yet; see `exam-center --help`."
+            "此版本不含终端界面，请看 `exam-center --help` "
+            "(the terminal UI is not part of this build)."
         )
         raise typer.Exit(2) from None
     ws = workspace(ctx)

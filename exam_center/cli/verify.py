@@ -18,7 +18,9 @@ else:
 def verify(
     ctx: typer.Context,
     expect: str | None = typer.Option(
-        None, "--expect", help="the audit chain head printed on a receipt (COUNT:HEX)"
+        None,
+        "--expect",
+        help="回执上印的审计链头 the audit chain head printed on a receipt (COUNT:HEX)",
     ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -62,6 +64,6 @@ def verify(
             console.print(f"  - {shown(d)}")
         more = len(report.differences) - sealing.SHOWN_DIFFERENCES
         if more > 0:
-            console.print(f"  … and {more} more")
+            console.print(f"  … 另有 {more} 处 and {more} more")
     if not report.ok:
         raise typer.Exit(1)

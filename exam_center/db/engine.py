@@ -68,9 +68,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             script.get_revision(current)
         except Exception as exc:
             raise SchemaTooNew(
-                f"the database is at schema revision {current!r}, which this exam-center "
+                f"数据库由更新版本的 exam-center 写入（结构版本 {current!r}），请升级后再打开 "
+                f"(the database is at schema revision {current!r}, which this exam-center "
                 f"(schema {script.get_current_head()}) does not know: it was written by a newer "
-                "version. Upgrade exam-center to open it."
+                "version. Upgrade exam-center to open it.)"
             ) from exc
     cfg = alembic_config()
     with engine.begin() as conn:
@@ -83,7 +84,9 @@ def open_database(url: str) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(url.removeprefix("sqlite:///"))
         if not path.parent.exists():
-            raise WorkspaceError(f"workspace folder {path.parent} does not exist")
+            raise WorkspaceError(
+                f"工作区文件夹不存在 {path.parent} (workspace folder {path.parent} does not exist)"
+            )
     engine = make_engine(url)
     upgrade(engine)
     return engine

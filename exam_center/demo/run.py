@@ -17,6 +17,7 @@ from exam_center.demo.scanner import SheetJob, make_scans
 from exam_center.demo.stages import STAGES
 from exam_center.demo.synth import DemoInputs, write_inputs
 from exam_center.domain.errors import NotAllowed
+from exam_center.domain.vocabulary import demo_stage_label
 from exam_center.services import (
     accounts,
     documents,
@@ -431,10 +432,10 @@ def run_demo(
         stages = available_stages()
         for name in STAGES:
             if name in stages:
-                say(f"[{name}] {stages[name](run)}")
+                say(f"[{demo_stage_label(name)}] {stages[name](run)}")
                 done.append(name)
             else:
-                say(f"[{name}] not in this build yet")
+                say(f"[{demo_stage_label(name)}] 此版本尚无 not in this build yet")
             if name == until:
                 break
     finally:

@@ -323,6 +323,11 @@ PAGE_OUTCOME_LABELS: dict[str, str] = {
 }
 
 
+# The columns of `exam-center scan`'s summary, in order, then the flagged questions.
+SCAN_COUNTS = ("read", "unidentified", "rejected", "duplicate", "conflict")
+FLAGGED_QUESTIONS = "存疑题 questions flagged"
+
+
 def page_outcome_label(status: str) -> str:
     return PAGE_OUTCOME_LABELS.get(str(status), str(status))
 
@@ -360,3 +365,229 @@ def eligibility_rule_label(rule: str) -> str:
 
 NOT_FINAL = "未定稿"
 FINAL = "已定稿"
+
+
+# `exam_center.demo.stages.STAGES`: the demo's stages as its lines name them.
+DEMO_STAGE_LABELS: dict[str, str] = {
+    "register": "报名 register",
+    "seat": "编座 seat",
+    "print": "打印 print",
+    "scan": "扫描 scan",
+    "grade": "评分 grade",
+    "finalise": "定稿 finalise",
+}
+
+
+def demo_stage_label(stage: str) -> str:
+    return DEMO_STAGE_LABELS.get(stage, stage)
+
+
+# The command line ---------------------------------------------------------------------
+# What `exam-center` prints around its commands: the errors' prefix, the causes of file
+# errors, the paths a command is given, its help. The commands' own words stay with them.
+
+ERROR_PREFIX = "错误 error:"
+FILE_ERROR_PREFIX = "文件错误 error:"
+WARNING_PREFIX = "注意 warning:"
+
+# `OSError.errno` by name (`errno.errorcode`): why a file or folder could not be used.
+OS_ERROR_LABELS: dict[str, str] = {
+    "EACCES": "没有权限 permission denied",
+    "EEXIST": "已存在 already exists",
+    "EISDIR": "是文件夹，不是文件 is a folder, not a file",
+    "ENAMETOOLONG": "路径太长 name too long",
+    "ENOENT": "找不到 no such file or folder",
+    "ENOSPC": "磁盘已满 no space left on the disk",
+    "ENOTDIR": "不是文件夹 not a folder",
+    "EPERM": "没有权限 operation not permitted",
+    "EROFS": "只读文件系统 read-only file system",
+}
+
+
+def os_error_label(code: int | None, strerror: str | None = None) -> str:
+    """errno.ENOENT -> "找不到 no such file or folder"; an errno not in the table as the
+    system says it, after 文件错误."""
+    import errno
+
+    label = OS_ERROR_LABELS.get(errno.errorcode.get(code or 0, ""))
+    return label or f"无法使用 {strerror or 'unusable'}"
+
+
+def workspace_missing(where: str, *, exam_db: bool) -> str:
+    """A command other than init and demo given a folder with no exam in it."""
+    what = (
+        f"工作区中没有考试数据库 no exam.db in {where}"
+        if exam_db
+        else f"工作区不存在 no workspace at {where}"
+    )
+    return (
+        f"{what}：请用 --workspace 目录 或 EXAM_CENTER_WORKSPACE 指定考试所在的文件夹，"
+        "新考试用 `exam-center init EXAM.toml` 创建 (name the exam's folder with "
+        "--workspace DIR or EXAM_CENTER_WORKSPACE; `exam-center init EXAM.toml` creates a "
+        "new one)"
+    )
+
+
+def no_such_input(path: object, what: str = "文件 file") -> str:
+    return f"找不到{what.split(' ', 1)[0]} {path} (no such {what.split(' ', 1)[-1]})"
+
+
+def input_is_folder(path: object) -> str:
+    return f"{path} 是文件夹，请给出文件 (is a folder: give a file)"
+
+
+def output_problem(path: object, cause: str) -> str:
+    """An output path a command cannot write: the path as given, then why."""
+    return f"无法写入 {path} (cannot write {path})：{cause}"
+
+
+def not_a_folder(path: object) -> str:
+    return f"{path} 是文件，不是文件夹 (a file, not a folder)"
+
+
+def is_a_folder(path: object) -> str:
+    return f"{path} 是文件夹，请给出文件名 (a folder: give a file name)"
+
+
+def cannot_write_in(folder: object, label: str) -> str:
+    return f"不能在 {folder} 中写入 (cannot write in {folder}: {label})"
+
+
+# `errors.DefinitionProblem`: the exam definition's problems, by the key they are under
+# (`(syntax)`, `(file)`, or the TOML key) and the message `exam_center.domain.definition` gives.
+DEFINITION_KEYS: dict[str, str] = {
+    "(file)": "文件 (file)",
+    "(syntax)": "TOML 语法 (syntax)",
+    "(top level)": "顶层 (top level)",
+}
+DEFINITION_MESSAGES: dict[str, str] = {
+    "required key is missing": "缺少必填项",
+    "unknown key": "未知的键",
+}
+
+
+def definition_problem(key: str, message: str) -> str:
+    gloss = DEFINITION_MESSAGES.get(message)
+    return f"{DEFINITION_KEYS.get(key, key)}: " + (f"{gloss} {message}" if gloss else message)
+
+
+# The commands' titles in `--help`, Chinese first: each command's docstring follows in
+# English. Keyed by the command's path (`print rooms`); a test checks every command has one.
+COMMAND_TITLES: dict[str, str] = {
+    "absent": "确认缺考",
+    "audit": "审计日志",
+    "audit list": "审计记录",
+    "audit verify": "校验审计链",
+    "awards": "个人奖项",
+    "candidates": "考生",
+    "candidates check": "参赛资格",
+    "candidates import": "导入考生",
+    "candidates list": "考生名单",
+    "demo": "演示",
+    "export": "导出成绩",
+    "finalise": "成绩定稿",
+    "grade": "评分排名",
+    "init": "创建考试",
+    "invigilators": "监考人员",
+    "invigilators import": "导入监考",
+    "items": "试题分析",
+    "key": "答案",
+    "key import": "导入答案",
+    "layout": "答题卡版式",
+    "login": "登录",
+    "logout": "退出登录",
+    "national": "全国比试",
+    "print": "打印",
+    "print certificates": "打印证书",
+    "print rooms": "打印考场文书",
+    "print sheets": "打印答题卡",
+    "print spares": "打印备用卡",
+    "register": "能手库",
+    "register check": "核对能手库",
+    "register export": "导出能手库",
+    "register import": "导入能手库",
+    "register list": "能手库名单",
+    "register show": "能手库个人",
+    "reopen": "重新打开成绩",
+    "results": "成绩排名",
+    "review": "复核",
+    "review admission": "匹配备用卡",
+    "review conflict": "处理重扫冲突",
+    "review identify": "识别页面",
+    "review list": "待复核",
+    "review resolve": "复核题目",
+    "rooms": "考场",
+    "rooms import": "导入考场",
+    "scan": "扫描答题卡",
+    "scan-status": "扫描进度",
+    "scores": "主观题分",
+    "scores import": "导入主观题分",
+    "seat": "编排座位",
+    "signoff": "双人复核",
+    "signoff list": "待确认的申请",
+    "signoff withdraw": "撤回申请",
+    "teams": "团体奖项",
+    "tie": "并列",
+    "tie decide": "决定并列",
+    "tie list": "待决定的并列",
+    "tui": "终端界面",
+    "users": "账户",
+    "users add": "新建账户",
+    "users disable": "停用账户",
+    "users enable": "启用账户",
+    "users list": "账户列表",
+    "users passwd": "修改密码",
+    "users roles": "设置角色",
+    "verify": "复核定稿",
+    "whoami": "当前账户",
+}
+
+# The help of an option or argument a command gives none, by its parameter's name: the
+# same words for the same option everywhere.
+PARAMETER_HELP: dict[str, str] = {
+    "admission_no": "准考证号 the candidate's admission number",
+    "as_json": "以 JSON 输出 print JSON (for scripts)",
+    "award": "奖项 the award, as `tie list` names it",
+    "dry_run": "只检查，不导入 check only, import nothing",
+    "help": "显示帮助 show this help and exit",
+    "name": "账户名 the account's name",
+    "rank": "名次 the rank the tie is at",
+    "reason": "理由（记入审计日志） why (recorded in the audit log)",
+    "request": "申请编号 the request's number (signoff list)",
+    "scope": "范围 individual, team, national or honours",
+    "seen": "列出时的版本 the item's version as listed (review list --json): refused if it changed",
+    "winners": "获得者的准考证号 the admission numbers that get the slots",
+}
+
+# How the help shows the kind of value an option takes (instead of <int>, <list[Path]>).
+VALUE_NAMES: dict[str, str] = {
+    "bool": "",
+    "float": "NUMBER",
+    "int": "N",
+    "list[Path]": "PATH...",
+    "list[str]": "TEXT",  # an option given again for each value (-r a -r b)
+    "path": "PATH",
+    "str": "TEXT",
+}
+
+HELP_WORDS: dict[str, str] = {
+    "arguments": "参数 Arguments",
+    "commands": "命令 Commands",
+    "default": "[默认 default: {}]",
+    "error": "错误 Error",
+    "options": "选项 Options",
+    "required": "[必填 required]",
+    "try_help": "帮助 help: [blue]'{command_path} {help_option}'[/]",
+    "aborted": "已中止 Aborted.",
+}
+
+# A command line the parser refuses, by the parser's exception class: said before its
+# English message ("缺少选项 Missing option '--reason'").
+USAGE_ERROR_LABELS: dict[str, str] = {
+    "BadArgumentUsage": "参数用法有误",
+    "BadOptionUsage": "选项用法有误",
+    "BadParameter": "值无效",
+    "MissingParameter": "缺少参数或选项",
+    "NoSuchOption": "没有此选项",
+    "UsageError": "用法有误",
+}

@@ -53,6 +53,8 @@ def read_table(path: Path) -> Table:
     """The header and the non-blank rows of a CSV or XLSX file."""
     if not path.exists():
         raise FileFormatError(f"{path}：文件不存在 (no such file)")
+    if path.is_dir():
+        raise FileFormatError(f"{path}：是文件夹，请给出 .csv 或 .xlsx 文件 (a folder, not a file)")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
@@ -81,10 +83,13 @@ def _read_csv(path: Path) -> Table:
         row = reader.line_num
         if "field larger than field limit" in str(exc):
             raise FileFormatError(
-                f"{path}: row {row}: a cell longer than {CSV_FIELD_LIMIT:,} characters "
-                "(the limit); is a quote left open?"
+                f"{path}：第 {row} 行有超过 {CSV_FIELD_LIMIT:,} 个字符的单元格，是否漏了右引号？"
+                f" ({path}: row {row}: a cell longer than {CSV_FIELD_LIMIT:,} characters "
+                "(the limit); is a quote left open?)"
             ) from exc
-        raise FileFormatError(f"{path}: row {row}: not readable as CSV ({exc})") from exc
+        raise FileFormatError(
+            f"{path}：第 {row} 行无法按 CSV 读取 (row {row}: not readable as CSV: {exc})"
+        ) from exc
     finally:
         csv.field_size_limit(previous)
     if not rows:
@@ -107,22 +112,22 @@ def _read_xlsx(path: Path) -> Table:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors, zip and XML ones alike
-        raise FileFormatError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+        raise FileFormatError(_not_xlsx(path, exc)) from exc
     try:
         if not wb.sheet_names:
-            raise FileFormatError(f"{path}: the workbook has no sheet")
+            raise FileFormatError(f"{path}：工作簿中没有工作表 (the workbook has no sheet)")
         # From A1, as a person numbers rows and columns, not from the first filled cell.
         grid = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except FileFormatError:
         raise
     except Exception as exc:
         raise FileFormatError(
-            f"{path}: not readable as XLSX ({type(exc).__name__}: {exc})"
+            f"{path}：无法按 XLSX 读取 (not readable as XLSX: {type(exc).__name__}: {exc})"
         ) from exc
     finally:
         wb.close()
     if not grid:
-        raise FileFormatError(f"{path}: the first sheet is empty")
+        raise FileFormatError(f"{path}：第一个工作表是空的 (the first sheet is empty)")
     header, *rest = grid
     body: list[tuple[int, list[Cell]]] = []
     for row_no, row in enumerate(rest, start=2):
@@ -148,16 +153,16 @@ def _read_xlsx_openpyxl(path: Path) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise FileFormatError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+        raise FileFormatError(_not_xlsx(path, exc)) from exc
     row_no = 1
     try:
         if not wb.worksheets:
-            raise FileFormatError(f"{path}: the workbook has no sheet")
+            raise FileFormatError(f"{path}：工作簿中没有工作表 (the workbook has no sheet)")
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if header is None:
-            raise FileFormatError(f"{path}: the first sheet is empty")
+            raise FileFormatError(f"{path}：第一个工作表是空的 (the first sheet is empty)")
         body: list[tuple[int, list[Cell]]] = []
         for row_no, row in enumerate(it, start=2):
             if any(c is not None and str(c).strip() for c in row):
@@ -167,10 +172,20 @@ def _read_xlsx_openpyxl(path: Path) -> Table:
         raise
     except Exception as exc:  # openpyxl raises what it likes on a damaged sheet
         raise FileFormatError(
-            f"{path}: row {row_no}: not readable as XLSX ({type(exc).__name__}: {exc})"
+            f"{path}：第 {row_no} 行无法按 XLSX 读取 "
+            f"(row {row_no}: not readable as XLSX: {type(exc).__name__}: {exc})"
         ) from exc
     finally:
         wb.close()
+
+
+def _not_xlsx(path: Path, exc: Exception) -> str:
+    if path.stat().st_size == 0:
+        return f"{path}：文件为空 (the file is empty)"
+    return (
+        f"{path}：不是可读取的 XLSX 工作簿，请在 Excel 中另存为 .xlsx 或 .csv "
+        f"(not a readable XLSX workbook: {exc})"
+    )
 
 
 def _xlsx_cell(value: object) -> Cell:
@@ -192,7 +207,9 @@ def map_columns(table: Table, columns: Sequence[Column]) -> dict[str, int]:
         elif col.required:
             problems.append(
                 RowProblem(
-                    1, col.aliases[0] if col.aliases else col.key, "required column is missing"
+                    1,
+                    col.aliases[0] if col.aliases else col.key,
+                    "缺少必填列 required column is missing",
                 )
             )
     if problems:
@@ -214,7 +231,7 @@ def parse_rows(
             value = cells[i] if i is not None and i < len(cells) else None
             if value is None or (isinstance(value, str) and not value.strip()):
                 if col.required:
-                    problems.append(RowProblem(row_no, shown, "is empty"))
+                    problems.append(RowProblem(row_no, shown, "为空 is empty"))
                 record[col.key] = col.default
                 continue
             problem = _cell_problem(value)
@@ -232,15 +249,15 @@ def parse_rows(
 def _cell_problem(value: Cell) -> str | None:
     """What makes a cell unusable whatever its column expects."""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a number"
+        return f"不是数字 {value} is not a number"
     if isinstance(value, str):
         bad = unsafe_characters(value)
         if bad:
             position, ch = bad[0]
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
             return (
-                f"contains the control character {describe_character(ch)} at position "
-                f"{position}{more}"
+                f"含控制字符 contains the control character {describe_character(ch)} at "
+                f"position {position}{more}"
             )
     return None
 
@@ -261,19 +278,19 @@ def parse_bool(value: Cell) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{value!r} is not 是/否")
+    raise ValueError(f"应填 是/否 {value!r} is not 是/否")
 
 
 def parse_int(value: Cell) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(f"不是整数 {value!r} is not a whole number")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = str(value).strip().replace(",", "")
     if not text.lstrip("-").isdigit():
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(f"不是整数 {value!r} is not a whole number")
     return int(text)
 
 
@@ -287,13 +304,14 @@ def parse_id_text(value: Cell) -> str:
     """An identifier that Excel may have turned into a number; full-width digits and
     letters (an IME's "１２３") become ASCII (NFKC), so one person is one ID."""
     if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"{value!r} is not an identifier (a fraction)")
+        raise ValueError(f"不是编号（带小数）{value!r} is not an identifier (a fraction)")
     if isinstance(value, int | float) and not isinstance(value, bool):
         digits = f"{int(value)}"
         if len(digits) > 15:
             raise ValueError(
-                f"stored as a number ({digits}): Excel keeps only 15 digits; "
-                "format the column as text and enter it again"
+                f"被存成了数字 ({digits})，Excel 只保留 15 位：请把该列设为文本后重新输入 "
+                f"(stored as a number ({digits}): Excel keeps only 15 digits; "
+                "format the column as text and enter it again)"
             )
         return digits
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -306,6 +324,6 @@ def parse_int_list(value: Cell) -> list[int]:
         if not part:
             continue
         if not part.isdigit():
-            raise ValueError(f"{part!r} is not a seat number")
+            raise ValueError(f"不是座位号 {part!r} is not a seat number")
         out.append(int(part))
     return out

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from exam_center.db.models import (
+    Absence,
     Candidate,
     Exam,
     ReviewDecision,
@@ -781,6 +782,9 @@ class Completeness:
     rejected: int
     conflicts: int
     review_open: int
+    # Of `absent`, the admission numbers confirmed 缺考 (`exam-center absent`): an absence,
+    # not a sheet still to scan.
+    confirmed_absent: tuple[str, ...] = ()
 
 
 def completeness(*, session: Session) -> Completeness:
@@ -829,6 +833,9 @@ def completeness(*, session: Session) -> Completeness:
         .select_from(ReviewItem)
         .where(ReviewItem.exam_id == exam_id, col(ReviewItem.open))
     ).one()
+    confirmed = set(
+        session.exec(select(Absence.candidate_id).where(Absence.exam_id == exam_id)).all()
+    )
     return Completeness(
         seated=len(seats),
         complete=len(seats) - len(missing) - len(absent),
@@ -838,4 +845,5 @@ def completeness(*, session: Session) -> Completeness:
         rejected=rejected,
         conflicts=conflicts,
         review_open=open_items,
+        confirmed_absent=tuple(s.admission_no for s, _c in seats if s.candidate_id in confirmed),
     )

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from exam_center.db.engine import open_database, session_scope
 from exam_center.domain.errors import WorkspaceMissing
+from exam_center.domain.vocabulary import workspace_missing
 from exam_center.services import write_guard
 from exam_center.services.permissions import Actor, NotSignedIn
 from exam_center.services.workspace_key import adopt_key
@@ -123,14 +124,10 @@ class Workspace:
         its exam.db; with a database server, the folder for the scans and exports)."""
         path = self.path
         where = f"{path} ({path.resolve()})" if not path.is_absolute() else str(path)
-        hint = (
-            "name the exam's folder with --workspace DIR or EXAM_CENTER_WORKSPACE; "
-            "`exam-center init EXAM.toml` creates a new one"
-        )
         if not path.is_dir():
-            raise WorkspaceMissing(f"工作区不存在 no workspace at {where}: {hint}")
+            raise WorkspaceMissing(workspace_missing(where, exam_db=False))
         if self.settings.db is None and not (path / "exam.db").is_file():
-            raise WorkspaceMissing(f"工作区中没有考试数据库 no exam.db in {where}: {hint}")
+            raise WorkspaceMissing(workspace_missing(where, exam_db=True))
 
     def folder(self, name: str) -> Path:
         """A sub-folder of the workspace (scans, overlays, exports, print), created on use."""

@@ -78,7 +78,7 @@ def test_a_full_width_id_is_the_same_person(exam_workspace: Workspace, tmp_path:
     rows = _rows(3)
     rows[2][1] = str(rows[0][1]).translate(FULL_WIDTH)
     problems = _rejected(exam_workspace, _csv(tmp_path / "r.csv", rows))
-    assert problems == [f"row 4, column 身份证号: {rows[0][1]} repeats row 2"]
+    assert problems == [f"第 4 行 身份证号 列 row 4, column 身份证号: {rows[0][1]} repeats row 2"]
     # Alone, it is registered in ASCII, and the ASCII spelling later is "already registered".
     _import(exam_workspace, _csv(tmp_path / "fw.csv", [rows[2]]))
     with exam_workspace.session() as s:
@@ -103,8 +103,13 @@ def test_control_and_bidi_characters_are_refused_with_row_and_column(
     rows[1][0] = text
     rows[2][3] = "单位" + text
     problems = _rejected(exam_workspace, _csv(tmp_path / "r.csv", rows))
-    assert problems[0] == f"row 3, column 姓名: contains the control character {shown}"
-    assert problems[1].startswith("row 4, column 单位: contains the control character")
+    assert (
+        problems[0]
+        == f"第 3 行 姓名 列 row 3, column 姓名: 含控制字符 contains the control character {shown}"
+    )
+    assert problems[1].startswith(
+        "第 4 行 单位 列 row 4, column 单位: 含控制字符 contains the control character"
+    )
 
 
 def test_inf_and_nan_cells_are_problems_not_tracebacks(
@@ -122,9 +127,9 @@ def test_inf_and_nan_cells_are_problems_not_tracebacks(
     )
     problems = _rejected(exam_workspace, path)
     assert problems == [
-        "row 2, column 日日学之星次数: inf is not a number",
-        "row 3, column 周周练积分: nan is not a number",
-        "row 4, column 身份证号: -inf is not a number",
+        "第 2 行 日日学之星次数 列 row 2, column 日日学之星次数: 不是数字 inf is not a number",
+        "第 3 行 周周练积分 列 row 3, column 周周练积分: 不是数字 nan is not a number",
+        "第 4 行 身份证号 列 row 4, column 身份证号: 不是数字 -inf is not a number",
     ]
 
 
@@ -160,7 +165,7 @@ def test_a_phone_longer_than_its_column_is_a_problem(
     rows = _rows(2)
     rows[1][5] = "1" * 21  # on PostgreSQL the insert itself failed, a traceback
     problems = _rejected(exam_workspace, _csv(tmp_path / "r.csv", rows))
-    assert problems == ["row 3, column 手机: longer than 20 characters"]
+    assert problems == ["第 3 行 手机 列 row 3, column 手机: longer than 20 characters"]
 
 
 def test_a_damaged_workbook_names_the_file(exam_workspace: Workspace, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ async def test_a_roster_is_imported_only_after_a_clean_dry_run(
         assert shown == [
             ("3", "身份证号", "must have 18 characters (has 5)"),
             ("6", "设区市", shown[1][2]),
-            ("9", "周周练积分", "'很多' is not a whole number"),
+            ("9", "周周练积分", "不是整数 '很多' is not a whole number"),
         ]
         assert "'南景' is not a team" in shown[1][2]
         assert dialog.check_action("commit", ()) is None  # greyed out in the footer
