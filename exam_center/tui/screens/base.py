@@ -40,6 +40,9 @@ class ExamScreen(Screen[None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        # An action asked for from elsewhere (the palette, the dashboard's next step),
+        # run once the screen has shown its data (its next "load").
+        self.pending_action: str | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         permission = self.REQUIRES.get(action)
@@ -88,6 +91,31 @@ class ExamScreen(Screen[None]):
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(then, result)
+            if worker.group == "load" and self.pending_action is not None:
+                self.app.call_from_thread(self._run_pending)
+
+    def run_when_loaded(self, action: str) -> None:
+        """Run `action` as soon as the screen's data has loaded (it is being opened)."""
+        self.pending_action = action
+
+    def _run_pending(self) -> None:
+        action, self.pending_action = self.pending_action, None
+        if action is not None:
+            self.call_later(self.run_offered, action)
+
+    async def run_offered(self, action: str) -> None:
+        """Run an action offered from elsewhere, or say why it cannot run: the role's
+        reason, or that the screen's state does not allow it now."""
+        name = action.split("(", 1)[0]
+        permission = self.REQUIRES.get(name)
+        if permission is not None and not self.context.can(permission):
+            self.notify(refusal(permission), title="无权限 Not allowed", severity="warning")
+            return
+        if not await self.app.run_action(action, self):
+            title = next((c.title for c in self.PALETTE if c.action == action), action)
+            self.notify(
+                f"{title}：此时不可用 not available now", title="暂不可用", severity="warning"
+            )
 
     def report_error(self, message: str) -> None:
         self.notify(message, title="错误 Error", severity="error", timeout=10)

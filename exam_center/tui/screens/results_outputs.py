@@ -23,7 +23,7 @@ class ResultsOutputs(ExamScreen):
     # -- exporting and certificates ---------------------------------------------------------
 
     def action_export(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
+        if self.scene is None or not self.allowed(Permission.EXPORT):
             return
         workspace = self.context.workspace
 
@@ -37,7 +37,7 @@ class ResultsOutputs(ExamScreen):
         self.run_service(export, self._written, group="export")
 
     def action_certificates(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
+        if self.scene is None or not self.allowed(Permission.CERTIFICATES):
             return
         workspace = self.context.workspace
 

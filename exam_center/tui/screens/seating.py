@@ -106,9 +106,11 @@ class SeatingScreen(ExamScreen):
     TITLE = "考场 Rooms & seating"
     BINDINGS = [
         Binding("s", "seat", "编排 Seat", tooltip=refusal(Permission.SEAT)),
-        Binding("p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT)),
+        Binding(
+            "p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT_ROOMS)
+        ),
         Binding("a", "print_sheets", "打印答题卡 Sheets", tooltip=refusal(Permission.PRINT)),
-        Binding("e", "print_spares", "备用答题卡 Spares", tooltip=refusal(Permission.PRINT)),
+        Binding("e", "print_spares", "备用答题卡 Spares", tooltip=refusal(Permission.PRINT_SPARES)),
         Binding("r", "import_rooms", "导入考场 Rooms", tooltip=refusal(Permission.IMPORT_VENUES)),
         Binding(
             "v",
@@ -120,9 +122,9 @@ class SeatingScreen(ExamScreen):
     ]
     REQUIRES = {
         "seat": Permission.SEAT,
-        "print_documents": Permission.PRINT,
+        "print_documents": Permission.PRINT_ROOMS,
         "print_sheets": Permission.PRINT,
-        "print_spares": Permission.PRINT,
+        "print_spares": Permission.PRINT_SPARES,
         "import_rooms": Permission.IMPORT_VENUES,
         "import_invigilators": Permission.IMPORT_VENUES,
     }
@@ -130,6 +132,7 @@ class SeatingScreen(ExamScreen):
         PaletteCommand("编排座位 Seat / re-seat", "Assign seats with a seed", "seat"),
         PaletteCommand(
             "打印考场文档 Print room documents",
+            "考场文件：门贴、签到表、座位标签、监考安排表、座位图 · "
             "Door lists, sign-in sheets, seat labels, rosters, room plans",
             "print_documents",
         ),
@@ -285,7 +288,7 @@ class SeatingScreen(ExamScreen):
         self.action_refresh()
 
     def action_print_documents(self) -> None:
-        if not self.allowed(Permission.PRINT):
+        if not self.allowed(Permission.PRINT_ROOMS):
             return
         workspace = self.context.workspace
 
@@ -318,7 +321,7 @@ class SeatingScreen(ExamScreen):
         self.run_service(print_all, self._printed, group="print")
 
     def action_print_spares(self) -> None:
-        if not self.allowed(Permission.PRINT):
+        if not self.allowed(Permission.PRINT_SPARES):
             return
         dialog = CountDialog(
             "打印备用答题卡 Print spare sheets",
