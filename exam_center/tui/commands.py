@@ -129,7 +129,8 @@ class ExamCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, run in self.commands():
-            score = max(matcher.match(title), matcher.match(help_text))
+            # The title and help as one text: 打印考场文件 finds 打印考场文档 (考场文件 …).
+            score = max(matcher.match(title), matcher.match(f"{title} {help_text}"))
             if score > 0:
                 yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
         for r in self.refused():
