@@ -86,6 +86,7 @@ class ConflictDialog(ModalScreen[bool | None]):
         padding: 0 1;
     }
     #conflict-body { height: 1fr; }
+    #question-rows { height: auto; }
     .conflict-row { height: auto; }
     .conflict-row SheetImage { width: 1fr; }
     .conflict-row SheetImage.differs { border: round $warning; }
