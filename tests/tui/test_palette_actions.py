@@ -176,3 +176,18 @@ async def test_a_greyed_key_says_why(registered_workspace: Workspace) -> None:
         assert refused["前往 成绩 Results"].startswith("仅限成绩管理")
         assert refused["导入报名表 Import roster"].startswith("仅限考务人员")
         assert "扫描文件夹 Scan a folder" not in refused
+
+
+@drive
+async def test_an_action_that_fails_closes_its_progress_and_says_why(
+    registered_workspace: Workspace,
+) -> None:
+    app = make_app(registered_workspace)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await sign_in(pilot, "张考务", Role.STAFF)
+        await from_palette(pilot, "打印考场文档")  # nobody is seated yet
+        assert isinstance(shown(app), SeatingScreen)  # the progress dialog closed
+        assert "错误 Error" in said(app), said(app)
+    assert not (registered_workspace.path / "print" / "rooms").exists() or not any(
+        (registered_workspace.path / "print" / "rooms").iterdir()
+    )

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.dialogs.working import WorkingDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.widgets.page_bar import PageWindow
 
@@ -80,15 +81,48 @@ class ExamScreen(Screen[None]):
             exclusive=exclusive,
         )
 
-    def _in_thread(self, call: Callable[[Session], T], then: Callable[[T], None]) -> None:
+    def run_with_progress(
+        self, call: Callable[[Session], T], then: Callable[[T], None], *, what: str, group: str
+    ) -> Worker[None]:
+        """`run_service` for an action that takes time (exporting, printing): a dialog
+        says what is being done, with a moving bar, until the worker ends."""
+        dialog = WorkingDialog(what)
+        self.app.push_screen(dialog)
+
+        def close() -> None:
+            if dialog.is_attached and dialog.is_current:
+                dialog.dismiss()
+
+        return self.run_worker(
+            partial(self._in_thread, call, then, close),
+            name=group,
+            group=group,
+            thread=True,
+            exclusive=True,
+        )
+
+    def _in_thread(
+        self,
+        call: Callable[[Session], T],
+        then: Callable[[T], None],
+        finished: Callable[[], None] | None = None,
+    ) -> None:
         worker = get_current_worker()
         try:
             with self.context.workspace.session() as session:
                 result = call(session)
         except RECOVERABLE as exc:
+            if finished is not None:
+                self.app.call_from_thread(finished)
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.report_error, describe_error(exc))
             return
+        except BaseException:
+            if finished is not None:
+                self.app.call_from_thread(finished)
+            raise
+        if finished is not None:
+            self.app.call_from_thread(finished)
         if not worker.is_cancelled:
             self.app.call_from_thread(then, result)
             if worker.group == "load" and self.pending_action is not None:

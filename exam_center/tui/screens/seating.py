@@ -297,8 +297,12 @@ class SeatingScreen(ExamScreen):
             docs = documents.print_room_documents(out, session=s)
             return docs.all()
 
-        self.notify("正在生成考场文档… writing the room documents")
-        self.run_service(print_documents, self._printed, group="print")
+        self.run_with_progress(
+            print_documents,
+            self._printed,
+            what="正在生成考场文档… writing the room documents",
+            group="print",
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Answer sheets carry the seat: greyed out until everyone is seated.
@@ -317,8 +321,12 @@ class SeatingScreen(ExamScreen):
             done = sheets.print_sheets(session=s, out_pdf=out)
             return [done.path]
 
-        self.notify("正在生成答题卡… writing the answer sheets")
-        self.run_service(print_all, self._printed, group="print")
+        self.run_with_progress(
+            print_all,
+            self._printed,
+            what="正在生成答题卡… writing the answer sheets",
+            group="print",
+        )
 
     def action_print_spares(self) -> None:
         if not self.allowed(Permission.PRINT_SPARES):
@@ -344,7 +352,12 @@ class SeatingScreen(ExamScreen):
             done = sheets.print_spares(session=s, count=count, out_pdf=out)
             return [done.path]
 
-        self.run_service(print_some, self._printed, group="print")
+        self.run_with_progress(
+            print_some,
+            self._printed,
+            what=f"正在生成 {count} 份备用答题卡… writing the spare sheets",
+            group="print",
+        )
 
     def _printed(self, paths: list[Path]) -> None:
         where = paths[0].parent if paths else Path(*DOCUMENTS_FOLDER)
