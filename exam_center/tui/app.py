@@ -103,6 +103,9 @@ class ExamCenterApp(App[None]):
             needed = self.needed_for(target, name, params)
             if needed is not None and not self.context.can(needed):
                 self.notify(refusal(needed), title="无权限 Not allowed", severity="warning")
+            elif isinstance(target, ExamScreen) and target.check_action(name, params) is None:
+                # Greyed out by the exam's state (certificates before finalising …).
+                target.say_unavailable(name)
         return done
 
     @staticmethod

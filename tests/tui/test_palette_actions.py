@@ -92,6 +92,10 @@ async def test_the_officer_exports_finalises_and_prints_certificates_from_the_pa
         exported = sorted(p.name for p in (ws.path / "exports").iterdir())
         assert "results.xlsx" in exported, exported
         assert "results.xlsx" in said(app)  # the result line names the files written
+        await pilot.press("c")  # greyed out until final: pressed, it says so
+        await settle(pilot)
+        assert "打印证书 Print the certificates：此时不可用" in said(app)
+        assert not (ws.path / "print" / "certificates").exists()
 
         await pilot.press("f2")
         await settle(pilot)

@@ -146,10 +146,13 @@ class ExamScreen(Screen[None]):
             self.notify(refusal(permission), title="无权限 Not allowed", severity="warning")
             return
         if not await self.app.run_action(action, self):
-            title = next((c.title for c in self.PALETTE if c.action == action), action)
-            self.notify(
-                f"{title}：此时不可用 not available now", title="暂不可用", severity="warning"
-            )
+            self.say_unavailable(action)
+
+    def say_unavailable(self, action: str) -> None:
+        """The action is greyed out by the exam's state (not the role's): say so."""
+        name = action.split("(", 1)[0]
+        title = next((c.title for c in self.PALETTE if c.action.split("(", 1)[0] == name), action)
+        self.notify(f"{title}：此时不可用 not available now", title="暂不可用", severity="warning")
 
     def report_error(self, message: str) -> None:
         self.notify(message, title="错误 Error", severity="error", timeout=10)
