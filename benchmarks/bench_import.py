@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from exam_center import tables  # noqa: E402
 from exam_center.demo.synth import roster_rows, write_roster  # noqa: E402
+from exam_center.io import tables  # noqa: E402
 from exam_center.services import exams, registration  # noqa: E402
 from exam_center.services.workspace import open_workspace  # noqa: E402
 from exam_center.settings import Settings  # noqa: E402

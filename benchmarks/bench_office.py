@@ -33,10 +33,10 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from exam_center.db.models import Absence, ScannedPage, Seat
 from exam_center.demo.answers import LETTERS, DemoQuestion, answer_sheet, make_key, questions
 from exam_center.demo.run import settle_boundary_ties
 from exam_center.demo.synth import write_inputs
-from exam_center.models import Absence, ScannedPage, Seat
 from exam_center.services import (
     exams,
     marking,

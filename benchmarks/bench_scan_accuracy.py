@@ -1,9 +1,9 @@
 """Benchmark: how often the reader is silently wrong, how often it asks a human.
 
-Simulates filled and scanned answer sheets at 200 dpi (scans.simulate: pencil strokes,
+Simulates filled and scanned answer sheets at 200 dpi (scans.simulate.pages: pencil strokes,
 erasures, stray lines, ticks; rotation, skew, perspective, blur, noise, JPEG, uneven light)
 for a paper of 60 single-choice, 30 multiple-choice and 20 true/false questions, reads
-every page (scans.read) and compares each question with what the candidate meant:
+every page (scans.read.page) and compares each question with what the candidate meant:
 
 - silent error: a question read ``ok`` or ``blank`` whose marks differ from the intent
   (target: zero);
@@ -11,8 +11,8 @@ every page (scans.read) and compares each question with what the candidate meant
   on the realistic set);
 - pages lost: pages not read at all (target: zero).
 
-Every set is drawn by each mark model (``--marks``): the hatching of scans.simulate and
-the hand strokes of scans.simulate_strokes, so that the reader is not measured only on the
+Every set is drawn by each mark model (``--marks``): the hatching of scans.simulate.pages and
+the hand strokes of scans.simulate.strokes, so that the reader is not measured only on the
 drawing it was tuned with. Erasures (10-40 % residue, smudged, partial, streaked) are counted
 apart: the share of single-answer items with an erasure beside the mark that are flagged
 (target at most 0.2 %). Then the same on a harsher set (careless candidates, phone photos,
@@ -41,9 +41,17 @@ import numpy.typing as npt
 
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import PageStatus, QuestionStatus, ReadParams, read_page
-from scans.render import SheetHeader, render_page
-from scans.simulate import HARSH, PLAIN, REALISTIC, MarkModel, MarkStyle, SimProfile, simulate_page
+from scans.read.page import PageStatus, QuestionStatus, ReadParams, read_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import (
+    HARSH,
+    PLAIN,
+    REALISTIC,
+    MarkModel,
+    MarkStyle,
+    SimProfile,
+    simulate_page,
+)
 
 DPI = 200
 EXAM = "JS2022"
@@ -256,7 +264,7 @@ def _write_overlay(path: str, seed: int) -> None:
     with a few marks of every kind, read, and what was read drawn on it."""
     import cv2
 
-    from scans.simulate import MarkStyle, draw_marks, scan_page
+    from scans.simulate.pages import MarkStyle, draw_marks, scan_page
 
     layout, clean = _clean(3, False)
     page = layout.pages[0]
@@ -319,7 +327,7 @@ def main() -> None:
     parser.add_argument(
         "--marks",
         default=",".join(MarkModel),
-        help="mark models, comma-separated: hatch (scans.simulate), strokes (simulate_strokes)",
+        help="mark models, comma-separated: hatch (simulate.pages), strokes (simulate.strokes)",
     )
     parser.add_argument("--show", type=int, default=10, help="silent errors / lost pages shown")
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Benchmark: no page lost to a damaged QR code (issue 12, item 2).
 
-Heavily damaged scans (the scanner of scans.simulate HARSH: strong skew and perspective,
+Heavily damaged scans (the scanner of scans.simulate.pages HARSH: strong skew and perspective,
 feed wobble, uneven light, blur, noise, low-quality JPEG) of the provincial paper (60
 single, 30 multi, 40 true/false), the candidates' marks those of REALISTIC (``--marks
 harsh``: HARSH's careless candidates too), one in ten a spare sheet, each with toner
@@ -17,7 +17,7 @@ legible, as on the outside team's pages); with ``--full-length`` it runs the who
 length of the page, across the bubbles of that column too, which shows what a streak
 over bubbles does to the marks (a question of deciding marks, not of identity).
 
-Every page is read (scans.read) and compared with what was printed and meant:
+Every page is read (scans.read.page) and compared with what was printed and meant:
 
 - lost: rejected, neither read nor waiting to be identified (target: 0);
 - read / unidentified: identified by a code, or measured and waiting as 待识别页面;
@@ -44,9 +44,9 @@ import numpy.typing as npt
 
 from scans.layout import PageLayout, PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import PageStatus, QuestionStatus, read_page
-from scans.render import SheetHeader, render_page
-from scans.simulate import HARSH, REALISTIC, SimProfile, fill_page, scan_page
+from scans.read.page import PageStatus, QuestionStatus, read_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import HARSH, REALISTIC, SimProfile, fill_page, scan_page
 
 DPI = 200
 EXAM = "JS2022"

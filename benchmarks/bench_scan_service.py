@@ -48,7 +48,7 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
     from exam_center.services import exams, seating, sheets
     from exam_center.services.workspace import open_workspace
     from exam_center.settings import Settings
-    from scans.render import SheetHeader
+    from scans.render.output import SheetHeader
 
     base = tmp / "base"
     ws = open_workspace(Settings(workspace=base))

@@ -36,9 +36,9 @@ from scans.batch import ReadContext, read_batch
 from scans.ingest import Source, iter_sources
 from scans.layout import PaperSpec, SectionSpec, build_layout
 from scans.payload import make_payload
-from scans.read import PageStatus
-from scans.render import SheetHeader, render_page
-from scans.simulate import encode_image, simulate_page
+from scans.read.page import PageStatus
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import encode_image, simulate_page
 
 DPI = 200
 EXAM = "JS2022"

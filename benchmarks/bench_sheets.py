@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scans.layout import PaperSpec, SectionSpec, build_layout
 from scans.payload import new_exam_secret
-from scans.render import SheetHeader, render_page, sheet_to_print, write_sheets_pdf
+from scans.render.output import SheetHeader, render_page, sheet_to_print, write_sheets_pdf
 
 PAPER = PaperSpec(
     (

@@ -51,7 +51,7 @@ ITEM_COLUMNS = ("kind", "question", "status", "reason", "read_marks", "doubt", "
 def digest(base: Path, folder: Path, workers: int) -> dict[str, Any]:
     from sqlmodel import col, select
 
-    from exam_center.models import ReviewItem, ScannedPage
+    from exam_center.db.models import ReviewItem, ScannedPage
     from exam_center.services import scanning
     from exam_center.services.workspace import open_workspace
     from exam_center.settings import Settings

@@ -32,9 +32,9 @@ import cv2
 from scans.ingest import PageLoadError, PageSource, RejectedSource, Source
 from scans.layout import SheetLayout
 from scans.pool import FORKSERVER_PRELOAD
-from scans.read import OverlayWhen, read_page
-from scans.read_grid import IdentityCheck, check_identity
-from scans.read_model import AbsenceStatus, PageRead, PageStatus, ReadParams
+from scans.read.grid import IdentityCheck, check_identity
+from scans.read.model import AbsenceStatus, PageRead, PageStatus, ReadParams
+from scans.read.page import OverlayWhen, read_page
 
 __all__ = [
     "PageResult",
@@ -66,7 +66,7 @@ class PageResult:
     status: PageStatus
     read: PageRead | None
     reason: str  # "" when read
-    reject_kind: str | None  # a scans.ingest.RejectKind or scans.read.RejectKind value
+    reject_kind: str | None  # a scans.ingest.RejectKind or scans.read.page.RejectKind value
     overlay_path: Path | None
     elapsed_ms: float
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 
-from exam_center.db import alembic_config, make_engine, upgrade
+from exam_center.db.engine import alembic_config, make_engine, upgrade
 
 with tempfile.TemporaryDirectory() as tmp:
     engine = make_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")

@@ -38,7 +38,7 @@ def _write_session(ws: Workspace, name: str, token: str) -> None:
 
 def resolve_actor(ws: Workspace) -> Actor:
     """The account this command acts for (NotSignedIn when there is none)."""
-    from exam_center.errors import NotAllowed
+    from exam_center.domain.errors import NotAllowed
     from exam_center.services import accounts
     from exam_center.services.permissions import NotSignedIn
 

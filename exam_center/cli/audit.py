@@ -8,7 +8,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.vocabulary import action_label, detail_line
+from exam_center.domain.vocabulary import action_label, detail_line
 
 if TYPE_CHECKING:
     from exam_center.services import audit

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from exam_center.safe_text import for_terminal
+from exam_center.io.safe_text import for_terminal
 
 if TYPE_CHECKING:
     from exam_center.services.workspace import Workspace

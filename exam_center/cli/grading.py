@@ -9,10 +9,10 @@ import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.vocabulary import tie_scope_label
+from exam_center.domain.vocabulary import tie_scope_label
 
 if TYPE_CHECKING:
-    from exam_center.reports import results_tables
+    from exam_center.io.reports import results_tables
     from exam_center.services import (
         exporting,
         finalising,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         team_awards,
     )
 else:
-    results_tables = lazy_module("exam_center.reports.results_tables")
+    results_tables = lazy_module("exam_center.io.reports.results_tables")
     team_awards = lazy_module("exam_center.services.team_awards")
     exporting = lazy_module("exam_center.services.exporting")
     finalising = lazy_module("exam_center.services.finalising")

@@ -19,7 +19,7 @@ from exam_center.cli.scanning import review_app, scan, status
 from exam_center.cli.seating import layout, print_app, seat
 from exam_center.cli.signoff import signoff_app
 from exam_center.cli.verify import verify
-from exam_center.errors import ExamCenterError
+from exam_center.domain.errors import ExamCenterError
 
 # The only commands that may make a new workspace; every other one needs an exam.
 CREATE_WORKSPACE = frozenset({"init", "demo"})
@@ -47,7 +47,7 @@ def root(
 ) -> None:
     if ctx.invoked_subcommand == "scan":
         # The readers' forkserver imports OpenCV while this process imports the database.
-        from scans.pool import start_readers
+        from scans import start_readers
 
         start_readers()
     from exam_center.services.workspace import open_workspace

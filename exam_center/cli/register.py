@@ -10,8 +10,8 @@ import typer
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.errors import NotAllowed
-from exam_center.resident_id import mask_id
+from exam_center.domain.errors import NotAllowed
+from exam_center.domain.resident_id import mask_id
 
 if TYPE_CHECKING:
     from exam_center.services import register, register_facts

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from exam_center.cli.common import console, print_json, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.errors import PathProblem
-from exam_center.vocabulary import REVIEW_KIND_SHORT, review_status_label
+from exam_center.domain.errors import PathProblem
+from exam_center.domain.vocabulary import REVIEW_KIND_SHORT, review_status_label
 
 if TYPE_CHECKING:
     from exam_center.services import review, scanning

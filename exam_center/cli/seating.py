@@ -9,7 +9,7 @@ import typer
 
 from exam_center.cli.common import console, print_json, shown, table, workspace
 from exam_center.cli.lazy import lazy_module
-from exam_center.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed
 
 if TYPE_CHECKING:
     from exam_center.services import certificates, documents, seating, sheets

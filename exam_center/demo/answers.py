@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from exam_center.definition import ExamDefinition
+from exam_center.domain.definition import ExamDefinition
 
 LETTERS = "ABCDEFGH"
 

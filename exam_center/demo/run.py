@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from exam_center.db.models import ScannedPage
 from exam_center.demo.answers import answer_sheet, make_key, questions
 from exam_center.demo.scanner import SheetJob, make_scans
 from exam_center.demo.stages import STAGES
 from exam_center.demo.synth import DemoInputs, write_inputs
-from exam_center.errors import NotAllowed
-from exam_center.models import ScannedPage
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import (
     accounts,
     documents,
@@ -37,8 +37,7 @@ from exam_center.services import (
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.signoff import SignOffPending
 from exam_center.services.workspace import Workspace
-from scans.render import SheetHeader
-from scans.simulate import REALISTIC, MarkStyle
+from scans import REALISTIC, MarkStyle, SheetHeader
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jiangsu-2022" / "exam.toml"
 MARKER = ".exam-center-demo"

@@ -1,5 +1,5 @@
 """The demo's scanner output: every present candidate's sheet filled in pencil as they
-meant it (scans.simulate) and 'scanned' into PNG/JPEG files, with the usual accidents:
+meant it (scans.simulate.pages) and 'scanned' into PNG/JPEG files, with the usual accidents:
 an absentee, a candidate who wrote on a spare sheet, a page fed twice, a stray page."""
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from scans.layout import SheetLayout
-from scans.render import SheetHeader, render_page, sheet_to_print
-from scans.simulate import REALISTIC, SimProfile, encode_image, simulate_page
+from scans import (
+    REALISTIC,
+    SheetHeader,
+    SheetLayout,
+    SimProfile,
+    encode_image,
+    render_page,
+    sheet_to_print,
+    simulate_page,
+)
 
 
 @dataclass(frozen=True)

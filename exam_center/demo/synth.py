@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from exam_center.resident_id import check_character
+from exam_center.domain.resident_id import check_character
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"

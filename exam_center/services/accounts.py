@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from exam_center.errors import ExamCenterError, NotAllowed
-from exam_center.models import Account
+from exam_center.db.models import Account
+from exam_center.domain.errors import ExamCenterError, NotAllowed
 from exam_center.services import audit
 from exam_center.services.permissions import Actor, Role, require, signed_in
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from exam_center.models import AuditEntry
+from exam_center.db.models import AuditEntry
 from exam_center.services.permissions import SYSTEM_ACTIONS, require
 from exam_center.services.workspace_key import KEY_ACTION, WorkspaceKey, workspace_key
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import Candidate
-from exam_center.reports.certificates import (
+from exam_center.db.models import Candidate
+from exam_center.domain.errors import NotAllowed
+from exam_center.io.reports.certificates import (
     Certificate,
     write_certificate_register,
     write_certificates,

@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from exam_center import models
-from exam_center.models import AuditEntry, ReviewItem, ScannedPage
+from exam_center.db import models
+from exam_center.db.models import AuditEntry, ReviewItem, ScannedPage
 
 READ_BY_RESULTS = tuple(
     getattr(models, name)

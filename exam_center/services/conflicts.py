@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from exam_center.errors import NotAllowed
-from exam_center.models import ScannedPage
+from exam_center.db.models import ScannedPage
+from exam_center.domain.errors import NotAllowed
 from exam_center.services.scanning import current_scan, ensure_overlay
 from exam_center.services.sheets import exam_layouts
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from exam_center.errors import NotAllowed
-from exam_center.models import PrintRun
-from exam_center.reports.room_documents import RoomDocuments, write_room_documents
+from exam_center.db.models import PrintRun
+from exam_center.domain.errors import NotAllowed
+from exam_center.io.reports.room_documents import RoomDocuments, write_room_documents
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.permissions import actor_name, require

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from exam_center.definition import ExamDefinition, load_definition, parse_definition
-from exam_center.errors import ExamExists, NoExam
-from exam_center.models import Exam, Section, Team
+from exam_center.db.models import Exam, Section, Team
+from exam_center.domain.definition import ExamDefinition, load_definition, parse_definition
+from exam_center.domain.errors import ExamExists, NoExam
 from exam_center.services import audit
 from exam_center.services.permissions import require
 from exam_center.services.workspace_key import workspace_key

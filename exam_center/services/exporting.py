@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from exam_center.reports.award_lists import write_award_lists
-from exam_center.reports.exports import write_csv_files, write_workbook
-from exam_center.reports.policy_wording import paper_lines, policy_lines
-from exam_center.reports.results_tables import (
+from exam_center.io.reports.award_lists import write_award_lists
+from exam_center.io.reports.exports import write_csv_files, write_workbook
+from exam_center.io.reports.policy_wording import paper_lines, policy_lines
+from exam_center.io.reports.results_tables import (
     AwardRow,
     NationalRow,
     NationalTable,

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import ResultsLock
+from exam_center.db.models import ResultsLock
+from exam_center.domain.errors import NotAllowed
+from exam_center.domain.vocabulary import REVIEW_KIND_SHORT, review_status_label, tie_scope_label
 from exam_center.services import audit, sealing, signoff
 from exam_center.services.audit import ChainHead
 from exam_center.services.exams import current_exam, current_exam_id
@@ -26,7 +27,6 @@ from exam_center.services.standings import (
     results_documents,
 )
 from exam_center.services.workspace_key import workspace_key
-from exam_center.vocabulary import REVIEW_KIND_SHORT, review_status_label, tie_scope_label
 
 
 class FinaliseRefused(NotAllowed):

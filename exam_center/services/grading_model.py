@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 import grading
-from exam_center.definition import ExamDefinition, Policy
+from exam_center.domain.definition import ExamDefinition, Policy
 from exam_center.services.exams import exam_definition
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
-from exam_center.models import Exam
+from exam_center.db.models import Exam
 
 
 def hold_results(session: Session, exam_id: int, *, exclusive: bool) -> None:

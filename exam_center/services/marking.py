@@ -14,14 +14,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import grading
-from exam_center.errors import FileFormatError, ImportRejected, NotAllowed, RowProblem
-from exam_center.models import Absence, AnswerKeyVersion, Exam, Seat, SubjectiveMark
-from exam_center.services import audit, signoff
-from exam_center.services.exams import current_exam, current_exam_id
-from exam_center.services.grading_model import grading_paper, grading_policy
-from exam_center.services.permissions import actor_name, require
-from exam_center.services.signoff import SignOffPending
-from exam_center.tables import (
+from exam_center.db.models import Absence, AnswerKeyVersion, Exam, Seat, SubjectiveMark
+from exam_center.domain.errors import FileFormatError, ImportRejected, NotAllowed, RowProblem
+from exam_center.io.tables import (
     Column,
     parse_bool,
     parse_id_text,
@@ -30,6 +25,11 @@ from exam_center.tables import (
     parse_text,
     read_table,
 )
+from exam_center.services import audit, signoff
+from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.grading_model import grading_paper, grading_policy
+from exam_center.services.permissions import actor_name, require
+from exam_center.services.signoff import SignOffPending
 
 
 def ensure_open(session: Session) -> Exam:

@@ -11,15 +11,22 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 import grading
-from exam_center.errors import ImportRejected, NotAllowed, RowProblem
-from exam_center.models import NationalDrawRecord, NationalResultRecord, Seat
+from exam_center.db.models import NationalDrawRecord, NationalResultRecord, Seat
+from exam_center.domain.errors import ImportRejected, NotAllowed, RowProblem
+from exam_center.io.tables import (
+    Column,
+    parse_bool,
+    parse_id_text,
+    parse_int,
+    parse_rows,
+    read_table,
+)
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.permissions import actor_name, require
 from exam_center.services.register import ONLINE_TEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
 from exam_center.services.results import Computation, compute, contestants
-from exam_center.tables import Column, parse_bool, parse_id_text, parse_int, parse_rows, read_table
 
 
 def _seats(session: Session) -> dict[str, int]:

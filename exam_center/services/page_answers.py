@@ -25,9 +25,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlmodel import Session, col, select
 
-from exam_center.models import AuditEntry, ScannedPage
+from exam_center.db.models import AuditEntry, ScannedPage
 from grading import parse_answer
-from scans.read_model import QuestionStatus
+from scans import QuestionStatus
 
 # The stored statuses a person must decide: QuestionStatus.flagged, as plain strings (a
 # stored page's statuses are strings; StrEnum members compare and hash as their values).

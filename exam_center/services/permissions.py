@@ -10,8 +10,8 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from exam_center import vocabulary
-from exam_center.errors import NotAllowed
+from exam_center.domain import vocabulary
+from exam_center.domain.errors import NotAllowed
 
 
 class Role(StrEnum):

@@ -7,7 +7,7 @@ Each has `to_json()`, the CLI's JSON contract (`results`, `awards`, `teams`, `na
 goldens), and `from_json()`, which reads a finalised snapshot (stored JSON) back, so
 the exports and the screens read attributes whether the results were just computed or
 locked. `CandidateStatus` is the one set of a candidate's statuses; their words are in
-`exam_center.vocabulary`.
+`exam_center.domain.vocabulary`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from exam_center.vocabulary import CANDIDATE_STATUS_LABELS, CANDIDATE_STATUS_SCREEN_LABELS
+from exam_center.domain.vocabulary import CANDIDATE_STATUS_LABELS, CANDIDATE_STATUS_SCREEN_LABELS
 
 Json = dict[str, Any]
 

@@ -35,11 +35,11 @@ from sqlalchemy import (
     select,
 )
 
-from exam_center.errors import ImportRejected, RowProblem, WorkspaceError
-from exam_center.honours import KNOWN_HONOURS
-from exam_center.resident_id import id_problem, normalise_id
-from exam_center.tables import Column as FileColumn
-from exam_center.tables import parse_id_text, parse_int, parse_rows, parse_text, read_table
+from exam_center.domain.errors import ImportRejected, RowProblem, WorkspaceError
+from exam_center.domain.honours import KNOWN_HONOURS
+from exam_center.domain.resident_id import id_problem, normalise_id
+from exam_center.io.tables import Column as FileColumn
+from exam_center.io.tables import parse_id_text, parse_int, parse_rows, parse_text, read_table
 
 SCHEMA_VERSION = "1"
 HONOUR, CONTEST = "honour", "contest"

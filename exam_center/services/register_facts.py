@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
-from exam_center.models import Candidate, RegisterFact, Team
+from exam_center.db.models import Candidate, RegisterFact, Team
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, exam_definition
 from exam_center.services.marking import ensure_open

@@ -12,17 +12,12 @@ from typing import Any, Protocol
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from exam_center.eligibility import EligibilityFacts, RuleFailure, check_eligibility
-from exam_center.errors import ImportRejected, RowProblem
-from exam_center.honours import NATIONAL_EXPERT, parse_honours
-from exam_center.models import Candidate, Team
-from exam_center.resident_id import gender_of, id_problem, mask_id, normalise_id
-from exam_center.services import audit
-from exam_center.services.exams import current_exam, exam_definition, teams
-from exam_center.services.permissions import require
-from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
-from exam_center.services.register_facts import facts_by_candidate, lookup, read_register
-from exam_center.tables import (
+from exam_center.db.models import Candidate, Team
+from exam_center.domain.eligibility import EligibilityFacts, RuleFailure, check_eligibility
+from exam_center.domain.errors import ImportRejected, RowProblem
+from exam_center.domain.honours import NATIONAL_EXPERT, parse_honours
+from exam_center.domain.resident_id import gender_of, id_problem, mask_id, normalise_id
+from exam_center.io.tables import (
     Cell,
     Column,
     map_columns,
@@ -33,6 +28,11 @@ from exam_center.tables import (
     parse_text,
     read_table,
 )
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, exam_definition, teams
+from exam_center.services.permissions import require
+from exam_center.services.register import CONTEST, CONTEST_FLAGS, HONOUR
+from exam_center.services.register_facts import facts_by_candidate, lookup, read_register
 
 
 def _honours(value: Cell) -> list[dict[str, object]]:

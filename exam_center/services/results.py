@@ -17,10 +17,7 @@ import numpy.typing as npt
 from sqlmodel import Session, col, select
 
 import grading
-from exam_center.definition import ExamDefinition, parse_definition
-from exam_center.eligibility import check_eligibility
-from exam_center.errors import NoExam
-from exam_center.models import (
+from exam_center.db.models import (
     Absence,
     AnswerKeyVersion,
     Candidate,
@@ -37,6 +34,9 @@ from exam_center.models import (
     Team,
     TieDecisionRecord,
 )
+from exam_center.domain.definition import ExamDefinition, parse_definition
+from exam_center.domain.eligibility import check_eligibility
+from exam_center.domain.errors import NoExam
 from exam_center.services.change_stamp import Stamp, change_stamp
 from exam_center.services.grading_model import paper_of, policy_of, policy_record
 from exam_center.services.page_answers import letters_mask, store_for

@@ -18,8 +18,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import Candidate, ReviewDecision, ReviewItem, ScannedPage, Seat
+from exam_center.db.models import Candidate, ReviewDecision, ReviewItem, ScannedPage, Seat
+from exam_center.domain.errors import NotAllowed
+from exam_center.domain.vocabulary import REVIEW_KIND_SHORT, already_read_reason
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.locks import hold_results
@@ -27,8 +28,7 @@ from exam_center.services.marking import ensure_open
 from exam_center.services.permissions import require
 from exam_center.services.scanning import current_scan
 from exam_center.services.sheets import exam_layouts
-from exam_center.vocabulary import REVIEW_KIND_SHORT, already_read_reason
-from scans.layout import alike_pages
+from scans import alike_pages
 
 
 @dataclass(frozen=True)

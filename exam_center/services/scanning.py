@@ -30,9 +30,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from exam_center import vocabulary
-from exam_center.errors import NotAllowed
-from exam_center.models import (
+from exam_center.db.models import (
     Candidate,
     Exam,
     ReviewDecision,
@@ -41,6 +39,8 @@ from exam_center.models import (
     ScannedPage,
     Seat,
 )
+from exam_center.domain import vocabulary
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import audit, write_guard
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
@@ -48,8 +48,7 @@ from exam_center.services.permissions import require
 from exam_center.services.sheet_identity import check_sheet
 from exam_center.services.sheets import exam_layouts, exam_secret
 from exam_center.services.workspace import Workspace
-from scans.layout import SheetLayout
-from scans.read_model import PageRead, PageStatus, QuestionRead, Thresholds
+from scans import PageRead, PageStatus, QuestionRead, SheetLayout, Thresholds
 
 
 class PageOutcomeStatus(StrEnum):
@@ -475,8 +474,7 @@ def scan_paths(
     person (the others are drawn when asked for: :func:`ensure_overlay`); ``"all"``
     draws every read page's; ``"lazy"`` none (each is drawn from its scan file when
     asked for: the scan files must still be there then)."""
-    from scans.batch import KNOWN, needs_a_person, read_batch
-    from scans.ingest import display_name, iter_sources
+    from scans import KNOWN, display_name, iter_sources, needs_a_person, read_batch
 
     started = datetime.now(UTC)
     with workspace.session() as s:
@@ -589,7 +587,7 @@ def watch_paths(
     """Scan folders while the scanners write into them: every file once it is whole (its
     size unchanged for ``settle_s``), each delivery as one batch, until ``cancel`` is set
     or nothing new has come for ``idle_exit_s`` seconds (never, when None)."""
-    from scans.watch import FolderWatch
+    from scans import FolderWatch
 
     watch = FolderWatch(paths, settle_s=settle_s)
     stop = cancel or threading.Event()
@@ -625,7 +623,7 @@ def _recorded(workspace: Workspace, ctx: ScanContext, sha256: str | None) -> boo
 
 def _source_of(file: str, sha256: str) -> Any:
     """The page of ``file`` whose sha256 this is, listed afresh (None: gone or changed)."""
-    from scans.ingest import PageSource, iter_sources
+    from scans import PageSource, iter_sources
 
     try:
         for source in iter_sources([Path(file)]):
@@ -637,7 +635,7 @@ def _source_of(file: str, sha256: str) -> Any:
 
 
 def _read_again(result: Any, ctx: ScanContext, overlay_dir: Path) -> Any:
-    from scans.batch import ReadContext, needs_a_person, read_source
+    from scans import ReadContext, needs_a_person, read_source
 
     source = _source_of(str(result.file), result.sha256 or "")
     if source is None:
@@ -658,7 +656,7 @@ def ensure_overlay(session: Session, page: ScannedPage) -> str:
     (same sha256); the reader is deterministic, so the picture is the one it would have
     drawn. Returns its path, or "" when it cannot be drawn (the file is gone or changed).
     The path is stored on the page (the caller's transaction)."""
-    from scans.batch import ReadContext, read_source
+    from scans import ReadContext, read_source
 
     if not page.overlay_path or Path(page.overlay_path).is_file():
         return page.overlay_path  # "": a rejected page, which has no picture
@@ -705,7 +703,7 @@ def _store_group(
 
 
 def _store_kwargs(workspace: Workspace, result: Any, batch_id: int) -> dict[str, Any]:
-    from scans.ingest import display_name
+    from scans import display_name
 
     kwargs: dict[str, Any] = {
         # A name that is not UTF-8 cannot be stored or printed as it is: escaped bytes.

@@ -21,8 +21,7 @@ from sqlalchemy import Table, select
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as sm_select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import (
+from exam_center.db.models import (
     Absence,
     AnswerKeyVersion,
     AuditEntry,
@@ -42,6 +41,7 @@ from exam_center.models import (
     Team,
     TieDecisionRecord,
 )
+from exam_center.domain.errors import NotAllowed
 from exam_center.services.audit import ChainHead, ChainReport, verify_chain
 from exam_center.services.workspace_key import KEY_ACTION, WorkspaceKey, workspace_key
 

@@ -15,9 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 import seating
-from exam_center.eligibility import check_eligibility
-from exam_center.errors import NotAllowed, PlanInfeasible
-from exam_center.models import (
+from exam_center.db.models import (
     Candidate,
     Invigilator,
     InvigilatorDuty,
@@ -27,6 +25,8 @@ from exam_center.models import (
     SeatPlanRecord,
     Team,
 )
+from exam_center.domain.eligibility import check_eligibility
+from exam_center.domain.errors import NotAllowed, PlanInfeasible
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.permissions import actor_name, require

@@ -22,9 +22,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from exam_center.models import Absence, ReviewItem, Room, ScannedPage, Seat
-from scans.read_grid import IdentityCheck, check_identity
-from scans.read_model import AbsenceStatus, PageRead
+from exam_center.db.models import Absence, ReviewItem, Room, ScannedPage, Seat
+from scans import AbsenceStatus, IdentityCheck, PageRead, check_identity
 
 ABSENCE_MARKED = "答题卡缺考标记已填涂，考生记为缺考 (the invigilator marked the sheet absent)"
 

@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import PrintRun
+from exam_center.db.models import PrintRun
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import audit
 from exam_center.services.exams import current_exam, current_exam_id, exam_definition
 from exam_center.services.permissions import actor_name, require
 from exam_center.services.seating import active_plan, seating_view
 from exam_center.services.workspace_key import workspace_key
-from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
+from scans import PaperSpec, SectionSpec, SheetLayout, build_layout
 
 if TYPE_CHECKING:
-    from scans.render import SheetToPrint
+    from scans import SheetToPrint
 
-# scans.render (fpdf, qrcode) is imported by the functions that print: scanning reads
+# scans.render.output (fpdf, qrcode) is imported by the functions that print: scanning reads
 # this module's layouts and secret, and its start-up should not pay ~0.1-0.2 s for fpdf.
 
 
@@ -78,7 +78,7 @@ def layout_json(*, session: Session) -> dict[str, Any]:
 
 
 def _candidate_sheets(session: Session, layout: SheetLayout) -> Iterator[SheetToPrint]:
-    from scans.render import SheetHeader, sheet_to_print
+    from scans import SheetHeader, sheet_to_print
 
     exam = current_exam(session)
     view = seating_view(session=session)
@@ -120,7 +120,7 @@ def print_sheets(
 ) -> PrintOutcome:
     """Every seated candidate's sheet, in room and seat order, as one PDF or as PNGs."""
     require(session, "print.sheets")
-    from scans.render import write_sheet_pngs, write_sheets_pdf
+    from scans import write_sheet_pngs, write_sheets_pdf
 
     if (out_pdf is None) == (png_dir is None):
         raise NotAllowed(
@@ -165,7 +165,7 @@ def print_sheets(
 def print_spares(*, session: Session, count: int, out_pdf: Path) -> PrintOutcome:
     """`count` spare sheets with serials that continue those printed before."""
     require(session, "print.spares")
-    from scans.render import SheetHeader, sheet_to_print, write_sheets_pdf
+    from scans import SheetHeader, sheet_to_print, write_sheets_pdf
 
     if count < 1:
         raise NotAllowed("备用卡至少打印一张 (print at least one spare sheet)")

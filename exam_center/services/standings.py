@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 import grading
-from exam_center.errors import NotAllowed
-from exam_center.models import TieDecisionRecord
+from exam_center.db.models import TieDecisionRecord
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id
 from exam_center.services.marking import ensure_open

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from exam_center.eligibility import check_eligibility
-from exam_center.models import (
+from exam_center.db.models import (
     Absence,
     AnswerKeyVersion,
     Candidate,
@@ -21,6 +20,7 @@ from exam_center.models import (
     Seat,
     SubjectiveMark,
 )
+from exam_center.domain.eligibility import check_eligibility
 from exam_center.services.exams import exam_definition
 from exam_center.services.register_facts import facts_by_candidate
 from exam_center.services.registration import facts_of

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import OrganisationAward
+from exam_center.db.models import OrganisationAward
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import audit
 from exam_center.services.exams import current_exam_id, exam_definition
 from exam_center.services.marking import ensure_open

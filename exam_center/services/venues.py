@@ -7,12 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from exam_center.errors import ImportRejected, RowProblem
-from exam_center.models import Invigilator, Room
-from exam_center.services import audit
-from exam_center.services.exams import current_exam, current_exam_id
-from exam_center.services.permissions import require
-from exam_center.tables import (
+from exam_center.db.models import Invigilator, Room
+from exam_center.domain.errors import ImportRejected, RowProblem
+from exam_center.io.tables import (
     Column,
     map_columns,
     parse_id_text,
@@ -22,6 +19,9 @@ from exam_center.tables import (
     parse_text,
     read_table,
 )
+from exam_center.services import audit
+from exam_center.services.exams import current_exam, current_exam_id
+from exam_center.services.permissions import require
 
 ROOM_COLUMNS = (
     Column("code", ("考场号", "考场", "room"), parse=parse_text),

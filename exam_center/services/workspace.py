@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from exam_center.db import open_database, session_scope
-from exam_center.errors import WorkspaceMissing
+from exam_center.db.engine import open_database, session_scope
+from exam_center.domain.errors import WorkspaceMissing
 from exam_center.services import write_guard
 from exam_center.services.permissions import Actor, NotSignedIn
 from exam_center.services.workspace_key import adopt_key

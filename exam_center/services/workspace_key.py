@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from exam_center.errors import WorkspaceError
-from exam_center.models import AuditEntry, Exam
+from exam_center.db.models import AuditEntry, Exam
+from exam_center.domain.errors import WorkspaceError
 
 KEY_FILE = "exam-center.key"
 KEY_ACTION = "workspace.key"  # the audit entry naming the key (its id, not the key)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from exam_center.errors import NotAllowed
-from exam_center.models import Account, AuditEntry, Exam, PrintRun, ResultsLock, SignOff
+from exam_center.db.models import Account, AuditEntry, Exam, PrintRun, ResultsLock, SignOff
+from exam_center.domain.errors import NotAllowed
 
 # Tables a write to which never changes the results.
 OUTSIDE_RESULTS = frozenset(

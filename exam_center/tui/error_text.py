@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from exam_center.errors import ExamCenterError
+from exam_center.domain.errors import ExamCenterError
 
 RECOVERABLE: tuple[type[Exception], ...] = (ExamCenterError, OSError, SQLAlchemyError)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlmodel import select
 
 import grading
-from exam_center.models import Candidate, Seat
+from exam_center.db.models import Candidate, Seat
 from exam_center.services import marking, national_stage, results, standings
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from exam_center.db.models import ScannedPage
 from exam_center.demo.synth import write_inputs
-from exam_center.models import ScannedPage
 from exam_center.services import exams, marking, registration, seating, venues
 from exam_center.services.workspace import Workspace
 

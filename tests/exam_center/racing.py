@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from exam_center.errors import NotAllowed
-from exam_center.models import ScanBatch
+from exam_center.db.models import ScanBatch
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import review, scanning
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 from scans.batch import PageResult
-from scans.read_model import PageRead, PageStatus
+from scans.read.model import PageRead, PageStatus
 from tests.signing import actor, finalise_by_two, reopen_by_two
 
 

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from exam_center.errors import NotAllowed
-from exam_center.models import Account, AuditEntry, Candidate, ResultsLock
+from exam_center.db.models import Account, AuditEntry, Candidate, ResultsLock
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import (
     accounts,
     documents,

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from exam_center.definition import load_definition, parse_definition
-from exam_center.errors import DefinitionError
+from exam_center.domain.definition import load_definition, parse_definition
+from exam_center.domain.errors import DefinitionError
 from tests.conftest import EXAMPLE_TOML
 
 

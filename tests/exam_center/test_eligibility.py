@@ -2,7 +2,7 @@ from dataclasses import replace
 
 import pytest
 
-from exam_center.eligibility import EligibilityFacts, check_eligibility
+from exam_center.domain.eligibility import EligibilityFacts, check_eligibility
 
 OK = EligibilityFacts(
     star_titles=1,

@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
+from exam_center.db.models import Candidate
 from exam_center.demo import run as demo_run
 from exam_center.demo import synth
-from exam_center.models import Candidate
-from exam_center.safe_text import csv_text, for_terminal, formula_like
+from exam_center.io.safe_text import csv_text, for_terminal, formula_like
 from exam_center.services import exporting
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings

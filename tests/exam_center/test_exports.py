@@ -17,9 +17,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from exam_center.demo import run as demo_run
-from exam_center.reports.award_lists import write_award_lists
-from exam_center.reports.exports import display_width, write_csv_files, write_workbook
-from exam_center.reports.results_tables import (
+from exam_center.io.reports.award_lists import write_award_lists
+from exam_center.io.reports.exports import display_width, write_csv_files, write_workbook
+from exam_center.io.reports.results_tables import (
     AwardRow,
     NationalRow,
     NationalTable,

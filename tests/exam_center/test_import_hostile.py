@@ -18,13 +18,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlmodel import delete, func, select
 
+from exam_center.db.models import Candidate
 from exam_center.demo.synth import ROSTER_HEADERS, roster_rows
-from exam_center.errors import ExamCenterError, FileFormatError, ImportRejected
-from exam_center.models import Candidate
-from exam_center.safe_text import unsafe_characters
+from exam_center.domain.errors import ExamCenterError, FileFormatError, ImportRejected
+from exam_center.io.safe_text import unsafe_characters
+from exam_center.io.tables import CSV_FIELD_LIMIT
 from exam_center.services import registration
 from exam_center.services.workspace import Workspace
-from exam_center.tables import CSV_FIELD_LIMIT
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 

@@ -9,8 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from exam_center.db import current_revision, make_engine, open_database, schema_head, upgrade
-from exam_center.errors import SchemaTooNew
+from exam_center.db.engine import current_revision, make_engine, open_database, schema_head, upgrade
+from exam_center.domain.errors import SchemaTooNew
 from exam_center.services import exams, registration
 from exam_center.services.workspace import Workspace
 from tests.conftest import EXAMPLE_TOML

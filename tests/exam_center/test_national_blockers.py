@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exam_center.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import finalising, marking, national_stage, results
 from exam_center.services.workspace import Workspace
 from tests.exam_center.graded_exam import graded_exam

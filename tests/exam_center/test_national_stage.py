@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from exam_center.errors import ImportRejected
-from exam_center.models import NationalResultRecord
+from exam_center.db.models import NationalResultRecord
+from exam_center.domain.errors import ImportRejected
 from exam_center.services import national_stage, results, standings
 from exam_center.services.workspace import Workspace
 from tests.cli_accounts import cli_env

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, delete, func, select
 
-from exam_center.models import ReviewDecision, ReviewItem, ScannedPage
+from exam_center.db.models import ReviewDecision, ReviewItem, ScannedPage
 from exam_center.services import exams, sheets
 from exam_center.services.workspace import Workspace
 from scans.payload import make_payload
-from scans.read import read_page
-from scans.render import SheetHeader, render_page
-from scans.simulate import REALISTIC, gentle, simulate_page
+from scans.read.page import read_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import REALISTIC, gentle, simulate_page
 from tests.exam_center import racing
 from tests.exam_center.graded_exam import GradedExam, graded_exam
 from tests.signing import finalise_by_two, reopen_by_two

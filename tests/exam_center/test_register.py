@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exam_center.demo.synth import roster_rows, write_roster
-from exam_center.errors import ImportRejected
+from exam_center.domain.errors import ImportRejected
 from exam_center.services import national_stage, registration, results, standings
 from exam_center.services.register import Register
 from exam_center.services.register_facts import disagreements

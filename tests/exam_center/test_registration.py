@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from exam_center.demo.synth import ROSTER_HEADERS, roster_rows, write_roster
-from exam_center.errors import ImportRejected
-from exam_center.resident_id import mask_id
+from exam_center.domain.errors import ImportRejected
+from exam_center.domain.resident_id import mask_id
 from exam_center.services import registration
 from exam_center.services.workspace import Workspace
 

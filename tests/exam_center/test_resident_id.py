@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from exam_center.resident_id import check_character, gender_of, id_problem, mask_id
+from exam_center.domain.resident_id import check_character, gender_of, id_problem, mask_id
 
 # The standard's own worked example (GB 11643-1999, appendix): 11010519491231002X.
 VALID = "11010519491231002X"
@@ -41,7 +41,7 @@ def test_every_single_digit_typo_is_caught() -> None:
 
 
 def test_one_id_has_one_spelling() -> None:
-    from exam_center.resident_id import normalise_id
+    from exam_center.domain.resident_id import normalise_id
 
     full_width = "１１０１０５１９４９１２３１００２ｘ"  # an IME's full-width digits
     assert normalise_id(full_width) == VALID
@@ -57,7 +57,7 @@ def test_one_id_has_one_spelling() -> None:
     ],
 )
 def test_only_ascii_digits_make_an_id(value: str) -> None:
-    from exam_center.resident_id import normalise_id
+    from exam_center.domain.resident_id import normalise_id
 
     problem = id_problem(normalise_id(value))
     assert problem is not None and "17 digits" in problem

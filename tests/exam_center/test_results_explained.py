@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sqlmodel import select
 
-from exam_center.models import Candidate, ScannedPage
+from exam_center.db.models import Candidate, ScannedPage
 from exam_center.services import marking, results, standings
 from exam_center.services.page_answers import decode, store_for
 from exam_center.services.workspace import Workspace

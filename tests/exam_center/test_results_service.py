@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from exam_center.db.models import AuditEntry, ScannedPage
 from exam_center.demo.run import run_demo
-from exam_center.errors import NotAllowed
-from exam_center.models import AuditEntry, ScannedPage
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import finalising, marking, results, seating, standings
 from exam_center.services.signoff import SignOffPending
 from exam_center.services.workspace import Workspace

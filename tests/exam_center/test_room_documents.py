@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from exam_center.reports.room_documents import admission_ranges, write_room_documents
+from exam_center.io.reports.room_documents import admission_ranges, write_room_documents
 from exam_center.services.seating import DutyView, RoomView, SeatingView, SeatView
 from seating.geometry import position_in_grid
 

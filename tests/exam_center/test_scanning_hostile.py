@@ -13,8 +13,8 @@ import cv2
 import pytest
 from sqlmodel import select
 
+from exam_center.db.models import AuditEntry, ScannedPage
 from exam_center.demo.run import run_demo
-from exam_center.models import AuditEntry, ScannedPage
 from exam_center.services import audit, scanning
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings

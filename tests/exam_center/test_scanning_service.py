@@ -17,15 +17,15 @@ import cv2
 import pytest
 from sqlmodel import select
 
+from exam_center.db.models import ReviewItem, ScannedPage
 from exam_center.demo.run import run_demo
-from exam_center.models import ReviewItem, ScannedPage
 from exam_center.services import conflicts, exams, review, scanning, seating, sheets
 from exam_center.services.results import compute
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 from scans.payload import make_payload
-from scans.render import SheetHeader, render_page
-from scans.simulate import REALISTIC, gentle, simulate_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import REALISTIC, gentle, simulate_page
 from tests.cli_accounts import cli_env
 
 MARKED = {1: "A", 2: "B", 3: "C", 61: "AC", 62: "BDE", 91: "A", 92: "B"}

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 
 import seating as lib
+from exam_center.db.models import Seat
 from exam_center.demo.run import run_demo
-from exam_center.errors import NotAllowed, PlanInfeasible
-from exam_center.models import Seat
+from exam_center.domain.errors import NotAllowed, PlanInfeasible
 from exam_center.services import audit, documents, registration, seating, venues
 from exam_center.services.workspace import Workspace
 

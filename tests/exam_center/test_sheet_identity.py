@@ -1,5 +1,5 @@
 """A candidate sheet's filled admission grid and 缺考标记 box, through the whole path:
-rendered, filled and scanned (scans.simulate), read by the real reader in scan_paths,
+rendered, filled and scanned (scans.simulate.pages), read by the real reader in scan_paths,
 recorded in a real database, reviewed and scored."""
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 from sqlmodel import select
 
+from exam_center.db.models import Absence, ReviewItem, ScannedPage
 from exam_center.demo.run import run_demo
-from exam_center.models import Absence, ReviewItem, ScannedPage
 from exam_center.services import exams, review, scanning, seating, sheets
 from exam_center.services.results import compute
 from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
-from scans.read_grid import MISMATCH_TEXT
-from scans.render import SheetHeader, render_page, sheet_to_print
-from scans.render_canvas import MM_PER_INCH
-from scans.simulate import REALISTIC, gentle, scan_page, simulate_page
+from scans.read.grid import MISMATCH_TEXT
+from scans.render.canvas import MM_PER_INCH
+from scans.render.output import SheetHeader, render_page, sheet_to_print
+from scans.simulate.pages import REALISTIC, gentle, scan_page, simulate_page
 from tests.signing import actor
 
 DPI = 150

@@ -9,9 +9,9 @@ import pytest
 import zxingcpp
 from sqlmodel import select
 
+from exam_center.db.models import AuditEntry
 from exam_center.demo.run import run_demo
-from exam_center.errors import NotAllowed
-from exam_center.models import AuditEntry
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import exams, seating, sheets
 from exam_center.services.workspace import Workspace
 from scans.payload import verify_payload

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exam_center.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import results, standings
 from exam_center.services.workspace import Workspace
 from tests.cli_accounts import cli_env

@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 
 import exam_center
-from exam_center.services.permissions import PERMISSIONS, SYSTEM_ACTIONS, Role
-from exam_center.services.read_models import CandidateStatus
-from exam_center.vocabulary import (
+from exam_center.domain.vocabulary import (
     ACTION_LABELS,
     CANDIDATE_STATUS_LABELS,
     CANDIDATE_STATUS_SCREEN_LABELS,
@@ -26,6 +24,8 @@ from exam_center.vocabulary import (
     review_status_label,
     shown_value,
 )
+from exam_center.services.permissions import PERMISSIONS, SYSTEM_ACTIONS, Role
+from exam_center.services.read_models import CandidateStatus
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 APP = Path(exam_center.__file__).parent

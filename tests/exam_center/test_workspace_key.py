@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from exam_center.db import make_engine, upgrade
+from exam_center.db.engine import make_engine, upgrade
 from exam_center.services import audit, exams, sheets
 from exam_center.services.workspace import Workspace
 from exam_center.services.workspace_key import KEY_FILE, KeyMissing, read_key

@@ -27,9 +27,9 @@ from scans.batch import (
 from scans.ingest import PageFormat, Source, iter_sources
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import PageStatus, QuestionStatus
-from scans.render import SheetHeader, render_page
-from scans.simulate import REALISTIC, encode_image, gentle, simulate_page
+from scans.read.page import PageStatus, QuestionStatus
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import REALISTIC, encode_image, gentle, simulate_page
 
 DPI = 150
 SECRET = b"batch-secret"

@@ -1,7 +1,7 @@
-"""scans.read: real rendered sheets, marked with pencil strokes, scanned with damage, read.
+"""scans.read.page: real rendered sheets, marked with pencil strokes, scanned with damage, read.
 
-Every page here goes through the real pipeline: scans.render draws it, scans.simulate
-marks and scans it, scans.read reads the pixels. Nothing is mocked.
+Every page here goes through the real pipeline: scans.render.output draws it, scans.simulate.pages
+marks and scans it, scans.read.page reads the pixels. Nothing is mocked.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from scans.layout import PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import (
+from scans.read.model import bubble_key
+from scans.read.page import (
     READER_VERSION,
     GridStatus,
     PageRead,
@@ -35,10 +36,9 @@ from scans.read import (
     read_page,
     redecide,
 )
-from scans.read_model import bubble_key
-from scans.render import SheetHeader, qr_matrix, render_page
-from scans.render_canvas import blit_qr
-from scans.simulate import REALISTIC, MarkStyle, draw_marks, gentle, scan_page
+from scans.render.canvas import blit_qr
+from scans.render.output import SheetHeader, qr_matrix, render_page
+from scans.simulate.pages import REALISTIC, MarkStyle, draw_marks, gentle, scan_page
 
 SECRET = b"test-secret"
 EXAM = "EX2022"

@@ -1,4 +1,4 @@
-"""scans.read on erasures: judged against the candidate's own marks on the page.
+"""scans.read.page on erasures: judged against the candidate's own marks on the page.
 
 Real rendered sheets, marked by both mark models of the simulator, scanned, read through
 the real pipeline. The decision rule's corner cases (a residue between the candidate's two
@@ -11,7 +11,9 @@ from functools import cache
 
 import pytest
 
-from scans.read import (
+from scans.read.decide import PagePopulation
+from scans.read.marks import PROFILE_POINTS
+from scans.read.page import (
     PageRead,
     QuestionMeasures,
     QuestionStatus,
@@ -21,9 +23,7 @@ from scans.read import (
     read_page,
     redecide,
 )
-from scans.read_decide import PagePopulation
-from scans.read_marks import PROFILE_POINTS
-from scans.simulate import MarkModel, MarkStyle, draw_marks
+from scans.simulate.pages import MarkModel, MarkStyle, draw_marks
 from tests.scans.test_read import (
     EXAM,
     SECRET,

@@ -1,6 +1,6 @@
-"""scans.read_grid: a candidate sheet's admission grid and 缺考标记 box, through the real
-pipeline (scans.render draws the page, scans.simulate fills and scans it, scans.read
-reads the pixels), and the grid checked against the QR code."""
+"""scans.read.grid: a candidate sheet's admission grid and 缺考标记 box, through the real
+pipeline (scans.render.output draws the page, scans.simulate.pages fills and scans it,
+scans.read.page reads the pixels), and the grid checked against the QR code."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import numpy.typing as npt
 
 from scans.layout import PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.read import PageRead, PageStatus, read_page, redecide
-from scans.read_grid import MISMATCH_TEXT, IdentityCheck, check_identity
-from scans.read_model import AbsenceStatus, GridStatus, QuestionStatus
-from scans.render import SheetHeader, render_page
-from scans.render_canvas import MM_PER_INCH
-from scans.simulate import REALISTIC, MarkStyle, draw_marks, scan_page
+from scans.read.grid import MISMATCH_TEXT, IdentityCheck, check_identity
+from scans.read.model import AbsenceStatus, GridStatus, QuestionStatus
+from scans.read.page import PageRead, PageStatus, read_page, redecide
+from scans.render.canvas import MM_PER_INCH
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import REALISTIC, MarkStyle, draw_marks, scan_page
 
 SECRET = b"grid-secret"
 EXAM = "EX2022"

@@ -1,4 +1,4 @@
-"""scans.render: what is printed is where the layout says, and its QR code verifies.
+"""scans.render.output: what is printed is where the layout says, and its QR code verifies.
 
 Every check reads pixels or the PDF's text layer back with independent tools
 (zxing-cpp for the QR, pdfium for the PDF), never the renderer's own state.
@@ -18,7 +18,7 @@ from PIL import Image
 from scans.fonts import FONT_ENV_VAR, FontNotFound, find_cjk_font
 from scans.layout import Bubble, PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload, verify_payload
-from scans.render import (
+from scans.render.output import (
     SheetHeader,
     SheetMismatch,
     SheetToPrint,

@@ -1,4 +1,4 @@
-"""scans.simulate: seeded, marks land where the truth says, damage is what was asked for."""
+"""scans.simulate.pages: seeded, marks land where the truth says, damage is what was asked for."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from scans.layout import Bubble, PaperSpec, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
-from scans.render import SheetHeader, render_page
-from scans.simulate import (
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import (
     HARSH,
     REALISTIC,
     MarkModel,

@@ -38,8 +38,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from exam_center.db.models import ReviewItem, ScannedPage
 from exam_center.demo import run as demo_run
-from exam_center.models import ReviewItem, ScannedPage
 from exam_center.services import (
     marking,
     national_stage,

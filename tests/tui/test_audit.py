@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import text
 from textual.widgets import DataTable, Input, Static
 
+from exam_center.domain.vocabulary import action_label
 from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.screens.audit import AuditScreen
-from exam_center.vocabulary import action_label
 from tests.tamper import drop_append_only
 from tests.tui.pilot_steps import drive, settle, sign_in
 

@@ -13,7 +13,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from exam_center.models import Absence
+from exam_center.db.models import Absence
 from exam_center.services import audit, marking, scanning, seating
 from exam_center.services.grading_model import grading_paper
 from exam_center.services.results import marking_issues

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from exam_center.models import Candidate, PrintRun, Seat
+from exam_center.db.models import Candidate, PrintRun, Seat
 from exam_center.services import audit, results, standings
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
-from exam_center.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed
 from exam_center.services import audit, team_awards
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app

@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from exam_center.models import Exam, PrintRun
+from exam_center.db.models import Exam, PrintRun
 from exam_center.services import audit
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app

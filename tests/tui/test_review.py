@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from exam_center.models import ScannedPage
+from exam_center.db.models import ScannedPage
 from exam_center.services import audit, review, scanning
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app

@@ -17,8 +17,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input
 
+from exam_center.db.models import ReviewDecision, ScannedPage
 from exam_center.demo.run import run_demo
-from exam_center.models import ReviewDecision, ScannedPage
 from exam_center.services import audit, conflicts, exams, scanning, seating, sheets
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
@@ -28,8 +28,8 @@ from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.screens.review import ReviewScreen
 from exam_center.tui.widgets.sheet_image import SheetImage
 from scans.payload import make_payload
-from scans.render import SheetHeader, render_page
-from scans.simulate import REALISTIC, gentle, simulate_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.pages import REALISTIC, gentle, simulate_page
 from tests.tui.pilot_steps import drive, settle, shown, sign_in
 
 FIRST = {1: "A", 2: "B", 3: "C", 4: "D", 61: "AC"}

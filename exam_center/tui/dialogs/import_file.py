@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from exam_center.errors import ImportRejected
+from exam_center.domain.errors import ImportRejected
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.widgets.path_suggester import TABLE_SUFFIXES, PathSuggester
 from exam_center.tui.widgets.problem_table import ProblemTable

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Static
 
-from exam_center.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed
 from exam_center.services.seating import SeatingOutcome
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 

@@ -14,12 +14,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from exam_center.domain.vocabulary import action_label, detail_line, detail_text
 from exam_center.services import audit
 from exam_center.services.audit import AuditLine, ChainReport
 from exam_center.tui.context import AppContext
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
 from exam_center.tui.widgets.page_bar import PageBar, PageWindow
-from exam_center.vocabulary import action_label, detail_line, detail_text
 
 PAGE_SIZE = 200
 

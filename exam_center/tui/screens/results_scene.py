@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from exam_center.reports.results_tables import tie_key_label
+from exam_center.io.reports.results_tables import tie_key_label
 from exam_center.services import exams, finalising, results, standings
 from exam_center.services.read_models import (
     AwardList,

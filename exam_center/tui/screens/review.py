@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from exam_center.domain.vocabulary import REVIEW_KIND_SHORT
 from exam_center.services import conflicts, review, scanning, sheets
 from exam_center.services.review import ReviewRow
 from exam_center.tui.context import AppContext, Permission, refusal
@@ -36,7 +37,6 @@ from exam_center.tui.widgets.review_item import (
     who,
 )
 from exam_center.tui.widgets.sheet_image import Crop, SheetImage, load_crop
-from exam_center.vocabulary import REVIEW_KIND_SHORT
 
 PAGE_SIZE = 100
 DEFAULT_REASON = "复核：按图像判读"

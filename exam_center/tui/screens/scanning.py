@@ -36,6 +36,7 @@ from textual.widgets import (
     Static,
 )
 
+from exam_center.domain.vocabulary import page_outcome_chinese
 from exam_center.services import scanning
 from exam_center.services.scanning import Completeness, PageOutcome
 from exam_center.tui.context import AppContext, Permission, refusal
@@ -43,8 +44,7 @@ from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import ExamScreen, PaletteCommand
 from exam_center.tui.widgets.path_suggester import SCAN_SUFFIXES, PathSuggester
 from exam_center.tui.widgets.stat_card import CardState, StatCard
-from exam_center.vocabulary import page_outcome_chinese
-from scans.ingest import iter_sources
+from scans import iter_sources
 
 # Seconds since some start; a module attribute so a snapshot test can stop the clock.
 clock: Callable[[], float] = time.monotonic

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from exam_center.domain.vocabulary import eligibility_rule_label
 from exam_center.services.registration import CandidateRow
-from exam_center.vocabulary import eligibility_rule_label
 
 
 def describe_candidate(row: CandidateRow) -> Content:

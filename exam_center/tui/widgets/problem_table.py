@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from textual.widgets import DataTable
 
-from exam_center.errors import RowProblem
+from exam_center.domain.errors import RowProblem
 
 
 class ProblemTable(DataTable[str]):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from exam_center.domain.vocabulary import REVIEW_KIND_LABELS, review_status_label
 from exam_center.services.conflicts import ConflictPair
 from exam_center.services.review import ReviewRow
-from exam_center.vocabulary import REVIEW_KIND_LABELS, review_status_label
 
 KIND_LABELS = REVIEW_KIND_LABELS
 BAR = 12  # cells for a fill of 1.0

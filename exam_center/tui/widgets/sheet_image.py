@@ -24,7 +24,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from scans.read_model import ReadParams
+from scans import ReadParams
 
 # Around a question's bubbles: its printed number sits to the left.
 MARGIN_MM = (9.0, 2.5, 2.0, 2.5)  # left, top, right, bottom

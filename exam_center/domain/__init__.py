@@ -1,0 +1,2 @@
+"""The exam's own terms, below the services: the definition, eligibility, honours,
+resident IDs, errors and the words a person reads."""

@@ -1,0 +1,1 @@
+"""Files in and out: tabular rosters, safe text, the printed and exported reports."""

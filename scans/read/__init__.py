@@ -1,0 +1,1 @@
+"""Reading a scanned page: geometry, QR, grid, marks, decisions, overlays."""

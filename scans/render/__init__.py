@@ -1,0 +1,1 @@
+"""Drawing answer sheets: the canvas, the page drawing, PNG and PDF output."""

@@ -1,0 +1,1 @@
+"""Simulated filled and scanned sheets, with two independent mark models."""
