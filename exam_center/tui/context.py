@@ -26,6 +26,8 @@ class Permission(StrEnum):
     IMPORT_VENUES = "rooms.import"
     SEAT = "seating.assign"
     PRINT = "print.sheets"
+    PRINT_SPARES = "print.spares"
+    PRINT_ROOMS = "print.rooms"
     SCAN = "scan.batch"
     REVIEW = "review.question"
     GRADE = "key.import"

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from exam_center.services import accounts
 from exam_center.services.permissions import Actor
@@ -31,9 +32,16 @@ def drive(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let every worker finish and its result reach the screen."""
+    """Let every worker finish and its result reach the screen. A worker cancelled
+    meanwhile (a newer one in its exclusive group, or its screen closed, such as the
+    sign-in's check) has nothing left to wait for: waiting goes on for the others."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
         await pilot.pause()
 
 

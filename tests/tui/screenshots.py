@@ -1,8 +1,10 @@
 """The screenshots in docs/: each main screen at 120×36, as SVG. The first screens on a
 seeded 150-candidate exam; seating, scanning, review, grading and results on the demo's
-seeded stages (tests/tui/demo_scenes.py, ~15 s to build). Run from the repository root:
+seeded stages (tests/tui/demo_scenes.py, ~15 s to build); then issue 17's: the palette's
+actions, a greyed key pressed, and a conflicting rescan compared side by side (two real
+scans of one page, at 150×44). Run from the repository root:
 
-    .venv/bin/python -m tests.tui.screenshots [docs]
+    .venv/bin/python -m tests.tui.screenshots [docs] [--only-actions]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -50,12 +53,16 @@ Save = Callable[[str], None]
 
 @asynccontextmanager
 async def running(
-    folder: Path, out: Path, saved: list[Path]
+    folder: Path,
+    out: Path,
+    saved: list[Path],
+    size: tuple[int, int] = SIZE,
+    notifications: bool = False,
 ) -> AsyncIterator[tuple[Pilot[None], Save]]:
     workspace = open_workspace(Settings(workspace=folder))
     workspace.actor = actor("演示")  # every role, to build the scenes
     app = make_app(workspace)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size, notifications=notifications) as pilot:
 
         def save(name: str) -> None:
             still_frame(pilot)
@@ -150,17 +157,63 @@ async def grading_screens(pilot: Pilot[None], save: Save, stages: DemoFolders) -
     save("grading")
 
 
-async def take(out: Path) -> list[Path]:
+async def action_screens(out: Path, saved: list[Path]) -> None:
+    """Issue 17: the palette lists actions (the officers' greyed with the reason), a
+    greyed key pressed says why, a conflict judged side by side."""
+    from exam_center.demo.run import run_demo
+    from exam_center.services import scanning
+    from tests.tui.test_review_conflict import AGAIN, FIRST, sheet_image
+
+    folder = Path("conflict")
+    workspace = open_workspace(Settings(workspace=folder / "ws"))
+    workspace.actor = actor("演示")
+    run_demo(workspace, candidates=30, seed=4, until="print", say=lambda _: None)
+    sheet_image(workspace, FIRST, 1, folder / "first")
+    sheet_image(workspace, AGAIN, 2, folder / "again")
+    for batch in ("first", "again"):
+        list(scanning.scan_paths([folder / batch], workspace=workspace, workers=1))
+    workspace.close()
+    async with running(folder / "ws", out, saved) as (pilot, save):
+        await sign_in(pilot, "李老师")
+        await press(pilot, "ctrl+p")
+        pilot.app.screen.query_one(Input).value = "打印"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        save("palette-actions")
+    async with running(folder / "ws", out, saved, notifications=True) as (pilot, save):
+        await sign_in(pilot, "王复核", Role.PROCTOR)
+        pilot.app.clear_notifications()
+        await press(pilot, "f8")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.5)  # the notification drawn
+        # The notification is the point: saved as it is shown.
+        saved.append(Path(pilot.app.save_screenshot("tui-greyed-key.svg", path=str(out))))
+    async with running(folder / "ws", out, saved, size=(150, 44)) as (pilot, save):
+        await sign_in(pilot, "王复核", Role.PROCTOR)
+        await press(pilot, "f6")
+        screen: Any = pilot.app.screen
+        row = next(i for i, r in enumerate(screen.rows) if r.kind == "conflict")
+        screen.query_one("#queue").move_cursor(row=row)
+        await press(pilot, "v")
+        save("conflict")
+
+
+async def take(out: Path, only_actions: bool = False) -> list[Path]:
     saved: list[Path] = []
+    if only_actions:
+        await action_screens(out, saved)
+        return saved
     await first_screens(out, saved)
     # The stages in a folder of their own, so the paths they store stay out of the images.
     stages = build(Path("stages"))
     await later_screens(out, saved, stages)
+    await action_screens(out, saved)
     return saved
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs").resolve()
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0] if args else "docs").resolve()
     out.mkdir(parents=True, exist_ok=True)
     ticks = itertools.count(0.0, 0.5)
     scanning_screen.clock = lambda: next(ticks)  # the rate shown: 2 pages per second
@@ -171,7 +224,7 @@ def main() -> None:
         here = Path.cwd()
         os.chdir(scratch)
         try:
-            saved = asyncio.run(take(out))
+            saved = asyncio.run(take(out, "--only-actions" in sys.argv))
         finally:
             os.chdir(here)
     for path in saved:

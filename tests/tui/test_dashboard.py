@@ -1,5 +1,6 @@
-"""Dashboard: the pipeline's figures come from the database and follow it; enter (or g)
-opens the screen of the next step, if the operator's role may open it."""
+"""Dashboard: the pipeline's figures come from the database and follow it; the next step
+is named as the TUI does it, and enter (or g) opens its screen and runs it there, if the
+operator's role may."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from exam_center.services import status, venues
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
+from exam_center.tui.dialogs.reseat import ReseatDialog
 from exam_center.tui.screens.dashboard import DashboardScreen
 from exam_center.tui.screens.results import ResultsScreen
 from exam_center.tui.screens.seating import SeatingScreen
@@ -51,8 +53,12 @@ async def test_the_figures_follow_the_database(exam_workspace: Workspace, inputs
 
         assert st.next_step == "seat" and screen.query_one("#card-seated").has_class("next")
         assert sum(card.has_class("next") for card in screen.query(StatCard)) == 1
-        assert "前往 考场 Rooms (F4)" in next_action(screen)
+        assert "编排座位 Seat the candidates" in next_action(screen)
+        assert "在 考场 Rooms (F4 → s) 执行" in next_action(screen)
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(shown(app), ReseatDialog)  # the action itself, on the rooms screen
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(shown(app), SeatingScreen)
 

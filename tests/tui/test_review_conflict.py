@@ -1,7 +1,12 @@
 """A conflicting rescan is judged side by side: the review screen shows the scan in
 force and the rescan next to each other, cut at the first question they read
-differently, lists every differing question with both readings, and the decision
-keeps one (here: the scan in force), recorded with the reviewer."""
+differently, lists every differing question with both readings; enter (or v) opens
+both at the terminal's width: each page's header values (姓名, 准考证号) and every
+differing question cut from both scans, marked ≠ with what each read. The decision
+keeps one (here: the scan in force), recorded with the reviewer, the time and why.
+
+Two different scans of one page go through the real pipeline (render, simulate,
+scan)."""
 
 from __future__ import annotations
 
@@ -12,12 +17,13 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input
 
-from exam_center.db.models import ScannedPage
+from exam_center.db.models import ReviewDecision, ScannedPage
 from exam_center.demo.run import run_demo
 from exam_center.services import audit, conflicts, exams, scanning, seating, sheets
 from exam_center.services.workspace import Workspace
 from exam_center.tui import make_app
 from exam_center.tui.context import Role
+from exam_center.tui.dialogs.conflict import ConflictDialog
 from exam_center.tui.dialogs.reason import ReasonDialog
 from exam_center.tui.screens.review import ReviewScreen
 from exam_center.tui.widgets.sheet_image import SheetImage
@@ -100,6 +106,34 @@ async def test_the_two_scans_are_shown_side_by_side_and_one_is_kept(conflicted: 
         facts = str(screen.query_one("#conflict-facts").render())
         assert "第 2 题  现用 B  ｜  重扫 D" in facts and "第 3 题  现用 C  ｜  重扫 空" in facts
 
+        await pilot.press("enter")  # both at the full width
+        await settle(pilot)
+        compare = shown(app)
+        assert isinstance(compare, ConflictDialog)
+        for side, page in (("old", in_force.id), ("new", rescan.id)):
+            header = compare.query_one(f"#{side}-header", SheetImage)
+            assert f"扫描页 {page}" in str(header.border_subtitle)
+            drawn = str(header.render())
+            assert "姓名" in drawn and "准考证号" in drawn and "▀" in drawn
+            # Legible: each value as wide as half the terminal allows, not a thumbnail.
+            widest = max(len(line) for line in drawn.splitlines() if "▀" in line)
+            assert widest >= 60, widest
+        titles = {
+            str(image.id): str(image.border_title)
+            for image in compare.query(SheetImage)
+            if image.has_class("differs")
+        }
+        assert titles == {
+            "old-q2": "≠ 第 2 题 现用 in force 读 read B",
+            "new-q2": "≠ 第 2 题 重扫 rescan 读 read D",
+            "old-q3": "≠ 第 3 题 现用 in force 读 read C",
+            "new-q3": "≠ 第 3 题 重扫 rescan 读 read 空 blank",
+        }
+        for image in compare.query(SheetImage):
+            assert "▀" in str(image.render()), image.id
+        marks = str(compare.query_one("#conflict-marks").render())
+        assert "第 2 题  现用 B  ｜  重扫 D" in marks
+
         await pilot.press("x")  # set the rescan aside: the scan in force stays
         await settle(pilot)
         dialog = shown(app)
@@ -110,7 +144,14 @@ async def test_the_two_scans_are_shown_side_by_side_and_one_is_kept(conflicted: 
     with ws.session() as s:
         current = s.exec(select(ScannedPage).where(ScannedPage.current)).one()
         (entry,) = audit.list_entries(session=s, action="review.conflict", limit=1)
+        decision = s.exec(select(ReviewDecision).where(ReviewDecision.kind == "conflict")).one()
     assert current.id == in_force.id
+    assert (decision.decided_by, decision.marks, decision.reason) == (
+        "钱复核",
+        "discard",
+        "原扫描清晰",
+    )
+    assert decision.decided_at is not None
     assert (entry.operator, entry.detail["keep"], entry.detail["other"]) == (
         "钱复核",
         False,

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.dialogs.working import WorkingDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.widgets.page_bar import PageWindow
 
@@ -40,6 +41,9 @@ class ExamScreen(Screen[None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        # An action asked for from elsewhere (the palette, the dashboard's next step),
+        # run once the screen has shown its data (its next "load").
+        self.pending_action: str | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         permission = self.REQUIRES.get(action)
@@ -77,17 +81,78 @@ class ExamScreen(Screen[None]):
             exclusive=exclusive,
         )
 
-    def _in_thread(self, call: Callable[[Session], T], then: Callable[[T], None]) -> None:
+    def run_with_progress(
+        self, call: Callable[[Session], T], then: Callable[[T], None], *, what: str, group: str
+    ) -> Worker[None]:
+        """`run_service` for an action that takes time (exporting, printing): a dialog
+        says what is being done, with a moving bar, until the worker ends."""
+        dialog = WorkingDialog(what)
+        self.app.push_screen(dialog)
+
+        def close() -> None:
+            if dialog.is_attached and dialog.is_current:
+                dialog.dismiss()
+
+        return self.run_worker(
+            partial(self._in_thread, call, then, close),
+            name=group,
+            group=group,
+            thread=True,
+            exclusive=True,
+        )
+
+    def _in_thread(
+        self,
+        call: Callable[[Session], T],
+        then: Callable[[T], None],
+        finished: Callable[[], None] | None = None,
+    ) -> None:
         worker = get_current_worker()
         try:
             with self.context.workspace.session() as session:
                 result = call(session)
         except RECOVERABLE as exc:
+            if finished is not None:
+                self.app.call_from_thread(finished)
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.report_error, describe_error(exc))
             return
+        except BaseException:
+            if finished is not None:
+                self.app.call_from_thread(finished)
+            raise
+        if finished is not None:
+            self.app.call_from_thread(finished)
         if not worker.is_cancelled:
             self.app.call_from_thread(then, result)
+            if worker.group == "load" and self.pending_action is not None:
+                self.app.call_from_thread(self._run_pending)
+
+    def run_when_loaded(self, action: str) -> None:
+        """Run `action` as soon as the screen's data has loaded (it is being opened)."""
+        self.pending_action = action
+
+    def _run_pending(self) -> None:
+        action, self.pending_action = self.pending_action, None
+        if action is not None:
+            self.call_later(self.run_offered, action)
+
+    async def run_offered(self, action: str) -> None:
+        """Run an action offered from elsewhere, or say why it cannot run: the role's
+        reason, or that the screen's state does not allow it now."""
+        name = action.split("(", 1)[0]
+        permission = self.REQUIRES.get(name)
+        if permission is not None and not self.context.can(permission):
+            self.notify(refusal(permission), title="无权限 Not allowed", severity="warning")
+            return
+        if not await self.app.run_action(action, self):
+            self.say_unavailable(action)
+
+    def say_unavailable(self, action: str) -> None:
+        """The action is greyed out by the exam's state (not the role's): say so."""
+        name = action.split("(", 1)[0]
+        title = next((c.title for c in self.PALETTE if c.action.split("(", 1)[0] == name), action)
+        self.notify(f"{title}：此时不可用 not available now", title="暂不可用", severity="warning")
 
     def report_error(self, message: str) -> None:
         self.notify(message, title="错误 Error", severity="error", timeout=10)

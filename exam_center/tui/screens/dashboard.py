@@ -1,7 +1,8 @@
 """Dashboard: the exam's pipeline at a glance (`services.status.pipeline_status`),
 refreshed in a worker while the screen is shown: a card per step in pipeline order, the
-next step's card marked, and the next action with a key (enter or g) that opens the
-screen where it is done, if the operator's role may open it."""
+next step's card marked, and the next action named as the TUI does it (打印答题卡,
+导出成绩 …) with a key (enter or g) that opens its screen and runs it there, if the
+operator's role may."""
 
 from __future__ import annotations
 
@@ -38,28 +39,78 @@ CARDS = (
 
 @dataclass(frozen=True)
 class Step:
-    """Where a step of the pipeline is done: its card, the screen (and an action to run
-    there), and the permission the step itself needs."""
+    """Where a step of the pipeline is done: its card, the screen and the TUI action run
+    there (its key on that screen), what the action is called, and the permission the
+    step itself needs."""
 
     card: str
     screen: str
     then: str | None = None
     permission: Permission | None = None
+    label: str = ""
 
 
 STEPS = {
-    "register": Step("registered", "registration", None, Permission.IMPORT_CANDIDATES),
-    "rooms": Step("rooms", "seating", None, Permission.IMPORT_VENUES),
-    "invigilators": Step("invigilators", "seating", None, Permission.IMPORT_VENUES),
-    "seat": Step("seated", "seating", None, Permission.SEAT),
-    "print": Step("sheets", "seating", None, Permission.PRINT),
-    "scan": Step("pages", "scanning", None, Permission.SCAN),
-    "review": Step("review", "review", None, Permission.REVIEW),
-    "key": Step("key", "grading", None, Permission.GRADE),
-    "scores": Step("scores", "grading", None, Permission.GRADE),
-    "finalise": Step("finalised", "results", "show_tab('final')", Permission.FINALISE),
-    "done": Step("finalised", "results"),
+    "register": Step(
+        "registered",
+        "registration",
+        "import_roster",
+        Permission.IMPORT_CANDIDATES,
+        "导入报名表 Import the candidates' roster",
+    ),
+    "rooms": Step(
+        "rooms", "seating", "import_rooms", Permission.IMPORT_VENUES, "导入考场 Import the rooms"
+    ),
+    "invigilators": Step(
+        "invigilators",
+        "seating",
+        "import_invigilators",
+        Permission.IMPORT_VENUES,
+        "导入监考 Import the invigilators",
+    ),
+    "seat": Step("seated", "seating", "seat", Permission.SEAT, "编排座位 Seat the candidates"),
+    "print": Step(
+        "sheets", "seating", "print_sheets", Permission.PRINT, "打印答题卡 Print the answer sheets"
+    ),
+    "scan": Step(
+        "pages", "scanning", "focus_folder", Permission.SCAN, "扫描答题卡 Scan the sheets"
+    ),
+    "review": Step("review", "review", None, Permission.REVIEW, "复核 Settle the review items"),
+    "key": Step("key", "grading", "import_key", Permission.GRADE, "导入答案 Import the answer key"),
+    "scores": Step(
+        "scores",
+        "grading",
+        "import_scores",
+        Permission.GRADE,
+        "导入主观分 Import the case-analysis scores",
+    ),
+    "finalise": Step(
+        "finalised",
+        "results",
+        "show_tab('final')",
+        Permission.FINALISE,
+        "定稿 Finalise the results (ties decided first)",
+    ),
+    "done": Step(
+        "finalised",
+        "results",
+        "export",
+        Permission.EXPORT,
+        "导出成绩 Export the results · 打印证书 print the certificates",
+    ),
 }
+
+
+def step_key(step: Step) -> str | None:
+    """The key that runs the step's action on its screen, for the hint."""
+    from exam_center.tui.registry import entry  # the registry imports every screen
+
+    make = entry(step.screen).make
+    bindings = getattr(make, "BINDINGS", ())
+    for b in bindings:
+        if isinstance(b, Binding) and step.then is not None and b.action == step.then:
+            return b.key_display or b.key
+    return None
 
 
 def _state(done: bool, attention: bool = False) -> CardState:
@@ -180,20 +231,26 @@ class DashboardScreen(ExamScreen):
         self.refresh_bindings()
 
     def describe_next(self, st: PipelineStatus, step: Step | None) -> Content:
-        line = Content.from_markup("[b]下一步 Next:[/b] $a", a=st.next_action or "—")
-        if step is None:
-            return line
+        if step is None or not step.label:
+            return Content.from_markup("[b]下一步 Next:[/b] $a", a=st.next_action or "—")
+        line = Content.from_markup(
+            "[b]下一步 Next:[/b] [b]$l[/b] [dim]($a)[/]", l=step.label, a=st.next_action
+        )
         # Imported here: the registry imports every screen, this one too.
         from exam_center.tui.registry import entry
 
         target = entry(step.screen)
-        where = f"{target.title} ({target.key.upper()})"
+        key = step_key(step)
+        where = f"{target.title} ({target.key.upper()}{f' → {key}' if key else ''})"
         if target.permission is not None and not self.may_open(step.screen):
             how = Content.from_markup(
                 "[$warning]$w $why[/]", w=where, why=refusal(target.permission)
             )
         else:
-            how = Content.from_markup("按 [b]enter[/b] 或 [b]g[/b] 前往 $w go there", w=where)
+            verb = (
+                "执行 do it" if step.then and step.then != "show_tab('final')" else "前往 go there"
+            )
+            how = Content.from_markup("按 [b]enter[/b] 或 [b]g[/b] 在 $w $v", w=where, v=verb)
             if step.permission is not None and not self.context.can(step.permission):
                 how += Content.from_markup(" · [$warning]此步$why[/]", why=refusal(step.permission))
         return Content("\n").join([line, how])

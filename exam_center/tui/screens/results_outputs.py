@@ -23,7 +23,7 @@ class ResultsOutputs(ExamScreen):
     # -- exporting and certificates ---------------------------------------------------------
 
     def action_export(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
+        if self.scene is None or not self.allowed(Permission.EXPORT):
             return
         workspace = self.context.workspace
 
@@ -33,11 +33,12 @@ class ResultsOutputs(ExamScreen):
             state = "已定稿 final" if done.final else "未定稿，勿发布 not final, do not publish"
             return state, done.files()
 
-        self.notify("正在导出… exporting the results")
-        self.run_service(export, self._written, group="export")
+        self.run_with_progress(
+            export, self._written, what="正在导出… exporting the results", group="export"
+        )
 
     def action_certificates(self) -> None:
-        if self.scene is None or not self.allowed(Permission.GRADE):
+        if self.scene is None or not self.allowed(Permission.CERTIFICATES):
             return
         workspace = self.context.workspace
 
@@ -46,8 +47,12 @@ class ResultsOutputs(ExamScreen):
             done = certificates_service.print_certificates(out, session=s)
             return f"{done.count} 份证书 certificates", done.files()
 
-        self.notify("正在生成证书… writing the certificates")
-        self.run_service(certificates, self._written, group="certificates")
+        self.run_with_progress(
+            certificates,
+            self._written,
+            what="正在生成证书… writing the certificates",
+            group="certificates",
+        )
 
     def _written(self, done: tuple[str, list[Path]]) -> None:
         state, paths = done

@@ -24,6 +24,7 @@ from exam_center.domain.vocabulary import REVIEW_KIND_SHORT
 from exam_center.services import conflicts, review, scanning, sheets
 from exam_center.services.review import ReviewRow
 from exam_center.tui.context import AppContext, Permission, refusal
+from exam_center.tui.dialogs.conflict import ConflictDialog
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
 from exam_center.tui.error_text import RECOVERABLE, describe_error
 from exam_center.tui.screens.base import PagedScreen, PaletteCommand
@@ -73,6 +74,7 @@ class ReviewScreen(PagedScreen):
         *LETTER_BINDINGS,
         Binding("enter", "decide", "确认 Record", tooltip=refusal(Permission.REVIEW)),
         Binding("delete,backspace", "clear_marks", "清空 Blank", key_display="del"),
+        Binding("v", "compare", "并排比较 Compare", tooltip="Both scans side by side, full width"),
         Binding("k", "conflict(True)", "采用 Keep", tooltip="Keep this rescan"),
         Binding("x", "conflict(False)", "弃用 Set aside", tooltip="Set this rescan aside"),
         Binding("p", "previous_page", "上页", tooltip="Previous page"),
@@ -82,6 +84,7 @@ class ReviewScreen(PagedScreen):
     REQUIRES = {
         "decide": Permission.REVIEW,
         "conflict": Permission.REVIEW,
+        "compare": Permission.REVIEW,
     }
     PALETTE = (
         PaletteCommand("确认复核 Record the decision", "Record the marks shown", "decide"),
@@ -141,7 +144,7 @@ class ReviewScreen(PagedScreen):
         # Keys for another kind of item are hidden, so the footer shows what applies.
         if action in ("toggle_mark", "clear_marks"):
             return row is not None and row.kind == "question"
-        if action == "conflict" and (row is None or row.kind != "conflict"):
+        if action in ("conflict", "compare") and (row is None or row.kind != "conflict"):
             return False
         if action == "decide" and (row is None or row.kind == "conflict"):
             return False
@@ -322,7 +325,9 @@ class ReviewScreen(PagedScreen):
         row = self.current
         if row is None or not self.allowed(Permission.REVIEW):
             return
-        if row.kind == "question":
+        if row.kind == "conflict":
+            self.action_compare()
+        elif row.kind == "question":
             marks = "".join(sorted(self.marks))
             summary = (
                 f"{who(row)} 第 {row.question} 题：读到 read {row.read_marks or '空 blank'}"
@@ -349,6 +354,21 @@ class ReviewScreen(PagedScreen):
                 value_label="准考证号 [页码] Admission number [page]",
             )
             self.app.push_screen(dialog, lambda d: self._resolve_identify(row, d))
+
+    def action_compare(self) -> None:
+        """The two scans side by side at the full width (enter on a conflict, or v)."""
+        row = self.current
+        if row is None or row.kind != "conflict" or not self.allowed(Permission.REVIEW):
+            return
+        if self.sheet_layout is None:
+            return
+        dialog = ConflictDialog(self.context.workspace, row, self.sheet_layout)
+
+        def decided(keep: bool | None) -> None:
+            if keep is not None:
+                self.action_conflict(keep)
+
+        self.app.push_screen(dialog, decided)
 
     def action_conflict(self, keep: bool) -> None:
         row = self.current

@@ -106,9 +106,11 @@ class SeatingScreen(ExamScreen):
     TITLE = "考场 Rooms & seating"
     BINDINGS = [
         Binding("s", "seat", "编排 Seat", tooltip=refusal(Permission.SEAT)),
-        Binding("p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT)),
+        Binding(
+            "p", "print_documents", "打印考场文档 Print", tooltip=refusal(Permission.PRINT_ROOMS)
+        ),
         Binding("a", "print_sheets", "打印答题卡 Sheets", tooltip=refusal(Permission.PRINT)),
-        Binding("e", "print_spares", "备用答题卡 Spares", tooltip=refusal(Permission.PRINT)),
+        Binding("e", "print_spares", "备用答题卡 Spares", tooltip=refusal(Permission.PRINT_SPARES)),
         Binding("r", "import_rooms", "导入考场 Rooms", tooltip=refusal(Permission.IMPORT_VENUES)),
         Binding(
             "v",
@@ -120,9 +122,9 @@ class SeatingScreen(ExamScreen):
     ]
     REQUIRES = {
         "seat": Permission.SEAT,
-        "print_documents": Permission.PRINT,
+        "print_documents": Permission.PRINT_ROOMS,
         "print_sheets": Permission.PRINT,
-        "print_spares": Permission.PRINT,
+        "print_spares": Permission.PRINT_SPARES,
         "import_rooms": Permission.IMPORT_VENUES,
         "import_invigilators": Permission.IMPORT_VENUES,
     }
@@ -130,6 +132,7 @@ class SeatingScreen(ExamScreen):
         PaletteCommand("编排座位 Seat / re-seat", "Assign seats with a seed", "seat"),
         PaletteCommand(
             "打印考场文档 Print room documents",
+            "考场文件：门贴、签到表、座位标签、监考安排表、座位图 · "
             "Door lists, sign-in sheets, seat labels, rosters, room plans",
             "print_documents",
         ),
@@ -285,7 +288,7 @@ class SeatingScreen(ExamScreen):
         self.action_refresh()
 
     def action_print_documents(self) -> None:
-        if not self.allowed(Permission.PRINT):
+        if not self.allowed(Permission.PRINT_ROOMS):
             return
         workspace = self.context.workspace
 
@@ -294,8 +297,12 @@ class SeatingScreen(ExamScreen):
             docs = documents.print_room_documents(out, session=s)
             return docs.all()
 
-        self.notify("正在生成考场文档… writing the room documents")
-        self.run_service(print_documents, self._printed, group="print")
+        self.run_with_progress(
+            print_documents,
+            self._printed,
+            what="正在生成考场文档… writing the room documents",
+            group="print",
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Answer sheets carry the seat: greyed out until everyone is seated.
@@ -314,11 +321,15 @@ class SeatingScreen(ExamScreen):
             done = sheets.print_sheets(session=s, out_pdf=out)
             return [done.path]
 
-        self.notify("正在生成答题卡… writing the answer sheets")
-        self.run_service(print_all, self._printed, group="print")
+        self.run_with_progress(
+            print_all,
+            self._printed,
+            what="正在生成答题卡… writing the answer sheets",
+            group="print",
+        )
 
     def action_print_spares(self) -> None:
-        if not self.allowed(Permission.PRINT):
+        if not self.allowed(Permission.PRINT_SPARES):
             return
         dialog = CountDialog(
             "打印备用答题卡 Print spare sheets",
@@ -341,7 +352,12 @@ class SeatingScreen(ExamScreen):
             done = sheets.print_spares(session=s, count=count, out_pdf=out)
             return [done.path]
 
-        self.run_service(print_some, self._printed, group="print")
+        self.run_with_progress(
+            print_some,
+            self._printed,
+            what=f"正在生成 {count} 份备用答题卡… writing the spare sheets",
+            group="print",
+        )
 
     def _printed(self, paths: list[Path]) -> None:
         where = paths[0].parent if paths else Path(*DOCUMENTS_FOLDER)

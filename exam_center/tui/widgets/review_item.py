@@ -62,6 +62,8 @@ def describe_decision(row: ReviewRow | None, marks: set[str]) -> Text:
     if row is None:
         return Text("队列已空 The queue is empty", style="dim")
     if row.kind == "conflict":
+        out.append("enter", style="bold reverse")
+        out.append(" 并排比较 compare full width    ")
         out.append("k", style="bold reverse")
         out.append(" 采用此扫描 keep this scan    ")
         out.append("x", style="bold reverse")

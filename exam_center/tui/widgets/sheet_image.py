@@ -13,6 +13,7 @@ every flagged question in red.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,6 +201,38 @@ def load_crop(
     )
 
 
+HEADER_VALUES = 2  # 姓名 and 准考证号 (or a spare's handwritten name and room)
+VALUE_TRIM_MM = 1.0  # above and below the printed value, inside its box
+
+
+def load_header(
+    overlay: str,
+    layout: dict[str, Any],
+    places: Sequence[tuple[str, float, float, float, float]],
+    *,
+    width: int,
+    max_rows: int = 8,
+    page_label: str = "",
+) -> Crop:
+    """The header's values as printed on the scan (name, admission number), each cut
+    from its own box and drawn as wide as `width` allows, one under the other: the
+    whole header at a terminal's width is too small to read; one value is not.
+    ``places``: (label, left, top, right, bottom) in mm (`services.conflicts`)."""
+    if not overlay or not Path(overlay).exists():
+        return Crop(Text("（无图像 no overlay image for this page）", style="dim"), "")
+    width_mm, height_mm = layout.get("page_size_mm", (210, 297))
+    with Image.open(overlay) as image:
+        page = PagePicture(image, (float(width_mm), float(height_mm)))
+    out = Text(no_wrap=True, overflow="crop")
+    for label, left, top, right, bottom in list(places)[:HEADER_VALUES]:
+        box = Box(left, top + VALUE_TRIM_MM, right, bottom - VALUE_TRIM_MM)
+        if out:
+            out.append("\n")
+        out.append(f"{label}\n", style="bold")
+        out.append_text(half_blocks(page.cut(box, width, max_rows)))
+    return Crop(out, f"页眉 page header · {page_label}")
+
+
 class SheetImage(Static):
     DEFAULT_CSS = """
     SheetImage {
@@ -213,7 +246,8 @@ class SheetImage(Static):
     """
 
     def on_mount(self) -> None:
-        self.border_title = "答题卡图像 The sheet"
+        if not self.border_title:
+            self.border_title = "答题卡图像 The sheet"
 
     def show(self, crop: Crop | None) -> None:
         if crop is None:
