@@ -6,7 +6,8 @@ read pages (the reader has benchmarks of its own), answered by ability like the 
 candidates, two of every hundred absent. Then prints the median of R runs of:
 
 - `results --json`, `awards --json` (target: under 3 s each), `export` (under 3 s),
-  each in a fresh session, as the CLI runs them, before and after finalising;
+  each in a fresh session, as the CLI runs them, before and after finalising; the
+  finalising itself (both signatures, the seal) and `verify`;
 - the TUI's F8 results screen (under 1 s): from the key to the ranking on screen, the
   first visit and a visit after a change elsewhere, through the real Textual Pilot;
 - with --demo N: `demo --candidates N` end to end (target: 3,000 under 5 minutes).
@@ -259,8 +260,14 @@ def main() -> None:
         print(f"results --json, first call after scanning (every page decoded): {cold:.2f} s")
         for state in ("open", "finalised"):
             if state == "finalised":
+                started = time.perf_counter()
                 with ws.session() as s:
                     finalise_by_two(s)
+                print(
+                    f"finalise (both signatures, the seal): {time.perf_counter() - started:.2f} s"
+                )
+                v = timed(args.runs, lambda: cli(ws, "verify"))
+                print(f"verify: {v:.2f} s (median of {args.runs}; floor {base:.2f} s)")
             r = timed(args.runs, lambda: cli(ws, "results", "--json"))
             t = timed(args.runs, lambda: cli(ws, "results"))
             a = timed(args.runs, lambda: cli(ws, "awards", "--json"))

@@ -121,7 +121,7 @@ def results_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     """The ranking: every candidate with total, rank and tie-break keys."""
     ws = workspace(ctx)
     with ws.session() as s:
-        doc = standings.results_json(results.compute(s), s)
+        doc = finalising.published("results", session=s)
     if as_json:
         print_json(doc)
         return
@@ -158,7 +158,7 @@ def awards(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
     """Individual awards, with the ties that wait for a decision."""
     ws = workspace(ctx)
     with ws.session() as s:
-        doc = standings.awards_json(results.compute(s))
+        doc = finalising.published("awards", session=s)
     if as_json:
         print_json(doc)
         return
@@ -208,7 +208,7 @@ def teams(
         if withdraw is not None:
             team_awards.withdraw_organisation_award(withdraw, session=s, reason=reason)
     with ws.session() as s:
-        doc = standings.teams_json(results.compute(s))
+        doc = finalising.published("teams", session=s)
     if as_json:
         print_json(doc)
         return
@@ -250,7 +250,7 @@ def national(
         if import_results is not None:
             national_stage.import_national_results(import_results, session=s)
     with ws.session() as s:
-        doc = standings.national_json(results.compute(s))
+        doc = finalising.published("national", session=s)
     if as_json:
         print_json(doc)
         return
@@ -262,8 +262,7 @@ def national(
     )
     with ws.session() as s:
         people = {
-            c["admission_no"]: c
-            for c in standings.results_json(results.compute(s), s)["candidates"]
+            c["admission_no"]: c for c in finalising.published("results", session=s)["candidates"]
         }
     drawn = set(doc["drawn"])
     rows = []
@@ -276,6 +275,8 @@ def national(
                 mark = "待抽取"
             else:
                 mark = "抽中" if adm in drawn else "未抽中"
+                if doc["draw"] == "simulation":  # a rehearsal, never the ministry's
+                    mark = f"模拟{mark}"
             rows.append(
                 [
                     label,

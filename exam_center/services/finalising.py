@@ -6,26 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from exam_center.db.models import ResultsLock
-from exam_center.domain.errors import NotAllowed
+from exam_center.domain.errors import NotAllowed, WorkspaceError
 from exam_center.domain.vocabulary import REVIEW_KIND_SHORT, review_status_label, tie_scope_label
-from exam_center.services import audit, sealing, signoff
+from exam_center.services import audit, kept_results, sealing, signoff
 from exam_center.services.audit import ChainHead
 from exam_center.services.exams import current_exam, current_exam_id
 from exam_center.services.locks import hold_results
 from exam_center.services.permissions import require
+from exam_center.services.read_models import ResultsDocuments
 from exam_center.services.register import PROVINCIAL_CONTEST
 from exam_center.services.register_facts import RegisterUpdate, record_in_register
-from exam_center.services.results import Computation, compute
+from exam_center.services.results import Computation, compute, results_stamp
 from exam_center.services.review import open_items
 from exam_center.services.signoff import SignOffPending
-from exam_center.services.standings import (
-    pending_ties,
-    results_documents,
-)
+from exam_center.services.standings import pending_ties, results_documents
 from exam_center.services.workspace_key import workspace_key
 
 
@@ -225,3 +224,41 @@ def finalised_snapshot(*, session: Session) -> ResultsLock | None:
         .where(ResultsLock.exam_id == exam.id, ResultsLock.action == "finalise")
         .order_by(col(ResultsLock.id).desc())
     ).first()
+
+
+def sealed_documents(
+    *, session: Session, lock: ResultsLock | None = None
+) -> ResultsDocuments | None:
+    """The finalised results as sealed (the snapshot, once it matches its seal), read
+    instead of computed again; None while the exam is open, or when the snapshot does not
+    match (then the results are computed, and `verify` names the difference). `lock`:
+    the finalising's row when the caller has read it already."""
+    lock = lock or finalised_snapshot(session=session)
+    if lock is None:
+        return None
+    try:
+        if not sealing.snapshot_sealed(session, lock):
+            return None
+    except WorkspaceError:  # no key to check it with: computed as before
+        return None
+    return ResultsDocuments.from_json(lock.snapshot)
+
+
+def published(part: str, *, session: Session) -> dict[str, Any]:
+    """One of the four documents (results, awards, teams, national) as `--json` prints
+    it: from the sealed snapshot once finalised, else as computed at the database's
+    change stamp: kept in the workspace's cache for the next command (`kept_results`),
+    computed again only after a change."""
+    if part not in ("results", "awards", "teams", "national"):
+        raise ValueError(part)
+    sealed = sealed_documents(session=session)
+    if sealed is not None:
+        doc: dict[str, Any] = getattr(sealed, part).to_json()
+        return doc
+    stamp = results_stamp(session)
+    kept = kept_results.read_kept(session, stamp)
+    if kept is None or not isinstance(kept.get(part), dict):
+        kept = results_documents(compute(session))
+        kept_results.keep(session, stamp, kept)
+    doc = kept[part]
+    return doc

@@ -255,7 +255,7 @@ class AwardTie:
 EXCLUSION_REASONS = {
     "prior_honour": "{years}年已获此荣誉，不重复授予",
     "awarded_this_year": "本年度已获此荣誉",
-    "national_expert": "已获全国人社知识通，依次顺延",
+    "national_expert": "已获全国人社知识通",
 }
 
 

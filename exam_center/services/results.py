@@ -302,6 +302,11 @@ _computed: dict[str, tuple[Stamp, Computation]] = {}
 _computed_lock = threading.Lock()
 
 
+def results_stamp(session: Session) -> Stamp:
+    """What the results are computed from, as a stamp: equal stamps, equal results."""
+    return (_exam(session).id, *change_stamp(session))
+
+
 def compute(session: Session) -> Computation:
     """Everything from scores to the national honours, as the database stands now:
     computed once per change of the database and kept (read it, never change it)."""

@@ -1,6 +1,7 @@
 """The CLI's JSON contracts (`results`, `awards`, `teams`, `national`) printed on a small
 graded exam at two moments: with ties waiting for a decision and no draw, then with
-the ties decided, the ministry's draw and the national results on record (honours).
+the ties decided, the ministry's draw and the national results on record (honours);
+and once more after finalising, read from the sealed snapshot: the decided bytes.
 
 The goldens in `golden/` were printed by the code before the grading chain moved into
 `grading.grade` and the read models became typed; `test_contracts` compares every
@@ -24,7 +25,7 @@ from exam_center.services.workspace import Workspace, open_workspace
 from exam_center.settings import Settings
 from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import graded_exam, write_csv
-from tests.signing import actor
+from tests.signing import actor, finalise_by_two
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 COMMANDS = ("results", "awards", "teams", "national")
@@ -87,6 +88,10 @@ def contract_outputs(folder: Path) -> dict[str, str]:
         with ws.session() as s:
             national_stage.import_national_results(folder / "national.csv", session=s)
         out |= {f"decided-{c}.json": cli_json(ws.path, c) for c in COMMANDS}
+        # Finalised, the CLI reads the sealed snapshot instead of computing: the same bytes.
+        with ws.session() as s:
+            finalise_by_two(s)
+        out |= {f"finalised-{c}.json": cli_json(ws.path, c) for c in COMMANDS}
         return out
     finally:
         ws.close()
@@ -97,5 +102,7 @@ if __name__ == "__main__":
 
     with tempfile.TemporaryDirectory() as scratch:
         for name, text in contract_outputs(Path(scratch)).items():
+            if name.startswith("finalised-"):
+                continue  # compared with the decided goldens
             (GOLDEN / name).write_text(text, encoding="utf-8")
             print(name, len(text))

@@ -24,6 +24,15 @@ def test_the_cli_prints_the_golden_bytes(printed: dict[str, str], name: str) -> 
     assert printed[name] == (GOLDEN / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("command", ["results", "awards", "teams", "national"])
+def test_finalised_results_read_from_the_seal_print_the_same_bytes(
+    printed: dict[str, str], command: str
+) -> None:
+    """Once final, the CLI reads the sealed snapshot instead of computing again."""
+    golden = (GOLDEN / f"decided-{command}.json").read_text(encoding="utf-8")
+    assert printed[f"finalised-{command}.json"] == golden
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.json")))
 def test_a_read_model_read_back_from_its_json_gives_the_same_json(name: str) -> None:
     """The exports read a finalised snapshot (stored JSON) through the same types."""

@@ -325,6 +325,17 @@ def test_writers_show_pass_down_decisions_exclusions_and_a_digest_mismatch(tmp_p
         assert words in text.replace("\n", "")
 
 
+def test_the_award_list_shows_a_passed_over_holder_at_their_rank_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    """江苏省技术能手 starts at 名次 2: the holder at 名次 1 stands in their place, why."""
+    text = _pdf_text(write_award_lists(tmp_path / "r.pdf", _tables()))
+    text = text.replace("\r", "").replace("\n", "")
+    section = text[text.index("江苏省技术能手（1 名）") :]  # counts only the awarded
+    reason = section.index("未授予：2020年已获此荣誉，不重复授予")
+    assert section.index("张三") < reason < section.index("李红")
+
+
 def test_a_long_award_list_runs_on_under_its_title_and_ends_with_the_approval(
     tmp_path: Path,
 ) -> None:

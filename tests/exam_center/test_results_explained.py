@@ -6,21 +6,26 @@ computation, also after a change and after a page is renumbered in place."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from exam_center.db.models import Candidate, ScannedPage
-from exam_center.services import marking, results, standings
+from exam_center.services import finalising, marking, results, standings
 from exam_center.services.page_answers import decode, store_for
 from exam_center.services.workspace import Workspace
+from exam_center.tui.screens.results_scene import item_report, results_scene
 from grading import parse_answer
 from tests.cli_accounts import cli_env
 from tests.exam_center.graded_exam import GradedExam, graded_exam
+from tests.signing import finalise_by_two
+from tests.tamper import drop_append_only
 
 EXPERT = "江苏省人社知识通"
 
@@ -132,3 +137,88 @@ def test_stored_marks_become_grading_s_masks_and_flagged_statuses_are_doubtful()
     assert answer.numbers.tolist() == [1, 2, 3, 4]
     assert answer.masks.tolist() == [parse_answer("AC"), 0, parse_answer("BD"), 1 << 7]
     assert answer.doubtful.tolist() == [False, False, True, True]
+
+
+def test_finalised_results_are_read_from_the_seal_not_computed_again(
+    tmp_path: Path,
+    make_workspace,  # type: ignore[no-untyped-def]
+) -> None:
+    """Once final, `results`/`awards`/... and the results screen read the sealed snapshot:
+    a table edited behind the seal's back (no service would) does not change what they
+    show (verify names the edit); a snapshot that does not match its seal is not trusted,
+    and the results are computed instead."""
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
+    graded_exam(ws, tmp_path, candidates=20)
+    with ws.session() as s:
+        finalise_by_two(s)
+    with ws.session() as s:
+        sealed = finalising.published("results", session=s)
+        assert sealed == standings.results_json(results.compute_now(s), s)
+        scene = results_scene(s)
+        assert scene.finalised and scene.items_pending and scene.results.to_json() == sealed
+        assert scene.with_items(item_report(s)).items is not None
+    with ws.engine.begin() as conn:
+        drop_append_only(conn)
+        conn.execute(text("UPDATE subjectivemark SET score = 0"))
+    with ws.session() as s:
+        assert finalising.published("results", session=s) == sealed
+        live = standings.results_json(results.compute_now(s), s)
+        assert live != sealed
+    assert json.loads(cli(ws, "results", "--json")) == sealed
+    with ws.engine.begin() as conn:
+        drop_append_only(conn)
+        lock_id, snapshot = conn.execute(
+            text("SELECT id, snapshot FROM resultslock ORDER BY id DESC LIMIT 1")
+        ).one()
+        doc = json.loads(snapshot)
+        doc["results"]["candidates"][0]["name"] = "伪造"
+        conn.execute(
+            text("UPDATE resultslock SET snapshot = :s WHERE id = :i"),
+            {"s": json.dumps(doc, ensure_ascii=False), "i": lock_id},
+        )
+    with ws.session() as s:
+        shown = finalising.published("results", session=s)
+        assert shown != doc["results"] and "伪造" not in json.dumps(shown, ensure_ascii=False)
+        assert not results_scene(s).items_pending  # computed, not read from the snapshot
+
+
+def test_no_reason_says_passed_down_twice() -> None:
+    from exam_center.services.read_models import EXCLUSION_REASONS, exclusion_note
+
+    for reason in EXCLUSION_REASONS:
+        for lapsed in (False, True):
+            note = exclusion_note(reason, (2021,), lapsed)
+            assert note.count("顺延") == (0 if lapsed else 1), note
+
+
+def test_the_documents_are_kept_between_commands_until_the_database_changes(
+    exam: GradedExam,
+) -> None:
+    """Each CLI command is a process: the documents computed by one are kept in the
+    workspace's cache, with the change stamp, for the next; a change computes again."""
+    ws = exam.ws
+    first = cli(ws, "results", "--json")
+    (kept,) = (ws.path / "cache").glob("results-*.json")
+    stamp_line = kept.read_text(encoding="utf-8").splitlines()[0]
+    assert cli(ws, "results", "--json") == first
+    with ws.session() as s:
+        fresh = results.compute_now(s)
+        assert json.loads(cli(ws, "awards", "--json")) == standings.awards_json(fresh)
+        assert json.loads(first) == standings.results_json(fresh, s)
+    with ws.session() as s:  # a change: computed again, and kept at the new stamp
+        marking.record_absence(exam.ranked[3], session=s, reason="补登")
+    after = json.loads(cli(ws, "results", "--json"))
+    status = {c["admission_no"]: c["status"] for c in after["candidates"]}
+    assert status[exam.ranked[3]] == "absent"
+    assert kept.read_text(encoding="utf-8").splitlines()[0] != stamp_line
+    # What is kept is what the next command prints (a marked copy shows it is read)...
+    stamp_now, _, body = kept.read_text(encoding="utf-8").partition("\n")
+    marked = json.loads(body)
+    marked["results"]["candidates"][0]["name"] = "（缓存）"
+    kept.write_text(stamp_now + "\n" + json.dumps(marked, ensure_ascii=False), "utf-8")
+    assert json.loads(cli(ws, "results", "--json"))["candidates"][0]["name"] == "（缓存）"
+    # ...but only at its stamp: kept at another one, or unreadable, it is computed again.
+    kept.write_text(stamp_line + "\n" + json.dumps(marked, ensure_ascii=False), "utf-8")
+    assert json.loads(cli(ws, "results", "--json")) == after
+    kept.write_text(stamp_now + "\n{not json", encoding="utf-8")
+    assert json.loads(cli(ws, "results", "--json")) == after

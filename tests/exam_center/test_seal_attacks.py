@@ -231,3 +231,63 @@ def test_the_cli_prints_the_receipt_and_verify_names_the_edit(
     assert bad.returncode == 1 and "主观题评分" in bad.stdout and "row id 3" in bad.stdout
     refused = cli(ws.path, "export", "--out", str(tmp_path / "x" / "成绩.xlsx"))
     assert refused.returncode == 1 and "拒绝导出" in refused.stderr
+
+
+def _edit_a_page_s_marks(ws: Workspace, rewrite: str) -> int:
+    """A stored page's marks text edited in place, as an attacker with the file would."""
+    with ws.engine.begin() as conn:
+        drop_append_only(conn)
+        page_id, marks = conn.execute(
+            text("SELECT id, marks FROM scannedpage ORDER BY id LIMIT 1")
+        ).one()
+        conn.execute(
+            text("UPDATE scannedpage SET marks = :m WHERE id = :i"),
+            {
+                "m": rewrite if rewrite != "spaces" else json.dumps(json.loads(marks), indent=1),
+                "i": page_id,
+            },
+        )
+    return int(page_id)
+
+
+def test_the_tables_are_fingerprinted_as_stored_and_the_version_is_sealed(
+    sealed: tuple[GradedExam, finalising.Finalised],
+) -> None:
+    exam, _ = sealed
+    _, snapshot = _snapshot(exam.ws)
+    inputs = snapshot[sealing.INPUTS_KEY]
+    assert {t["version"] for t in inputs.values()} == {sealing.FINGERPRINT_VERSION} == {2}
+    # The stored text itself is sealed: the same marks written with other spacing show.
+    page_id = _edit_a_page_s_marks(exam.ws, "spaces")
+    report = _verify(exam.ws)
+    assert report.first is not None
+    assert "扫描页" in report.first.where and f"row id {page_id}" in report.first.where
+
+
+def test_a_seal_written_by_the_old_version_still_verifies_and_catches_edits(
+    tmp_path: Path,
+    make_workspace,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A workspace finalised before version 2 (rows decoded and MACed as JSON, no
+    version in the seal): verified as it was written, an edit still found and named."""
+    ws: Workspace = make_workspace(folder=tmp_path / "ws")
+    graded_exam(ws, tmp_path, candidates=20)
+    with monkeypatch.context() as old:
+        old.setattr(sealing, "FINGERPRINT_VERSION", 1)
+        with ws.session() as s:
+            finalise_by_two(s)
+    _, snapshot = _snapshot(ws)
+    assert all(set(t) == {"rows", "size", "blocks"} for t in snapshot[sealing.INPUTS_KEY].values())
+    report = _verify(ws)
+    assert report.ok and report.finalised, report.differences
+    with ws.session() as s:  # the old seal's export still leaves (it verifies)
+        assert exporting.export_results(tmp_path / "out" / "成绩.xlsx", session=s).final
+    with ws.engine.begin() as conn:
+        drop_append_only(conn)
+        mark_id = conn.execute(text("SELECT MIN(id) FROM subjectivemark")).scalar_one()
+        conn.execute(text("UPDATE subjectivemark SET score = 10 WHERE id = :i"), {"i": mark_id})
+    report = _verify(ws)
+    assert report.first is not None
+    assert "主观题评分" in report.first.where and f"row id {mark_id}" in report.first.where
+    _export_refused(ws, tmp_path / "refused")

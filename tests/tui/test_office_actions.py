@@ -33,8 +33,10 @@ def graded(tmp_path: Path, make_workspace) -> Workspace:  # type: ignore[no-unty
     """30 candidates ranked in seat order; the best received 江苏省人社知识通 in 2021."""
     ws: Workspace = make_workspace(folder=tmp_path / "ws")
     graded_exam(ws, tmp_path)
+    # compute_now: the edit below goes round the services (unaudited), so a computation
+    # kept at this change stamp would not see it.
     with ws.session() as s:
-        best_id = standings.results_json(results.compute(s), s)["candidates"][0]["candidate_id"]
+        best_id = standings.results_json(results.compute_now(s), s)["candidates"][0]["candidate_id"]
         best = s.exec(select(Candidate).where(Candidate.id == best_id)).one()
         best.prior_honours = [{"honour": EXPERT, "year": 2021}]
         s.add(best)
@@ -122,6 +124,11 @@ async def test_the_officer_sees_the_lists_exports_and_prints_certificates(
             finalise_by_two(s)
         await pilot.press("ctrl+r")
         await settle(pilot)
+        # Final: read from the sealed snapshot, the same lists; the item analysis follows.
+        assert screen.scene is not None and screen.scene.finalised
+        assert rows(screen.query_one("#national-table", DataTable)) == listed
+        assert rows(screen.query_one("#individual", DataTable)) == awards
+        assert screen.query_one("#items-table", DataTable).row_count
         assert "打印证书 Print the certificates" in palette(app)
         await pilot.press("c")
         await settle(pilot)

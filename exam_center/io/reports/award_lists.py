@@ -6,6 +6,7 @@ footer the results digest when final, or a warning that the list is not final.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fpdf import FPDF
@@ -72,6 +73,22 @@ def _grouped(rows: Sequence[AwardRow]) -> list[tuple[str, list[AwardRow]]]:
         (award, sorted(g, key=lambda r: (r.rank is None, r.rank or 0)))
         for award, g in groups.items()
     ]
+
+
+def _passed_over(rows: Sequence[AwardRow]) -> dict[str, list[AwardRow]]:
+    """The candidates passed over for each award, their note saying why (未授予：...)."""
+    out: dict[str, list[AwardRow]] = {}
+    for r in rows:
+        note = r.note if r.note.startswith("未授予") else f"未授予：{r.note}"
+        out.setdefault(r.award, []).append(replace(r, note=note))
+    return out
+
+
+def _in_rank_order(awarded: list[AwardRow], passed_over: list[AwardRow]) -> list[AwardRow]:
+    """Both in rank order, the one passed over before the one awarded at the same rank."""
+    marked = [(r, 0) for r in passed_over] + [(r, 1) for r in awarded]
+    marked.sort(key=lambda x: (x[0].rank is None, x[0].rank or 0, x[1]))
+    return [r for r, _ in marked]
 
 
 def _people(
@@ -161,10 +178,17 @@ def write_award_lists(
     def tail(section: str, final: bool = True) -> float:
         return APPROVAL if section == last and final else 0
 
+    passed_over = _passed_over(tables.award_exclusions)
     for i, (award, rows) in enumerate(groups):
         nominated = all("按程序申报" in r.note for r in rows)
         next_heading(f"{award}（{'按程序申报，' if nominated else ''}{len(rows)} 名）")
-        _people(pdf, rows, tail=tail("awards", i == len(groups) - 1))
+        # A prior holder not awarded again stands at their rank with the reason, so a
+        # list that starts at 名次 2 says why (not counted among the awarded).
+        _people(
+            pdf,
+            _in_rank_order(rows, passed_over.pop(award, [])),
+            tail=tail("awards", i == len(groups) - 1),
+        )
     if tables.award_ties:
         next_heading("名额边界并列，待决定")
         _people(pdf, tables.award_ties, tail=tail("ties"))

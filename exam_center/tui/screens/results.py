@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from exam_center.services import finalising, standings, team_awards
 from exam_center.services.finalising import Finalised, FinaliseRefused
 from exam_center.services.signoff import SignOffPending
-from exam_center.services.standings import PendingDecision
+from exam_center.services.standings import ItemReport, PendingDecision
 from exam_center.tui.context import AppContext, Permission, refusal
 from exam_center.tui.dialogs.confirm import ConfirmDialog
 from exam_center.tui.dialogs.reason import Decided, ReasonDialog
@@ -32,6 +32,7 @@ from exam_center.tui.screens.results_outputs import ResultsOutputs
 from exam_center.tui.screens.results_scene import (
     ResultsScene,
     award_rows,
+    item_report,
     item_rows,
     national_note,
     national_rows,
@@ -215,6 +216,14 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
         self.show_items(scene)
         self.show_final(scene)
         self.refresh_bindings()
+        if scene.items_pending:  # finalised: the rest came from the seal, this follows
+            self.run_service(item_report, self._show_items, group="items")
+
+    def _show_items(self, report: ItemReport | None) -> None:
+        if self.scene is None or not self.scene.items_pending:
+            return
+        self.scene = self.scene.with_items(report)
+        self.show_items(self.scene)
 
     def show_ranking(self) -> None:
         scene = self.scene
@@ -269,6 +278,9 @@ class ResultsScreen(PagedScreen, ResultsOutputs):
         table = self.query_one("#items-table", DataTable)
         table.clear()
         summary = self.query_one("#items-summary", Static)
+        if report is None and scene.items_pending:
+            summary.update(Content("正在计算题目分析… computing the item analysis"))
+            return
         if report is None:
             summary.update(
                 Content("尚无题目分析：需要答案和至少两名考生的成绩 needs the key and scores")

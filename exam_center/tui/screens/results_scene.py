@@ -5,7 +5,7 @@ of its tables, as text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
@@ -35,6 +35,10 @@ class ResultsScene:
     items: ItemReport | None
     finalised: bool
     digest: str = ""
+    items_pending: bool = False  # the item analysis is still being computed
+
+    def with_items(self, items: ItemReport | None) -> ResultsScene:
+        return replace(self, items=items, items_pending=False)
 
     @property
     def candidates(self) -> tuple[CandidateStanding, ...]:
@@ -50,8 +54,26 @@ class ResultsScene:
 
 
 def results_scene(session: Session) -> ResultsScene:
-    c = results.compute(session)
+    """What the screen shows. Once finalised, read from the sealed snapshot (nothing is
+    computed; the item analysis follows, see `item_report`)."""
     snapshot = finalising.finalised_snapshot(session=session)
+    sealed = (
+        None if snapshot is None else finalising.sealed_documents(session=session, lock=snapshot)
+    )
+    if snapshot is not None and sealed is not None:
+        return ResultsScene(
+            sealed.results,
+            sealed.awards,
+            sealed.teams,
+            sealed.national,
+            [],  # finalising refuses while a tie waits, or anything else is open
+            [],
+            None,
+            True,
+            snapshot.digest,
+            items_pending=True,
+        )
+    c = results.compute(session)
     docs = standings.documents(c)
     return ResultsScene(
         docs.results,
@@ -64,6 +86,11 @@ def results_scene(session: Session) -> ResultsScene:
         exams.current_exam(session).finalised_at is not None,  # no definition parse
         snapshot.digest if snapshot is not None else "",
     )
+
+
+def item_report(session: Session) -> ItemReport | None:
+    """The item analysis of the results as the database holds them (kept per change)."""
+    return standings.item_analysis(results.compute(session))
 
 
 def points(value: float | None) -> str:
@@ -246,6 +273,8 @@ def national_rows(scene: ResultsScene) -> list[Row]:
                 mark = "待抽取 draw pending"
             else:
                 mark = "抽中 drawn" if adm in drawn else "未抽中 not drawn"
+                if draw_kind == "simulation":  # a rehearsal, never the ministry's
+                    mark = f"模拟{mark} (rehearsal)"
             rows.append(
                 (
                     label,
