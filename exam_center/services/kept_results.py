@@ -8,11 +8,16 @@ fingerprint of the program's code, and read back only while both are the same: a
 change of the database, or another version of the program, computes them again. The
 file is only a cache: deleting it costs one computation; one that cannot be read or
 written is ignored. Finalised results are read from the sealed snapshot instead.
+
+The file is MACed with the workspace key (its own purpose): someone who can write the
+cache folder but not read the key cannot make `results` print altered figures; a file
+whose MAC does not match is computed again, as if it were missing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import threading
@@ -24,7 +29,11 @@ from sqlmodel import Session, col, select
 import exam_center
 import grading
 from exam_center.db.models import AuditEntry
+from exam_center.domain.errors import WorkspaceError
 from exam_center.services.change_stamp import Stamp
+from exam_center.services.workspace_key import WorkspaceKey, key_path, read_key
+
+PURPOSE = "kept-results"
 
 _code: list[str] = []
 _code_lock = threading.Lock()
@@ -59,6 +68,17 @@ def _file(session: Session) -> Path | None:
     return folder / f"results-{name}.json"
 
 
+def _key(session: Session) -> WorkspaceKey | None:
+    """The workspace key if it exists already: keeping a cache never creates one."""
+    cached = session.info.get("key")
+    if isinstance(cached, WorkspaceKey):
+        return cached
+    try:
+        return read_key(key_path(session))
+    except (OSError, WorkspaceError):
+        return None
+
+
 def _stamp_text(stamp: Stamp) -> str:
     return json.dumps([code_fingerprint(), *stamp], default=str, separators=(",", ":"))
 
@@ -66,14 +86,19 @@ def _stamp_text(stamp: Stamp) -> str:
 def read_kept(session: Session, stamp: Stamp) -> dict[str, Any] | None:
     """The four documents kept at this stamp by this code, or None."""
     path = _file(session)
-    if path is None:
+    key = _key(session)
+    if path is None or key is None:
         return None
     try:
-        with path.open(encoding="utf-8") as f:
-            stamp_line = f.readline().rstrip("\n")
-            if stamp_line != _stamp_text(stamp):
+        with path.open("rb") as f:
+            stamp_line = f.readline()
+            if stamp_line.decode("utf-8").rstrip("\n") != _stamp_text(stamp):
                 return None
-            kept = json.load(f)
+            mac = f.readline().decode("ascii").strip()
+            body = f.read()
+        if not hmac.compare_digest(mac, key.mac(PURPOSE, stamp_line + body)):
+            return None
+        kept = json.loads(body)
     except (OSError, ValueError):
         return None
     return kept if isinstance(kept, dict) else None
@@ -82,14 +107,18 @@ def read_kept(session: Session, stamp: Stamp) -> dict[str, Any] | None:
 def keep(session: Session, stamp: Stamp, documents: dict[str, Any]) -> None:
     """Keep the documents computed at `stamp` (written whole, then renamed into place)."""
     path = _file(session)
-    if path is None:
+    key = _key(session)
+    if path is None or key is None:
         return
+    stamp_line = (_stamp_text(stamp) + "\n").encode()
+    body = json.dumps(documents, ensure_ascii=False, separators=(",", ":")).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with part.open("w", encoding="utf-8") as f:
-            f.write(_stamp_text(stamp) + "\n")
-            json.dump(documents, f, ensure_ascii=False, separators=(",", ":"))
+        with part.open("wb") as f:
+            f.write(stamp_line)
+            f.write(key.mac(PURPOSE, stamp_line + body).encode() + b"\n")
+            f.write(body)
         os.replace(part, path)
     except OSError:
         pass  # only a cache: the next command computes them again

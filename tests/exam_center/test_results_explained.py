@@ -17,9 +17,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from exam_center.db.models import Candidate, ScannedPage
-from exam_center.services import finalising, marking, results, standings
+from exam_center.services import finalising, kept_results, marking, results, standings
 from exam_center.services.page_answers import decode, store_for
 from exam_center.services.workspace import Workspace
+from exam_center.services.workspace_key import KEY_FILE, read_key
 from exam_center.tui.screens.results_scene import item_report, results_scene
 from grading import parse_answer
 from tests.cli_accounts import cli_env
@@ -211,14 +212,36 @@ def test_the_documents_are_kept_between_commands_until_the_database_changes(
     status = {c["admission_no"]: c["status"] for c in after["candidates"]}
     assert status[exam.ranked[3]] == "absent"
     assert kept.read_text(encoding="utf-8").splitlines()[0] != stamp_line
-    # What is kept is what the next command prints (a marked copy shows it is read)...
-    stamp_now, _, body = kept.read_text(encoding="utf-8").partition("\n")
+    # What is kept is what the next command prints (a marked copy, MACed with the
+    # workspace key as the program does, shows it is read)...
+    key = read_key(ws.path / KEY_FILE)
+    stamp_now, _, body = kept.read_bytes().split(b"\n", 2)
     marked = json.loads(body)
     marked["results"]["candidates"][0]["name"] = "（缓存）"
-    kept.write_text(stamp_now + "\n" + json.dumps(marked, ensure_ascii=False), "utf-8")
+
+    def write_kept(stamp: bytes, body: bytes) -> None:
+        mac = key.mac(kept_results.PURPOSE, stamp + b"\n" + body).encode()
+        kept.write_bytes(stamp + b"\n" + mac + b"\n" + body)
+
+    write_kept(stamp_now, json.dumps(marked, ensure_ascii=False).encode())
     assert json.loads(cli(ws, "results", "--json"))["candidates"][0]["name"] == "（缓存）"
     # ...but only at its stamp: kept at another one, or unreadable, it is computed again.
-    kept.write_text(stamp_line + "\n" + json.dumps(marked, ensure_ascii=False), "utf-8")
+    write_kept(stamp_line.encode(), json.dumps(marked, ensure_ascii=False).encode())
     assert json.loads(cli(ws, "results", "--json")) == after
-    kept.write_text(stamp_now + "\n{not json", encoding="utf-8")
+    write_kept(stamp_now, b"{not json")
     assert json.loads(cli(ws, "results", "--json")) == after
+
+
+def test_an_altered_kept_file_is_computed_again_not_printed(exam: GradedExam) -> None:
+    """The cache is MACed with the workspace key: a total edited in the kept file
+    (its stamp line left as it was) is not what `results --json` prints."""
+    first = json.loads(cli(exam.ws, "results", "--json"))
+    (kept,) = (exam.ws.path / "cache").glob("results-*.json")
+    stamp, mac, body = kept.read_bytes().split(b"\n", 2)
+    doc = json.loads(body)
+    top = doc["results"]["candidates"][0]
+    top["total"] = float(top["total"] or 0) + 50
+    kept.write_bytes(stamp + b"\n" + mac + b"\n" + json.dumps(doc, ensure_ascii=False).encode())
+    again = json.loads(cli(exam.ws, "results", "--json"))
+    assert again == first
+    assert kept.read_bytes().split(b"\n", 2)[2] != json.dumps(doc, ensure_ascii=False).encode()
