@@ -183,15 +183,31 @@ def _raw_rows(session: Session, table: Table) -> list[RawRow]:
     cols = [c for c in table.columns if c.name not in skip]
     small = [c for c in cols if not _stored_as_text(c)]
     large = [c for c in cols if _stored_as_text(c)]
+    # SQLite hands the stored bytes over with CAST AS BLOB; PostgreSQL cannot cast json
+    # to bytea, but json's text is the text stored (unlike jsonb), UTF-8 encoded here.
+    as_text = session.get_bind().dialect.name != "sqlite"
     query = select(
         table.c.id,
         *(type_coerce(c, _RAW).label(c.name) for c in small),
-        *(cast(c, LargeBinary).label(c.name) for c in large),
+        *(
+            type_coerce(cast(c, Text), _RAW).label(c.name)
+            if as_text
+            else cast(c, LargeBinary).label(c.name)
+            for c in large
+        ),
     ).order_by(table.c.id)
     n = len(small)
-    return [
-        (int(r[0]), tuple(r[1 : 1 + n]), tuple(r[1 + n :])) for r in session.execute(query).all()
-    ]
+    rows = session.execute(query).all()
+    if as_text:
+        return [
+            (
+                int(r[0]),
+                tuple(r[1 : 1 + n]),
+                tuple(None if t is None else str(t).encode() for t in r[1 + n :]),
+            )
+            for r in rows
+        ]
+    return [(int(r[0]), tuple(r[1 : 1 + n]), tuple(r[1 + n :])) for r in rows]
 
 
 def _raw_fingerprint(key: WorkspaceKey, rows: list[RawRow], size: int) -> dict[str, str]:
