@@ -35,7 +35,7 @@ GrayImage = npt.NDArray[np.uint8]
 
 _WORK_LONG_SIDE = 1000
 _DARK_RATIO = 0.55  # ink is well under half the paper's brightness; most pencil is not
-_MIN_SOLIDITY = 0.80
+_MIN_SOLIDITY = 0.75
 _MAX_ASPECT = 1.45
 _MAX_CANDIDATES = 16
 

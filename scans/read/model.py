@@ -39,8 +39,9 @@ __all__ = [
 # against the candidate's own marks on the page, coverage recomputed from stored profiles;
 # 1.4: a candidate sheet's admission grid and 缺考标记 box read (scans.read.grid);
 # 1.5: bubbles under a toner streak measured against its darker paper, a residue read past
-# only where no light answer reaches (residue_share 0.45).
-READER_VERSION = "1.5.0"
+# only where no light answer reaches (residue_share 0.45); 1.6: a fiducial at least 0.75
+# solid (was 0.80) is a fiducial: a ragged one on a skewed, noisy scan lost a page.
+READER_VERSION = "1.6.0"
 
 
 class QuestionStatus(StrEnum):

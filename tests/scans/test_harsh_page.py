@@ -1,0 +1,58 @@
+"""A harsh page once lost: turned over (180°), skewed 8°, blurred and noisy, one fiducial
+came out of the scan ragged enough that its outline fell under the shape test's
+solidity, the page transform rested on the QR code alone and the page was rejected
+("the page transform is not trusted"). A fiducial whose outline is at least 0.75 solid
+is a fiducial: the page is read. The page is the benchmark's own (bench_scan_accuracy,
+harsh set, seed 20221079), drawn here through the real renderer, simulator and reader."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scans.layout import PaperSpec, SectionSpec, build_layout
+from scans.payload import make_payload
+from scans.read.page import PageStatus, read_page
+from scans.render.output import SheetHeader, render_page
+from scans.simulate.marks import MarkModel
+from scans.simulate.pages import HARSH, simulate_page
+
+SECRET = b"bench-secret"
+EXAM = "JS2022"
+SEED = 20221079
+PAPER = PaperSpec(
+    (
+        SectionSpec("单项选择题", "single", 60, 4),
+        SectionSpec("多项选择题", "multi", 30, 5),
+        SectionSpec("判断题", "truefalse", 20, 2),
+    )
+)
+
+
+def test_the_turned_over_skewed_page_with_a_ragged_fiducial_is_read_not_lost() -> None:
+    layout = build_layout(PAPER)
+    candidate = SEED % 24
+    admission = f"3201{candidate:05d}"
+    payload = make_payload(
+        exam_code=EXAM,
+        admission_no=admission,
+        spare_serial=None,
+        page=1,
+        pages=1,
+        layout_hash=layout.layout_hash,
+        secret=SECRET,
+    )
+    header = SheetHeader(
+        title="2022年度全省人社窗口单位业务技能练兵比武",
+        name=f"考生{candidate}",
+        admission_no=admission,
+        room=f"{candidate % 5 + 1:02d}",
+        seat=f"{candidate % 30 + 1:02d}",
+    )
+    clean = render_page(layout, 1, header, payload, 200)
+    profile = replace(HARSH, marks=MarkModel("hatch"))
+    sim = simulate_page(clean, layout.pages[0], dpi_in=200, seed=SEED, profile=profile)
+    assert sim.damage.rotation == 180 and abs(sim.damage.skew_deg) > 8  # the page it was
+    read = read_page(sim.image, secret=SECRET, exam_code=EXAM, layouts={layout.layout_hash: layout})
+    assert read.status is PageStatus.READ, read.reason
+    assert read.payload is not None and read.payload.admission_no == admission
+    assert len(read.questions) == 110
