@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -440,19 +440,6 @@ def _decided_questions(session: Session, candidate_id: int | None) -> set[int]:
         )
     )
     return {q for q in rows if q is not None}
-
-
-@dataclass
-class ScanSummary:
-    batch_id: int
-    counts: Counter[str] = field(default_factory=Counter)
-    flagged_questions: int = 0
-    seconds: float = 0.0
-    cancelled: bool = False
-
-    @property
-    def pages(self) -> int:
-        return sum(self.counts.values())
 
 
 ProgressCallback = Callable[[PageOutcome, int, int | None], None]
