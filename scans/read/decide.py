@@ -12,8 +12,9 @@ of an erasure beside a firm mark on a single-answer item.
 Erasures are judged against the candidate's own marks on the page (``PagePopulation``):
 the fills of the bubbles plainly marked (the candidate's firm marks) and of the doubtful
 ones (mostly what erasers left). On a single-answer item one firm mark beside residue far
-lighter than the candidate's weakest firm mark on the page is ``ok``, the residue recorded
-in ``QuestionRead.erased``; on a multiple-answer item a residue must be lighter still
+lighter than the candidate's weakest firm mark on the page is ``ok`` (or a little less light
+at its darkest but thin on average, as erasers leave it), the residue recorded in
+``QuestionRead.erased``; on a multiple-answer item a residue must be lighter still
 (``residue_share_multi``: by default none is read past, since a faint bubble there may be
 a barely-touched answer no measure tells from an erasure). A bubble between the two populations
 stays ``ambiguous``; a page with too few firm marks to know them is decided by the fixed
@@ -92,6 +93,11 @@ class PagePopulation:
     def typical(self) -> float:
         """How hard this candidate presses on a firm mark (the median darkest tenth)."""
         return self.pressed[len(self.pressed) // 2] if self.pressed else 0.0
+
+    @property
+    def typical_fill(self) -> float:
+        """The mean fill of this candidate's typical firm mark (the median one)."""
+        return self.firm[len(self.firm) // 2] if self.firm else 0.0
 
     @property
     def weakest(self) -> float:
@@ -437,9 +443,14 @@ def _decide(
                     or (mark >= params.mark_min and mark_top >= population.weakest)
                     or (mark >= params.mark_min and top <= params.residue_loose * mark_top)
                 )
+                thin = (
+                    single
+                    and top <= params.residue_thin_share * population.typical
+                    and doubt <= params.residue_thin_fill * population.typical_fill
+                )
                 judged = (
                     firm
-                    and top <= share * population.typical
+                    and (top <= share * population.typical or thin)
                     and top <= population.weakest - params.residue_gap
                     and top <= params.residue_beside * mark_top
                     and doubt_cover <= params.residue_cover_page

@@ -178,6 +178,15 @@ def test_a_residue_pressed_as_hard_as_a_light_answer_stays_ambiguous() -> None:
     assert read.status is QuestionStatus.AMBIGUOUS and read.erased == ""
 
 
+def test_a_residue_pressed_harder_but_thin_on_average_is_read_past() -> None:
+    # Its darkest tenth where a light answer could lie, but its mean (0.25) far below what
+    # a light answer pressed that hard fills (at least 0.34 of the typical firm mark, 0.9).
+    read = decide_question(_question(0.25, 0.55), _T, ReadParams(), _PAGE)
+    assert (read.status, read.marks, read.erased) == (QuestionStatus.OK, "A", "C")
+    thick = decide_question(_question(0.32, 0.55), _T, ReadParams(), _PAGE)
+    assert thick.status is QuestionStatus.AMBIGUOUS and thick.erased == ""
+
+
 @pytest.mark.parametrize("model", list(MarkModel))
 def test_a_light_second_answer_on_a_single_answer_item_is_not_read_as_an_erasure(
     model: MarkModel,
