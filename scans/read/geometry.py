@@ -28,7 +28,16 @@ import numpy.typing as npt
 
 from scans.layout import Rect
 
-__all__ = ["Illumination", "PageFit", "PageNotFound", "find_page", "project", "work_image"]
+__all__ = [
+    "Illumination",
+    "PageFit",
+    "PageNotFound",
+    "anchored_fit",
+    "find_page",
+    "fits_without_one",
+    "project",
+    "work_image",
+]
 
 FloatArray = npt.NDArray[np.float64]
 GrayImage = npt.NDArray[np.uint8]
@@ -346,6 +355,81 @@ def find_page(
     skew = (angle - rotation + 180.0) % 360.0 - 180.0
     residual, count = _corner_residual(homography, fiducials, measured_corners, px_per_mm)
     return PageFit(homography, rotation, skew, px_per_mm, refined, residual, count, missing)
+
+
+def anchored_fit(
+    fit: PageFit,
+    fiducials: tuple[Rect, ...],
+    anchors: tuple[FloatArray, FloatArray],
+    agree_mm: float,
+) -> PageFit:
+    """The page transform fitted again on trusted anchors (page mm, image px: the QR
+    symbols' decoded corners) and on those fiducials ``fit`` found that the anchors alone
+    put within ``agree_mm`` of where they were seen; the others count as missing.
+
+    For a page whose fiducials disagree with its codes (one covered and a mark taken for
+    it, or two cut off): the codes span the page diagonally and fix it without them."""
+    anchors_mm, anchors_px = anchors
+    alone = _fit(anchors_mm, anchors_px)
+    present = [k for k in range(len(fiducials)) if k not in fit.missing]
+    centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
+    scale = _px_per_mm(alone, centres_mm)
+    seen = fit.fiducials_px
+    agree = [
+        i
+        for i, k in enumerate(present)
+        if np.hypot(*(project(alone, centres_mm[k : k + 1])[0] - seen[i])) <= agree_mm * scale
+    ]
+    kept = [present[i] for i in agree]
+    homography = _fit(
+        np.vstack([centres_mm[kept], anchors_mm]), np.vstack([seen[agree], anchors_px])
+    )
+    angle = _page_angle(homography)
+    rotation = round(angle / 90.0) % 4 * 90
+    skew = (angle - rotation + 180.0) % 360.0 - 180.0
+    missing = tuple(k for k in range(len(fiducials)) if k not in kept)
+    return PageFit(
+        homography,
+        rotation,
+        skew,
+        _px_per_mm(homography, centres_mm),
+        seen[agree],
+        0.0,
+        0,
+        missing,
+    )
+
+
+def fits_without_one(
+    fit: PageFit, fiducials: tuple[Rect, ...], anchors: tuple[FloatArray, FloatArray]
+) -> list[tuple[PageFit, float]]:
+    """The page fitted on the anchors and all but one of the fiducials ``fit`` found, for
+    each one left out, with the RMS misfit (mm) of the points it was fitted on.
+
+    For a page with one code located and four marks taken for fiducials, one of them
+    wrong (a streak through a fiducial): the subset that agrees with the code is the page."""
+    anchors_mm, anchors_px = anchors
+    present = [k for k in range(len(fiducials)) if k not in fit.missing]
+    centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
+    out: list[tuple[PageFit, float]] = []
+    for drop in range(len(present)):
+        keep = [i for i in range(len(present)) if i != drop]
+        kept = [present[i] for i in keep]
+        points_mm = np.vstack([centres_mm[kept], anchors_mm])
+        points_px = np.vstack([fit.fiducials_px[keep], anchors_px])
+        try:
+            homography = _fit(points_mm, points_px)
+        except PageNotFound:
+            continue
+        scale = _px_per_mm(homography, centres_mm)
+        misfit = np.linalg.norm(project(homography, points_mm) - points_px, axis=1) / scale
+        angle = _page_angle(homography)
+        rotation = round(angle / 90.0) % 4 * 90
+        skew = (angle - rotation + 180.0) % 360.0 - 180.0
+        missing = tuple(k for k in range(len(fiducials)) if k not in kept)
+        refit = PageFit(homography, rotation, skew, scale, fit.fiducials_px[keep], 0.0, 0, missing)
+        out.append((refit, float(np.sqrt(np.mean(misfit**2)))))
+    return out
 
 
 def _corner_residual(

@@ -43,7 +43,9 @@ __all__ = [
 # solid (was 0.80) is a fiducial: a ragged one on a skewed, noisy scan lost a page;
 # 1.7: on a single-answer item a residue pressed up to 0.55 of a firm mark is read past
 # when its mean stays thin (``residue_thin_*``): a third of the erasures flagged, none more
-# light second answers read.
+# light second answers read; a page whose fiducials disagree with its QR codes is fitted
+# to both codes (or to one and the fiducials that agree with it) when the printed bubble
+# grid confirms it, instead of being lost.
 READER_VERSION = "1.7.0"
 
 

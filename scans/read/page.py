@@ -47,7 +47,9 @@ from scans.read.geometry import (
     Illumination,
     PageFit,
     PageNotFound,
+    anchored_fit,
     find_page,
+    fits_without_one,
     project,
     work_image,
 )
@@ -276,12 +278,29 @@ def _find_codes(
         if hits:
             found[k] = hits[0]
     if not found or (every_copy and len(found) < len(codes)):
-        centres = project(homography, np.array([r.centre for r in codes]))
-        for hit in decode_qr(gray, None, codes[0], 0.0):
-            assert hit.corners_px is not None  # a whole-page hit is always located
-            k = int(np.argmin(np.linalg.norm(centres - hit.corners_px.mean(axis=0), axis=1)))
-            found.setdefault(k, hit)
+        hits = decode_qr(gray, None, codes[0], 0.0)
+        if len(hits) == len(codes) > 1 and len({h.text for h in hits}) == 1:
+            # Every copy found on the page: which is which by the symbols' own "down"
+            # (printed upright, all of them), not by a transform that may be far off.
+            down = [_symbol_down(h) for h in hits]
+            by_height = sorted(range(len(codes)), key=lambda k: codes[k].centre[1])
+            for k, j in zip(by_height, np.argsort(down), strict=True):
+                found.setdefault(k, hits[int(j)])
+        else:
+            centres = project(homography, np.array([r.centre for r in codes]))
+            for hit in hits:
+                assert hit.corners_px is not None  # a whole-page hit is always located
+                k = int(np.argmin(np.linalg.norm(centres - hit.corners_px.mean(axis=0), axis=1)))
+                found.setdefault(k, hit)
     return sorted(found.items(), key=lambda item: item[0])
+
+
+def _symbol_down(hit: QrHit) -> float:
+    """How far down the page a located symbol sits, along its own top-to-bottom axis."""
+    assert hit.corners_px is not None
+    corners = hit.corners_px
+    axis = (corners[3] - corners[0]) + (corners[2] - corners[1])
+    return float(corners.mean(axis=0) @ (axis / max(float(np.linalg.norm(axis)), 1e-9)))
 
 
 @dataclass(frozen=True)
@@ -471,7 +490,66 @@ def read_page(
             qr_text=hit.text,
             residual_mm=round(residual, 3),
         )
-    if residual > params.max_residual_mm and shifts is None:
+    anchored_note = ""
+    if residual > params.max_residual_mm and shifts is None and len(with_corners) == 1:
+        # One code located and the fiducials disagree with it: one of them may be a mark
+        # taken for a fiducial (a streak through it). Left out one at a time, the subset
+        # that fits the code and shows the printed grid is the page; with it the other
+        # code is looked for again, so that both check the transform below.
+        rect, corners = with_corners[0]
+        trials = fits_without_one(fit, page.fiducials, (_corners_mm(rect), corners))
+        clock.lap("refine")
+        good = [t for t, misfit in trials if misfit <= params.max_residual_mm]
+        best = max(good, key=lambda t: _grid_fit(gray, t.homography, page), default=None)
+        shown = _grid_fit(gray, best.homography, page) if best is not None else 0.0
+        if best is not None and shown >= _ANCHORED_MIN_FIT:
+            again = _find_codes(gray, best.homography, page.qr_codes, params.qr_margin_mm)
+            more = [(page.qr_codes[k], h) for k, h in again if h.text == hit.text]
+            if len(more) > len(located):
+                located = more
+                with_corners = [(r, h.corners_px) for r, h in more if h.corners_px is not None]
+                found = again
+            else:
+                (left_out,) = set(best.missing) - set(fit.missing)
+                x, y = page.fiducials[left_out].centre
+                corner = f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}"
+                anchored_note = (
+                    f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
+                    f"taken for the {corner} fiducial was left out, the page fitted to the "
+                    f"others and the code, and {shown:.0%} of the printed bubble outlines "
+                    "stand where that puts them"
+                )
+                fit, residual = best, _residual_mm(best, located)
+    if (
+        residual > params.max_residual_mm
+        and shifts is None
+        and not anchored_note
+        and len(with_corners) >= 2
+    ):
+        # The fiducials disagree with the codes, but both codes were located: they span
+        # the page diagonally and fix it with the fiducials that agree with them, if the
+        # printed bubble grid then stands where the layout puts it.
+        anchors = (
+            np.vstack([_corners_mm(r) for r, _ in with_corners]),
+            np.vstack([c for _, c in with_corners]),
+        )
+        try:
+            anchored = anchored_fit(fit, page.fiducials, anchors, _ANCHOR_AGREE_MM)
+        except PageNotFound:
+            anchored = None
+        clock.lap("refine")
+        if anchored is not None:
+            shown = _grid_fit(gray, anchored.homography, page)
+            if shown >= _ANCHORED_MIN_FIT:
+                misfit = _residual_mm(anchored, located)
+                anchored_note = (
+                    f"the fiducials did not fit the QR codes ({residual:.2f} mm); the page "
+                    f"was fitted to both QR codes and {4 - len(anchored.missing)} fiducial(s) "
+                    f"that agree with them, and {shown:.0%} of the printed bubble outlines "
+                    "stand where that puts them"
+                )
+                fit, residual = anchored, misfit
+    if residual > params.max_residual_mm and shifts is None and not anchored_note:
         if fit.missing:
             # Three marks taken for fiducials that the QR code does not agree with: more
             # than one fiducial is gone, and something else stood in for one of them.
@@ -502,7 +580,7 @@ def read_page(
     questions, grid_read, absence, thresholds = _measure(
         gray, work, fit, page, params, clock, shifts
     )
-    notes = [_missing_note(page, fit), refined_note]
+    notes = [anchored_note or _missing_note(page, fit), refined_note]
     if len(found) == 1 and len(page.qr_codes) > 1:
         which = "top-right" if found[0][0] == 0 else "bottom-left"
         other = "bottom-left" if found[0][0] == 0 else "top-right"
@@ -682,6 +760,10 @@ _REFINE_FINE = np.arange(-0.5, 0.51, 0.125)
 # ... and the page is read only if every block is found with this share of its outlines.
 _REFINE_MIN_FIT = 0.85
 _REFINE_MOVED_MM = 0.75  # a block found this far from its place is displaced
+# A transform fitted to the QR codes is trusted when the fiducials it keeps lie this close
+# to where the codes alone put them, and this share of the bubble outlines shows.
+_ANCHOR_AGREE_MM = 1.5
+_ANCHORED_MIN_FIT = 0.9
 
 
 @dataclass(frozen=True)

@@ -607,10 +607,24 @@ def test_a_missing_fiducial_is_replaced_by_the_qr_corners(
     assert f"the {corner} fiducial was not found" in read.reason
 
 
-def test_two_missing_fiducials_reject_the_page() -> None:
+@pytest.mark.parametrize(("first", "second", "rotation"), [(0, 2, 0), (1, 3, 180), (0, 1, 90)])
+def test_two_missing_fiducials_are_replaced_by_both_qr_codes(
+    first: int, second: int, rotation: int
+) -> None:
+    image = _cover_fiducial(_cover_fiducial(_answered(), first, thumb=False), second, thumb=False)
+    read = _read(_scan(image, rotation=rotation, skew=2.0, seed=first + second))
+    _assert_all_ok(read)
+    assert read.rotation == rotation
+    assert "fitted to both QR codes" in read.reason, read.reason
+
+
+def test_two_missing_fiducials_and_one_unreadable_code_reject_the_page() -> None:
     image = _cover_fiducial(_cover_fiducial(_answered(), 0, thumb=False), 2, thumb=False)
+    image = _streak(image, _layout().pages[0].qr_codes[1])
     read = _read(_scan(image))
-    _rejected(read, RejectKind.PAGE_NOT_FOUND)
+    # One code cannot check a transform fitted to two fiducials and something else.
+    assert read.status is PageStatus.REJECTED and read.questions == ()
+    assert read.reject_kind in (RejectKind.PAGE_NOT_FOUND, RejectKind.POOR_FIT), read.reason
 
 
 def test_qr_of_another_exam_is_rejected() -> None:
