@@ -46,6 +46,8 @@ from scans.read.model import (
 )
 
 __all__ = [
+    "OUTSIDE_IMAGE",
+    "UNDER_STREAK",
     "PagePopulation",
     "QuestionMeasures",
     "decide",
@@ -57,7 +59,11 @@ __all__ = [
 ]
 
 _SINGLE_KINDS = frozenset({"single", "truefalse"})
-_OUTSIDE = "part of the question lies outside the image"
+OUTSIDE_IMAGE = "part of the question lies outside the image"
+UNDER_STREAK = (
+    "扫描条纹遮挡 (a toner streak covers a bubble of the question: what is under it cannot be seen)"
+)
+_UNREADABLE = (OUTSIDE_IMAGE, UNDER_STREAK)
 _MIN_GROUP = 6  # bubbles of one label needed to trust that label's own empty level
 _MAX_GLYPH = 0.10  # the most a printed glyph may darken an empty bubble (measure)
 _EMPTY_SPREAD = 0.04  # empty bubbles of one label lie within this of each other (measure)
@@ -70,9 +76,10 @@ class QuestionMeasures:
     labels: str
     measures: tuple[float, ...]
     coverage: tuple[float, ...]
-    readable: bool = True  # False: part of the question lies outside the image
+    readable: bool = True  # False: the question cannot be read (``unreadable`` says why)
     spread: tuple[float, ...] = ()  # the least-filled quarter's measure (see QuestionRead)
     profile: tuple[tuple[float, ...], ...] = ()  # each option's sample quantiles (QuestionRead)
+    unreadable: str = OUTSIDE_IMAGE  # why, when not ``readable``
 
 
 @dataclass(frozen=True)
@@ -394,7 +401,7 @@ def _decide(
         )
 
     if not question.readable:
-        return read(QuestionStatus.AMBIGUOUS, _OUTSIDE)
+        return read(QuestionStatus.AMBIGUOUS, question.unreadable)
     if single and len(marked) >= 2:
         return read(QuestionStatus.MULTIPLE, f"{len(marked)} marks on a single-answer item")
     if doubtful:
@@ -512,9 +519,17 @@ def decide(
     measured: list[QuestionMeasures] = []
     for q in questions:
         if isinstance(q, QuestionRead):
-            readable = q.reason != _OUTSIDE
+            readable = q.reason not in _UNREADABLE
             q = QuestionMeasures(
-                q.number, q.kind, q.labels, q.measures, q.coverage, readable, q.spread, q.profile
+                q.number,
+                q.kind,
+                q.labels,
+                q.measures,
+                q.coverage,
+                readable,
+                q.spread,
+                q.profile,
+                q.reason if not readable else OUTSIDE_IMAGE,
             )
         measured.append(q)
     covers = _page_coverage(measured, thresholds, params)

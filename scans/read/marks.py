@@ -44,6 +44,8 @@ class BubbleMeasures:
     values: npt.NDArray[np.float64]  # (n,) mean darkness, ink-normalised
     samples: npt.NDArray[np.float64]  # (n, k) the darkness of every sample point
     inside: npt.NDArray[np.bool_]  # (n,) every sample point fell inside the image
+    # (n,) most of the bubble lies under a dark toner streak: what is in it cannot be seen
+    hidden: npt.NDArray[np.bool_] | None = None
 
     def coverage(self, level: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The fraction of each bubble's inner area at least ``level`` (per bubble) dark."""
@@ -177,11 +179,33 @@ def measure_points(
     ).all(axis=1)
     values = _remap(image, points)
     paper = _paper_at(work, points.mean(axis=1, keepdims=True))  # (n, 1)
+    hidden: npt.NDArray[np.bool_] | None = None
     if work.streak_gain is not None:
         # Under a toner streak the paper itself is darker: measured against it.
         gain = work.streak_gain
         xs = np.clip(np.round(points[..., 0]).astype(np.intp), 0, gain.shape[1] - 1)
         ys = np.clip((points[..., 1] / work.streak_step).astype(np.intp), 0, gain.shape[0] - 1)
         paper = paper * gain[ys, xs]
+        # Where the streak keeps little of the paper, what lies under it cannot be told
+        # from the streak (its edges blurred past the columns it darkens): those samples
+        # are hidden, and the bubble is judged by the rest of it.
+        reach = [
+            np.clip(xs + d, 0, gain.shape[1] - 1) for d in range(-_HIDE_REACH, _HIDE_REACH + 1)
+        ]
+        hidden = np.minimum.reduce([gain[ys, x] for x in reach]) < _HIDE_GAIN
     darkness = np.clip(1.0 - values / paper, -0.5, 1.5) / ink
+    if hidden is not None and hidden.any():
+        seen = ~hidden
+        count = seen.sum(axis=1, keepdims=True)
+        rest = (darkness * seen).sum(axis=1, keepdims=True) / np.maximum(count, 1)
+        # A bubble mostly under the streak cannot be judged at all: it is ``hidden`` and its
+        # question goes to a person.
+        usable = count >= _HIDE_KEEP * darkness.shape[1]
+        darkness = np.where(hidden & usable, rest, darkness)
+        return BubbleMeasures(darkness.mean(axis=1), darkness, inside, ~usable[:, 0])
     return BubbleMeasures(darkness.mean(axis=1), darkness, inside)
+
+
+_HIDE_GAIN = 0.8  # a streak keeping less of the paper than this hides what is under it ...
+_HIDE_REACH = 2  # ... and this many pixels either side of it (its blurred edges) ...
+_HIDE_KEEP = 0.4  # ... in a bubble judged by the rest of it if this share of it is left

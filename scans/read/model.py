@@ -45,7 +45,8 @@ __all__ = [
 # when its mean stays thin (``residue_thin_*``): a third of the erasures flagged, none more
 # light second answers read; a page whose fiducials disagree with its QR codes is fitted
 # to both codes (or to one and the fiducials that agree with it) when the printed bubble
-# grid confirms it, instead of being lost.
+# grid confirms it, instead of being lost; a bubble mostly under a dark toner streak is
+# not judged (its question waits for a person) and one partly under it by the rest of it.
 READER_VERSION = "1.7.0"
 
 

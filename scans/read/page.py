@@ -35,6 +35,8 @@ from scans.payload import (
     verify_payload,
 )
 from scans.read.decide import (
+    OUTSIDE_IMAGE,
+    UNDER_STREAK,
     QuestionMeasures,
     decide,
     decide_grid,
@@ -337,9 +339,21 @@ def _plan(page: PageLayout, params: ReadParams) -> _PagePlan:
     return plan
 
 
+def _under_streak(page: PageLayout, hidden: npt.NDArray[np.bool_] | None) -> list[bool]:
+    """For each question bubble of ``page`` in order: does its question have one hidden?"""
+    out: list[bool] = []
+    cursor = 0
+    for question in page.questions:
+        n = len(question.options)
+        out.extend([hidden is not None and bool(hidden[cursor : cursor + n].any())] * n)
+        cursor += n
+    return out
+
+
 def _stored_measures(page: PageRead) -> tuple[list[float], list[str]]:
-    measures = [m for q in page.questions for m in q.measures]
-    keys = [bubble_key(q.kind, label) for q in page.questions for label in q.labels]
+    seen = [q for q in page.questions if q.reason != UNDER_STREAK]
+    measures = [m for q in seen for m in q.measures]
+    keys = [bubble_key(q.kind, label) for q in seen for label in q.labels]
     if page.admission_grid is not None:
         for column in page.admission_grid.measures:
             measures.extend(column)
@@ -641,7 +655,12 @@ def _measure(
     # scribble) leave none empty; a tick, a dot or a stray line does.
     quarters = measured.samples @ plan.quarters if len(means) else np.zeros((0, 4))
     spreads = np.round(quarters.min(axis=1, initial=np.inf), 4).tolist()
-    thresholds = estimate_thresholds(means, keys, params)
+    # A question with a bubble under a dark streak is left to a person; its measures
+    # (against the streak's paper) do not set the sheet's levels, here or in redecide().
+    under = _under_streak(page, measured.hidden)
+    under += [False] * (len(means) - len(under))  # the spare grid and the 缺考 box
+    levels = [(m, k) for m, k, hid in zip(means, keys, under, strict=True) if not hid]
+    thresholds = estimate_thresholds([m for m, _ in levels], [k for _, k in levels], params)
     # Each bubble's sample quantiles: its coverage (how much is solid pencil, which depends
     # on decide-time levels) is computed from them when it is decided, now or again later.
     profiles = np.round(measured.profile(), 4).tolist()
@@ -650,6 +669,7 @@ def _measure(
     for question in page.questions:
         n = len(question.options)
         readable = bool(measured.inside[cursor : cursor + n].all())
+        hidden = measured.hidden is not None and bool(measured.hidden[cursor : cursor + n].any())
         labels = "".join(b.label for b in question.options)
         questions_in.append(
             QuestionMeasures(
@@ -658,9 +678,10 @@ def _measure(
                 labels,
                 tuple(means[cursor : cursor + n]),
                 (),
-                readable,
+                readable and not hidden,
                 tuple(spreads[cursor : cursor + n]),
                 tuple(tuple(p) for p in profiles[cursor : cursor + n]),
+                UNDER_STREAK if readable and hidden else OUTSIDE_IMAGE,
             )
         )
         cursor += n

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from scans.layout import PaperSpec, Rect, SectionSpec, SheetLayout, build_layout
 from scans.payload import make_payload
+from scans.read.decide import UNDER_STREAK
+from scans.read.geometry import find_page, project, work_image
 from scans.read.model import bubble_key
 from scans.read.page import (
     READER_VERSION,
@@ -471,6 +473,30 @@ def test_a_toner_streak_down_a_column_of_bubbles_is_not_read_as_marks(
     image = _toner_line(_answered(), bubble.x_mm + 0.3, width_mm, keep)
     for seed, rotation in ((4, 0), (5, 180)):
         _assert_all_ok(_read(_scan(image, seed=seed, rotation=rotation)))
+
+
+def test_a_toner_streak_along_a_row_of_bubbles_sends_its_questions_to_a_person() -> None:
+    # The page fed sideways: a streak down the scan runs along a row of bubbles and covers
+    # most of each one's height. Whether a bubble under it is filled cannot be seen: its
+    # question waits for a person (with the reason), never read as a mark or as blank.
+    image = _scan(_answered(), seed=6, rotation=90)
+    fit = find_page(image, _layout().pages[0].fiducials, work_image(image))
+    bubble = _layout().pages[0].questions[0].options[0]
+    x = float(project(fit.homography, np.array([[bubble.x_mm, bubble.y_mm]]))[0, 0])
+    streaked = image.astype(np.float32)
+    streaked[:, round(x - 4) : round(x + 4)] *= 0.3
+    read = _read(np.clip(streaked, 0, 255).astype(np.uint8))
+    assert read.status is PageStatus.READ, read.reason
+    hidden = [q for q in read.questions if q.reason == UNDER_STREAK]
+    assert 1 in {q.number for q in hidden}
+    assert all(q.status is QuestionStatus.AMBIGUOUS for q in hidden)
+    answers = _answers()
+    for q in read.questions:
+        if q.status is QuestionStatus.OK:
+            assert q.marks == answers[q.number], q
+    assert len(hidden) <= 12  # one row of each block, not the page
+    assert [q.number for q in read.questions if q.status.flagged] == [q.number for q in hidden]
+    assert redecide(read).questions == read.questions  # the same from the stored numbers
 
 
 def test_sheet_with_its_top_qr_streaked_is_read_from_the_second() -> None:
