@@ -85,20 +85,17 @@ def make_pages(tmp: Path, pages: int) -> tuple[Path, Path]:
                     secret,
                     answers,
                     rng.randrange(10**9) * 3 + 1,
-                    folder / st.admission_no,
+                    tmp / "jpeg" / st.admission_no,
                 )
             )
-    make_scans(jobs, folder, seed=5)
-    for extra in folder.glob("zz-*"):
-        extra.unlink()
     jpeg = tmp / "jpeg"
-    jpeg.mkdir()
-    for png in folder.glob("*.png"):
-        cv2.imwrite(
-            str(jpeg / (png.stem + ".jpg")),
-            cv2.imread(str(png), cv2.IMREAD_GRAYSCALE),
-            [cv2.IMWRITE_JPEG_QUALITY, 90],
-        )
+    make_scans(jobs, jpeg, seed=5)  # the demo scanner writes JPEG, as office scanners do
+    for extra in jpeg.glob("zz-*"):
+        extra.unlink()
+    folder.mkdir()
+    for page in jpeg.glob("*.jpg"):
+        # The same pages as PNG: what a scanner set to lossless writes.
+        cv2.imwrite(str(folder / (page.stem + ".png")), cv2.imread(str(page), cv2.IMREAD_GRAYSCALE))
     ws.close()
     return base, folder
 

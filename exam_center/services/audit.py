@@ -56,6 +56,15 @@ def record(session: Session, *, action: str, **detail: Any) -> AuditEntry:
     return _append(session, require(session, action).name, action, detail)
 
 
+def record_many(
+    session: Session, *, action: str, details: list[dict[str, Any]]
+) -> list[AuditEntry]:
+    """Append one entry per item of ``details``, in order, as :func:`record` would one at a
+    time (the same chain, the same entries), with one permission check, one look at the
+    chain's head and one flush: a group of scanned pages is stored with its entries."""
+    return _append_many(session, require(session, action).name, action, details)
+
+
 def record_system(session: Session, operator: str, action: str, **detail: Any) -> AuditEntry:
     """An entry the program writes itself (the key) or before anyone is signed in (a
     sign-in, a failed one, a lock-out: `operator` is the name that was given)."""
@@ -65,26 +74,38 @@ def record_system(session: Session, operator: str, action: str, **detail: Any) -
 
 
 def _append(session: Session, operator: str, action: str, detail: dict[str, Any]) -> AuditEntry:
+    return _append_many(session, operator, action, [detail])[0]
+
+
+def _append_many(
+    session: Session, operator: str, action: str, details: list[dict[str, Any]]
+) -> list[AuditEntry]:
     # First: on a fresh database this makes the key and records it (an entry of its own).
     key = workspace_key(session)
     if session.get_bind().dialect.name == "postgresql":
         # Several terminals share one server: serialise appends so the chain stays linear.
         session.execute(text("SELECT pg_advisory_xact_lock(74201)"))
-    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
-    prev = last.hash if last else GENESIS
-    at = datetime.now(UTC)
-    detail = json.loads(json.dumps(detail, ensure_ascii=False, default=str))
-    entry = AuditEntry(
-        at=at,
-        operator=operator,
-        action=action,
-        detail=detail,
-        prev_hash=prev,
-        hash=_keyed(key, _body(prev, at, operator, action, detail)),
-    )
-    session.add(entry)
+    last = session.exec(
+        select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
+    ).first()
+    prev = last if last else GENESIS
+    entries: list[AuditEntry] = []
+    for raw in details:
+        at = datetime.now(UTC)
+        detail = json.loads(json.dumps(raw, ensure_ascii=False, default=str))
+        entry = AuditEntry(
+            at=at,
+            operator=operator,
+            action=action,
+            detail=detail,
+            prev_hash=prev,
+            hash=_keyed(key, _body(prev, at, operator, action, detail)),
+        )
+        entries.append(entry)
+        prev = entry.hash
+    session.add_all(entries)
     session.flush()
-    return entry
+    return entries
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ def record_page(
     overlay: str = "",
     batch_id: int | None = None,
     overlay_target: str = "",
+    results_held: bool = False,
 ) -> PageOutcome:
     """Store one page in the caller's transaction; a known sha256 stores nothing.
 
@@ -171,10 +172,12 @@ def record_page(
     ``overlay_target``: where it goes when drawn later (:func:`ensure_overlay`).
 
     Under the results lock (shared with other scanners, exclusive with finalise): a page
-    never lands in results while they are being finalised, nor after."""
+    never lands in results while they are being finalised, nor after (``results_held``:
+    the caller took that lock and checked in this transaction, for a group of pages)."""
     exam_id = ctx.exam_id or current_exam_id(session)
-    hold_results(session, exam_id, exclusive=False)
-    _refuse_if_finalised(session, exam_id)
+    if not results_held:
+        hold_results(session, exam_id, exclusive=False)
+        _refuse_if_finalised(session, exam_id)
     known = session.exec(
         select(ScannedPage).where(ScannedPage.exam_id == exam_id, ScannedPage.sha256 == sha256)
     ).first()
@@ -677,14 +680,18 @@ def _store_group(
     if len(group) > 1:
         try:
             with workspace.session() as s:
-                return [
-                    _audited(
-                        record_page(s, ctx, **_store_kwargs(workspace, r, batch_id)),
-                        s,
-                        batch_id,
-                    )
+                # The lock and the finalise check once: held for the whole transaction.
+                exam_id = ctx.exam_id or current_exam_id(s)
+                hold_results(s, exam_id, exclusive=False)
+                _refuse_if_finalised(s, exam_id)
+                outcomes = [
+                    record_page(s, ctx, results_held=True, **_store_kwargs(workspace, r, batch_id))
                     for r in group
                 ]
+                audit.record_many(
+                    s, action="scan.page", details=[_audit_detail(o, batch_id) for o in outcomes]
+                )
+                return outcomes
         except (IntegrityError, ResultsFinalised, write_guard.ResultsFinalised):
             pass
     return [_store(workspace, ctx, r, batch_id) for r in group]
@@ -744,19 +751,21 @@ _STORE_ATTEMPTS = 3
 
 
 def _audited(outcome: PageOutcome, s: Session, batch_id: int) -> PageOutcome:
-    audit.record(
-        s,
-        action="scan.page",
-        batch=batch_id,
-        file=outcome.file,
-        page_index=outcome.page_index,
-        sha256=outcome.sha256,
-        status=outcome.status,
-        reason=outcome.reason,
-        admission_no=outcome.admission_no,
-        page=outcome.page,
-    )
+    audit.record(s, action="scan.page", **_audit_detail(outcome, batch_id))
     return outcome
+
+
+def _audit_detail(outcome: PageOutcome, batch_id: int) -> dict[str, Any]:
+    return {
+        "batch": batch_id,
+        "file": outcome.file,
+        "page_index": outcome.page_index,
+        "sha256": outcome.sha256,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "admission_no": outcome.admission_no,
+        "page": outcome.page,
+    }
 
 
 @dataclass(frozen=True)

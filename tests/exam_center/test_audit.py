@@ -26,6 +26,20 @@ def test_an_untouched_log_verifies(workspace: Workspace) -> None:
 
 
 @pytest.mark.postgres
+def test_entries_appended_as_a_group_chain_like_single_ones(workspace: Workspace) -> None:
+    with workspace.session() as s:
+        audit.record(s, action="results.export", step=0)
+        details = [{"step": i, "note": "一组"} for i in (1, 2, 3)]
+        entries = audit.record_many(s, action="results.export", details=details)
+    with workspace.session() as s:
+        report = audit.verify_chain(session=s)
+        lines = audit.list_entries(session=s, action="results.export")
+    assert report.ok and report.entries == 5  # the key, one alone, three as a group
+    assert [line.detail["step"] for line in lines] == [3, 2, 1, 0]
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+
+
+@pytest.mark.postgres
 def test_an_edited_entry_is_found(workspace: Workspace) -> None:
     _three_entries(workspace)
     with workspace.engine.begin() as conn:
