@@ -33,6 +33,7 @@ __all__ = [
     "PageFit",
     "PageNotFound",
     "anchored_fit",
+    "code_fit",
     "find_page",
     "fits_without_one",
     "project",
@@ -430,6 +431,61 @@ def fits_without_one(
         refit = PageFit(homography, rotation, skew, scale, fit.fiducials_px[keep], 0.0, 0, missing)
         out.append((refit, float(np.sqrt(np.mean(misfit**2)))))
     return out
+
+
+def code_fit(
+    image: GrayImage,
+    work: Illumination,
+    fiducials: tuple[Rect, ...],
+    anchors: tuple[FloatArray, FloatArray],
+    reach_mm: float,
+) -> PageFit:
+    """The page fitted on one code's corners (``anchors``) and on the marks found within
+    ``reach_mm`` of where those corners alone put each fiducial (at least two of them).
+
+    For a page whose fiducial search matched the wrong marks (a streak splitting one, filled
+    bubbles taken for the pattern) and whose other code is unreadable: the code alone is too
+    small to extrapolate to the whole page, but good enough to say where to look."""
+    anchors_mm, anchors_px = anchors
+    alone = _fit(anchors_mm, anchors_px)
+    centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
+    sizes_mm = np.array([math.sqrt(r.w_mm * r.h_mm) for r in fiducials], dtype=np.float64)
+    scale = _px_per_mm(alone, anchors_mm)
+    blobs = _square_blobs(work)
+    if not blobs:
+        raise PageNotFound("page not found: no fiducial near where the QR code puts them")
+    seen = (np.array([[b.x, b.y] for b in blobs]) + 0.5) / work.scale - 0.5
+    sizes = np.array([b.size for b in blobs]) / work.scale
+    kept: list[int] = []
+    found: list[FloatArray] = []
+    for k, predicted in enumerate(project(alone, centres_mm)):
+        distance = np.linalg.norm(seen - predicted, axis=1)
+        fits = (distance <= reach_mm * scale) & (
+            np.abs(np.log(sizes / (sizes_mm[k] * scale))) <= 0.45
+        )
+        if fits.any():
+            best = int(np.argmin(np.where(fits, distance, np.inf)))
+            better = _refine_centre(image, seen[best], sizes_mm[k] * scale)
+            kept.append(k)
+            found.append(better[0] if better is not None else seen[best])
+    if len(kept) < 2:
+        raise PageNotFound("page not found: no fiducial near where the QR code puts them")
+    points_px = np.array(found)
+    homography = _fit(np.vstack([centres_mm[kept], anchors_mm]), np.vstack([points_px, anchors_px]))
+    angle = _page_angle(homography)
+    rotation = round(angle / 90.0) % 4 * 90
+    skew = (angle - rotation + 180.0) % 360.0 - 180.0
+    missing = tuple(k for k in range(len(fiducials)) if k not in kept)
+    return PageFit(
+        homography,
+        rotation,
+        skew,
+        _px_per_mm(homography, centres_mm),
+        points_px,
+        0.0,
+        0,
+        missing,
+    )
 
 
 def _corner_residual(

@@ -50,6 +50,7 @@ from scans.read.geometry import (
     PageFit,
     PageNotFound,
     anchored_fit,
+    code_fit,
     find_page,
     fits_without_one,
     project,
@@ -227,6 +228,11 @@ def _corners_mm(rect: Rect) -> npt.NDArray[np.float64]:
             [rect.x_mm, rect.bottom],
         ]
     )
+
+
+def _corner_name(rect: Rect) -> str:
+    x, y = rect.centre
+    return f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}"
 
 
 def _missing_note(page: PageLayout, fit: PageFit) -> str:
@@ -511,9 +517,18 @@ def read_page(
         # that fits the code and shows the printed grid is the page; with it the other
         # code is looked for again, so that both check the transform below.
         rect, corners = with_corners[0]
-        trials = fits_without_one(fit, page.fiducials, (_corners_mm(rect), corners))
+        trials_anchor = (_corners_mm(rect), corners)
+        trials = fits_without_one(fit, page.fiducials, trials_anchor)
         clock.lap("refine")
         good = [t for t, misfit in trials if misfit <= params.max_residual_mm]
+        searched = not good
+        if searched:
+            # No three of the marks taken for fiducials agree with the code: they are not
+            # the fiducials. The code says where to look for them instead.
+            try:
+                good = [code_fit(gray, work, page.fiducials, trials_anchor, _CODE_REACH_MM)]
+            except PageNotFound:
+                good = []
         best = max(good, key=lambda t: _grid_fit(gray, t.homography, page), default=None)
         shown = _grid_fit(gray, best.homography, page) if best is not None else 0.0
         if best is not None and shown >= _ANCHORED_MIN_FIT:
@@ -523,16 +538,23 @@ def read_page(
                 located = more
                 with_corners = [(r, h.corners_px) for r, h in more if h.corners_px is not None]
                 found = again
+            elif searched:
+                kept = len(page.fiducials) - len(best.missing)
+                anchored_note = (
+                    f"the marks taken for the fiducials did not fit the QR code "
+                    f"({residual:.2f} mm); {kept} fiducials were found where "
+                    f"the code puts them, the page fitted to them and the code, and "
+                    f"{shown:.0%} of the printed bubble outlines stand where that puts them"
+                )
             else:
                 (left_out,) = set(best.missing) - set(fit.missing)
-                x, y = page.fiducials[left_out].centre
-                corner = f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}"
                 anchored_note = (
                     f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
-                    f"taken for the {corner} fiducial was left out, the page fitted to the "
-                    f"others and the code, and {shown:.0%} of the printed bubble outlines "
-                    "stand where that puts them"
+                    f"taken for the {_corner_name(page.fiducials[left_out])} fiducial was left "
+                    f"out, the page fitted to the others and the code, and {shown:.0%} of the "
+                    "printed bubble outlines stand where that puts them"
                 )
+            if anchored_note:
                 fit, residual = best, _residual_mm(best, located)
     if (
         residual > params.max_residual_mm
@@ -784,7 +806,8 @@ _REFINE_MOVED_MM = 0.75  # a block found this far from its place is displaced
 # A transform fitted to the QR codes is trusted when the fiducials it keeps lie this close
 # to where the codes alone put them, and this share of the bubble outlines shows.
 _ANCHOR_AGREE_MM = 1.5
-_ANCHORED_MIN_FIT = 0.9
+_ANCHORED_MIN_FIT = _REFINE_MIN_FIT  # as for a block found again by its outlines
+_CODE_REACH_MM = 8.0  # how far from where one code alone puts a fiducial it is looked for
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ solidity, the page transform rested on the QR code alone and the page was reject
 is a fiducial: the page is read. The page is the benchmark's own (bench_scan_accuracy,
 harsh set, seed 20221079), drawn here through the real renderer, simulator and reader.
 
-Three more once lost (reader 1.7 reads them): a page shifted in the feeder with two
+Four more once lost (reader 1.7 reads them): a page shifted in the feeder with two
 fiducials cut off, a page whose fiducials were matched to the wrong marks under a toner
 streak (both QR codes fix it), and a page with one code unreadable and a mark taken for
-a fiducial (left out, the other three and the one code fix it, the printed grid checks)."""
+a fiducial (left out, the other three and the one code fix it, the printed grid checks);
+and one where four filled bubbles were taken for the fiducials and one code is unreadable
+(the fiducials are looked for where the one code puts them)."""
 
 from __future__ import annotations
 
@@ -77,6 +79,7 @@ def test_the_turned_over_skewed_page_with_a_ragged_fiducial_is_read_not_lost() -
         (1572, "hatch", "fitted to both QR codes"),
         (1526, "strokes", "fitted to both QR codes"),
         (50200, "strokes", "fiducial was left out"),
+        (50329, "strokes", "fiducials were found where the code puts them"),
     ],
 )
 def test_a_page_whose_fiducials_disagree_with_its_codes_is_fixed_by_them(
