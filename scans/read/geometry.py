@@ -385,20 +385,7 @@ def anchored_fit(
     homography = _fit(
         np.vstack([centres_mm[kept], anchors_mm]), np.vstack([seen[agree], anchors_px])
     )
-    angle = _page_angle(homography)
-    rotation = round(angle / 90.0) % 4 * 90
-    skew = (angle - rotation + 180.0) % 360.0 - 180.0
-    missing = tuple(k for k in range(len(fiducials)) if k not in kept)
-    return PageFit(
-        homography,
-        rotation,
-        skew,
-        _px_per_mm(homography, centres_mm),
-        seen[agree],
-        0.0,
-        0,
-        missing,
-    )
+    return _refit(homography, fiducials, kept, seen[agree])
 
 
 def fits_without_one(
@@ -424,11 +411,7 @@ def fits_without_one(
             continue
         scale = _px_per_mm(homography, centres_mm)
         misfit = np.linalg.norm(project(homography, points_mm) - points_px, axis=1) / scale
-        angle = _page_angle(homography)
-        rotation = round(angle / 90.0) % 4 * 90
-        skew = (angle - rotation + 180.0) % 360.0 - 180.0
-        missing = tuple(k for k in range(len(fiducials)) if k not in kept)
-        refit = PageFit(homography, rotation, skew, scale, fit.fiducials_px[keep], 0.0, 0, missing)
+        refit = _refit(homography, fiducials, kept, fit.fiducials_px[keep])
         out.append((refit, float(np.sqrt(np.mean(misfit**2)))))
     return out
 
@@ -472,20 +455,21 @@ def code_fit(
         raise PageNotFound("page not found: no fiducial near where the QR code puts them")
     points_px = np.array(found)
     homography = _fit(np.vstack([centres_mm[kept], anchors_mm]), np.vstack([points_px, anchors_px]))
+    return _refit(homography, fiducials, kept, points_px)
+
+
+def _refit(
+    homography: FloatArray, fiducials: tuple[Rect, ...], kept: list[int], seen: FloatArray
+) -> PageFit:
+    """A page fit from a refitted transform: the fiducials ``kept`` (seen at ``seen``), the
+    others missing; its corners not measured (the refit's checks are the caller's)."""
+    centres_mm = np.array([r.centre for r in fiducials], dtype=np.float64)
     angle = _page_angle(homography)
     rotation = round(angle / 90.0) % 4 * 90
     skew = (angle - rotation + 180.0) % 360.0 - 180.0
     missing = tuple(k for k in range(len(fiducials)) if k not in kept)
-    return PageFit(
-        homography,
-        rotation,
-        skew,
-        _px_per_mm(homography, centres_mm),
-        points_px,
-        0.0,
-        0,
-        missing,
-    )
+    scale = _px_per_mm(homography, centres_mm)
+    return PageFit(homography, rotation, skew, scale, seen, 0.0, 0, missing)
 
 
 def _corner_residual(
