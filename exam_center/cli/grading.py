@@ -36,16 +36,20 @@ else:
 # (空题数, a section) get a column each.
 SHOWN_SCORES = ("total", "objective", "subjective")
 
-key_app = typer.Typer(help="The answer key.", no_args_is_help=True)
-scores_app = typer.Typer(help="Subjective (case-analysis) scores.", no_args_is_help=True)
-tie_app = typer.Typer(help="Ties at award boundaries.", no_args_is_help=True)
+key_app = typer.Typer(help="标准答案 The answer key.", no_args_is_help=True)
+scores_app = typer.Typer(
+    help="主观题（案例分析）评分 Subjective (case-analysis) scores.", no_args_is_help=True
+)
+tie_app = typer.Typer(help="奖项分界处的并列 Ties at award boundaries.", no_args_is_help=True)
 
 
 @key_app.command("import")
 def key_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="csv/xlsx (题号, 答案, 作废) or toml ([answers])"),
-    reason: str = typer.Option("", "--reason", help="required for a correction"),
+    file: Path = typer.Argument(
+        ..., help="答案文件：csv/xlsx（题号, 答案, 作废）或 toml（\\[answers] 表） answer file"
+    ),
+    reason: str = typer.Option("", "--reason", help="更正答案时必填 required for a correction"),
 ) -> None:
     """Import the key; a later import is a correction that re-scores everyone (audited)."""
     ws = workspace(ctx)
@@ -69,7 +73,9 @@ def key_import(
 def scores_import(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="准考证号, 题号, 评次 (1/2/3), 评分人, 分数"),
-    reason: str = typer.Option("", "--reason", help="required when scores already entered change"),
+    reason: str = typer.Option(
+        "", "--reason", help="已录入的分数改变时必填 required when scores already entered change"
+    ),
 ) -> None:
     """Import markers' scores (double marking; round 3 is the arbitration)."""
     ws = workspace(ctx)
@@ -81,7 +87,7 @@ def scores_import(
 def absent(
     ctx: typer.Context,
     admission_no: str = typer.Argument(...),
-    reason: str = typer.Option(..., "--reason", help="e.g. 签到表未签到"),
+    reason: str = typer.Option(..., "--reason", help="缺考理由，例如 签到表未签到 the reason"),
 ) -> None:
     """Confirm a candidate absent (缺考): listed without rank, no longer blocks finalising."""
     ws = workspace(ctx)
@@ -191,14 +197,16 @@ def teams(
     organisation_award: str | None = typer.Option(
         None,
         "--organisation-award",
-        help="record 岗位练兵优秀组织奖 for this team (the officers' decision; needs --reason)",
+        help="为该团队记录岗位练兵优秀组织奖（成绩管理人员决定，须 --reason） record it",
     ),
     withdraw: str | None = typer.Option(
         None,
         "--withdraw-organisation-award",
-        help="withdraw a 岗位练兵优秀组织奖 recorded in error (needs --reason)",
+        help="撤回误记的岗位练兵优秀组织奖（须 --reason） withdraw an award recorded in error",
     ),
-    reason: str = typer.Option("", "--reason", help="the basis of the decision (audited)"),
+    reason: str = typer.Option(
+        "", "--reason", help="决定的依据（记入审计日志） the basis of the decision (audited)"
+    ),
 ) -> None:
     """Team totals, ranks and awards (the cities; 省厅本级 is not a team); 岗位练兵优秀组织奖."""
     ws = workspace(ctx)
@@ -233,12 +241,14 @@ def national(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json"),
     import_draw: Path | None = typer.Option(
-        None, "--import-draw", help="the ministry's 35 (准考证号)"
+        None, "--import-draw", help="人社部抽取的35人名单（准考证号） the ministry's 35"
     ),
     rehearse: int | None = typer.Option(
-        None, "--rehearse", help="a seeded rehearsal draw (simulation)"
+        None, "--rehearse", help="以给定种子演练抽取（模拟） a seeded rehearsal draw"
     ),
-    import_results: Path | None = typer.Option(None, "--import-results", help="national ranks"),
+    import_results: Path | None = typer.Option(
+        None, "--import-results", help="全国比试名次 national ranks"
+    ),
 ) -> None:
     """The national online test: 15 chosen, 100 recommended, the 35 drawn; national honours."""
     ws = workspace(ctx)
@@ -341,12 +351,16 @@ def tie_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
 @tie_app.command("decide")
 def tie_decide(
     ctx: typer.Context,
-    scope: str = typer.Argument(..., help="individual | team | national | honours"),
+    scope: str = typer.Argument(
+        ..., help="范围：individual（个人）| team（团体）| national（全国）| honours（荣誉）"
+    ),
     award: str = typer.Argument(...),
     rank: int = typer.Argument(
-        ..., help="the award's boundary (e.g. 10) or the rank the tied share (tie list shows both)"
+        ..., help="奖项分界（如 10）或并列名次（tie list 均列出） the boundary or the tied rank"
     ),
-    winners: list[str] = typer.Argument(..., help="admission numbers (team names for teams)"),
+    winners: list[str] = typer.Argument(
+        ..., help="准考证号（团体为团队名称） admission numbers (team names for teams)"
+    ),
     reason: str = typer.Option(..., "--reason"),
 ) -> None:
     """Record who gets the slots of a tie at an award boundary."""
@@ -417,7 +431,11 @@ def reopen(ctx: typer.Context, reason: str = typer.Option(..., "--reason")) -> N
 
 def export(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help="the workbook (.xlsx); CSV and PDF go beside it"),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="导出的工作簿（.xlsx），CSV 与 PDF 写在其旁 the workbook; CSV and PDF beside it",
+    ),
 ) -> None:
     """Results, awards, teams, national list and item analysis: XLSX, CSV and PDF award lists."""
     ws = workspace(ctx)
