@@ -108,10 +108,13 @@ async def later_screens(out: Path, saved: list[Path], stages: DemoFolders) -> No
         save("seating")
         await press(pilot, "s")
         save("reseat")
+    # Scanning is the scanner's (扫描员) work: 考务人员 sees F5 greyed.
+    async with running(stages.printed, out, saved) as (pilot, save):
+        await sign_in(pilot, "李老师", Role.PROCTOR)
         batch = Path("batch")
         batch.mkdir()
         copy_pages(stages.printed / "scans" / "incoming", batch)
-        await press(pilot, "escape", "f5")
+        await press(pilot, "f5")
         pilot.app.screen.query_one("#scan-folder", Input).value = "batch/"
         await press(pilot, "enter")
         save("scanning")
