@@ -409,10 +409,9 @@ def fits_without_one(
             homography = _fit(points_mm, points_px)
         except PageNotFound:
             continue
-        scale = _px_per_mm(homography, centres_mm)
-        misfit = np.linalg.norm(project(homography, points_mm) - points_px, axis=1) / scale
         refit = _refit(homography, fiducials, kept, fit.fiducials_px[keep])
-        out.append((refit, float(np.sqrt(np.mean(misfit**2)))))
+        misfit = np.linalg.norm(project(homography, points_mm) - points_px, axis=1)
+        out.append((refit, float(np.sqrt(np.mean(misfit**2))) / refit.px_per_mm))
     return out
 
 

@@ -179,7 +179,7 @@ def measure_points(
     ).all(axis=1)
     values = _remap(image, points)
     paper = _paper_at(work, points.mean(axis=1, keepdims=True))  # (n, 1)
-    hidden: npt.NDArray[np.bool_] | None = None
+    covered: npt.NDArray[np.bool_] | None = None  # (n, k): samples the streak hides
     if work.streak_gain is not None:
         # Under a toner streak the paper itself is darker: measured against it.
         gain = work.streak_gain
@@ -192,16 +192,16 @@ def measure_points(
         reach = [
             np.clip(xs + d, 0, gain.shape[1] - 1) for d in range(-_HIDE_REACH, _HIDE_REACH + 1)
         ]
-        hidden = np.minimum.reduce([gain[ys, x] for x in reach]) < _HIDE_GAIN
+        covered = np.minimum.reduce([gain[ys, x] for x in reach]) < _HIDE_GAIN
     darkness = np.clip(1.0 - values / paper, -0.5, 1.5) / ink
-    if hidden is not None and hidden.any():
-        seen = ~hidden
+    if covered is not None and covered.any():
+        seen = ~covered
         count = seen.sum(axis=1, keepdims=True)
         rest = (darkness * seen).sum(axis=1, keepdims=True) / np.maximum(count, 1)
         # A bubble mostly under the streak cannot be judged at all: it is ``hidden`` and its
         # question goes to a person.
         usable = count >= _HIDE_KEEP * darkness.shape[1]
-        darkness = np.where(hidden & usable, rest, darkness)
+        darkness = np.where(covered & usable, rest, darkness)
         return BubbleMeasures(darkness.mean(axis=1), darkness, inside, ~usable[:, 0])
     return BubbleMeasures(darkness.mean(axis=1), darkness, inside)
 

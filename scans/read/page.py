@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -231,6 +232,7 @@ def _corners_mm(rect: Rect) -> npt.NDArray[np.float64]:
 
 
 def _corner_name(rect: Rect) -> str:
+    """Which corner of the page a fiducial stands at, as the reasons name it."""
     x, y = rect.centre
     return f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}"
 
@@ -239,10 +241,7 @@ def _missing_note(page: PageLayout, fit: PageFit) -> str:
     """For a page read with a fiducial missing: which one, and what stood in for it."""
     if not fit.missing:
         return ""
-    names = []
-    for k in fit.missing:
-        x, y = page.fiducials[k].centre
-        names.append(f"{'top' if y < 148.5 else 'bottom'}-{'left' if x < 105.0 else 'right'}")
+    names = [_corner_name(page.fiducials[k]) for k in fit.missing]
     return (
         f"the {', '.join(names)} fiducial was not found (covered, torn or cut off); "
         "the other three and the QR code fixed the page"
@@ -346,12 +345,12 @@ def _plan(page: PageLayout, params: ReadParams) -> _PagePlan:
 
 
 def _under_streak(page: PageLayout, hidden: npt.NDArray[np.bool_] | None) -> list[bool]:
-    """For each question bubble of ``page`` in order: does its question have one hidden?"""
+    """For each question of ``page`` in order: is one of its bubbles hidden by a streak?"""
     out: list[bool] = []
     cursor = 0
     for question in page.questions:
         n = len(question.options)
-        out.extend([hidden is not None and bool(hidden[cursor : cursor + n].any())] * n)
+        out.append(hidden is not None and bool(hidden[cursor : cursor + n].any()))
         cursor += n
     return out
 
@@ -511,80 +510,11 @@ def read_page(
             residual_mm=round(residual, 3),
         )
     anchored_note = ""
-    if residual > params.max_residual_mm and shifts is None and len(with_corners) == 1:
-        # One code located and the fiducials disagree with it: one of them may be a mark
-        # taken for a fiducial (a streak through it). Left out one at a time, the subset
-        # that fits the code and shows the printed grid is the page; with it the other
-        # code is looked for again, so that both check the transform below.
-        rect, corners = with_corners[0]
-        trials_anchor = (_corners_mm(rect), corners)
-        trials = fits_without_one(fit, page.fiducials, trials_anchor)
+    if residual > params.max_residual_mm and shifts is None and with_corners:
+        refit = _fit_to_codes(gray, work, fit, page, found, hit.text, residual, params)
         clock.lap("refine")
-        good = [t for t, misfit in trials if misfit <= params.max_residual_mm]
-        searched = not good
-        if searched:
-            # No three of the marks taken for fiducials agree with the code: they are not
-            # the fiducials. The code says where to look for them instead.
-            try:
-                good = [code_fit(gray, work, page.fiducials, trials_anchor, _CODE_REACH_MM)]
-            except PageNotFound:
-                good = []
-        best = max(good, key=lambda t: _grid_fit(gray, t.homography, page), default=None)
-        shown = _grid_fit(gray, best.homography, page) if best is not None else 0.0
-        if best is not None and shown >= _ANCHORED_MIN_FIT:
-            again = _find_codes(gray, best.homography, page.qr_codes, params.qr_margin_mm)
-            more = [(page.qr_codes[k], h) for k, h in again if h.text == hit.text]
-            if len(more) > len(located):
-                located = more
-                with_corners = [(r, h.corners_px) for r, h in more if h.corners_px is not None]
-                found = again
-            elif searched:
-                kept = len(page.fiducials) - len(best.missing)
-                anchored_note = (
-                    f"the marks taken for the fiducials did not fit the QR code "
-                    f"({residual:.2f} mm); {kept} fiducials were found where "
-                    f"the code puts them, the page fitted to them and the code, and "
-                    f"{shown:.0%} of the printed bubble outlines stand where that puts them"
-                )
-            else:
-                (left_out,) = set(best.missing) - set(fit.missing)
-                anchored_note = (
-                    f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
-                    f"taken for the {_corner_name(page.fiducials[left_out])} fiducial was left "
-                    f"out, the page fitted to the others and the code, and {shown:.0%} of the "
-                    "printed bubble outlines stand where that puts them"
-                )
-            if anchored_note:
-                fit, residual = best, _residual_mm(best, located)
-    if (
-        residual > params.max_residual_mm
-        and shifts is None
-        and not anchored_note
-        and len(with_corners) >= 2
-    ):
-        # The fiducials disagree with the codes, but both codes were located: they span
-        # the page diagonally and fix it with the fiducials that agree with them, if the
-        # printed bubble grid then stands where the layout puts it.
-        anchors = (
-            np.vstack([_corners_mm(r) for r, _ in with_corners]),
-            np.vstack([c for _, c in with_corners]),
-        )
-        try:
-            anchored = anchored_fit(fit, page.fiducials, anchors, _ANCHOR_AGREE_MM)
-        except PageNotFound:
-            anchored = None
-        clock.lap("refine")
-        if anchored is not None:
-            shown = _grid_fit(gray, anchored.homography, page)
-            if shown >= _ANCHORED_MIN_FIT:
-                misfit = _residual_mm(anchored, located)
-                anchored_note = (
-                    f"the fiducials did not fit the QR codes ({residual:.2f} mm); the page "
-                    f"was fitted to both QR codes and {4 - len(anchored.missing)} fiducial(s) "
-                    f"that agree with them, and {shown:.0%} of the printed bubble outlines "
-                    "stand where that puts them"
-                )
-                fit, residual = anchored, misfit
+        if refit is not None:
+            fit, residual, anchored_note, found = refit
     if residual > params.max_residual_mm and shifts is None and not anchored_note:
         if fit.missing:
             # Three marks taken for fiducials that the QR code does not agree with: more
@@ -653,6 +583,99 @@ def read_page(
     return replace(read, timings_ms=clock.done(), overlay=picture)
 
 
+class _CodeFit(NamedTuple):
+    fit: PageFit
+    residual: float  # mm, of the refitted transform on the codes' corners
+    note: str  # what was done, for the page's reason
+    found: list[tuple[int, QrHit]]  # the codes read, perhaps one more with the new fit
+
+
+def _fit_to_codes(
+    gray: GrayImage,
+    work: Illumination,
+    fit: PageFit,
+    page: PageLayout,
+    found: list[tuple[int, QrHit]],
+    text: str,
+    residual: float,
+    params: ReadParams,
+) -> _CodeFit | None:
+    """The page fitted to its QR codes when the fiducials disagree with them, or None.
+
+    With one code located, one of the marks taken for fiducials may be something else (a
+    streak through one): each is left out in turn and the subset that fits the code is
+    kept; if none does, the fiducials are looked for where the code alone puts them. With
+    that fit the other code is looked for again. With both codes located, their corners
+    and the fiducials that agree with them fix the page. Any such fit is trusted only if
+    the printed bubble outlines stand where it puts them."""
+    located = [(page.qr_codes[k], h) for k, h in found]
+    with_corners = [(r, h.corners_px) for r, h in located if h.corners_px is not None]
+    if len(with_corners) == 1:
+        rect, corners = with_corners[0]
+        anchor = (_corners_mm(rect), corners)
+        trials = [
+            t
+            for t, misfit in fits_without_one(fit, page.fiducials, anchor)
+            if misfit <= params.max_residual_mm
+        ]
+        searched = not trials
+        if searched:
+            try:
+                trials = [code_fit(gray, work, page.fiducials, anchor, _CODE_REACH_MM)]
+            except PageNotFound:
+                return None
+        shown, best = max(
+            ((_grid_fit(gray, t.homography, page), t) for t in trials), key=lambda st: st[0]
+        )
+        if shown < _ANCHORED_MIN_FIT:
+            return None
+        again = _find_codes(gray, best.homography, page.qr_codes, params.qr_margin_mm)
+        more = [(page.qr_codes[k], h) for k, h in again if h.text == text]
+        if len(more) > len(located):
+            # Both codes now: they check the fit below, as when both read at first.
+            located, found = more, again
+            with_corners = [(r, h.corners_px) for r, h in more if h.corners_px is not None]
+        elif searched:
+            kept = len(page.fiducials) - len(best.missing)
+            note = (
+                f"the marks taken for the fiducials did not fit the QR code "
+                f"({residual:.2f} mm); {kept} fiducials were found where "
+                f"the code puts them, the page fitted to them and the code, and "
+                f"{shown:.0%} of the printed bubble outlines stand where that puts them"
+            )
+            return _CodeFit(best, _residual_mm(best, located), note, found)
+        else:
+            (left_out,) = set(best.missing) - set(fit.missing)
+            note = (
+                f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
+                f"taken for the {_corner_name(page.fiducials[left_out])} fiducial was left "
+                f"out, the page fitted to the others and the code, and {shown:.0%} of the "
+                "printed bubble outlines stand where that puts them"
+            )
+            return _CodeFit(best, _residual_mm(best, located), note, found)
+    if len(with_corners) < 2:
+        return None
+    anchors = (
+        np.vstack([_corners_mm(r) for r, _ in with_corners]),
+        np.vstack([c for _, c in with_corners]),
+    )
+    try:
+        anchored = anchored_fit(fit, page.fiducials, anchors, _ANCHOR_AGREE_MM)
+    except PageNotFound:
+        return None
+    shown = _grid_fit(gray, anchored.homography, page)
+    if shown < _ANCHORED_MIN_FIT:
+        return None
+    kept = len(page.fiducials) - len(anchored.missing)
+    note = (
+        f"the fiducials did not fit the QR codes ({residual:.2f} mm); the page "
+        f"was fitted to both QR codes and {kept} fiducial(s) "
+        f"that agree with them, and {shown:.0%} of the printed bubble outlines "
+        "stand where that puts them"
+    )
+    return _CodeFit(anchored, _residual_mm(anchored, located), note, found)
+
+
 def _measure(
     gray: GrayImage,
     work: Illumination,
@@ -680,18 +703,18 @@ def _measure(
     # A question with a bubble under a dark streak is left to a person; its measures
     # (against the streak's paper) do not set the sheet's levels, here or in redecide().
     under = _under_streak(page, measured.hidden)
-    under += [False] * (len(means) - len(under))  # the spare grid and the 缺考 box
-    levels = [(m, k) for m, k, hid in zip(means, keys, under, strict=True) if not hid]
+    by_bubble = [h for q, h in zip(page.questions, under, strict=True) for _ in q.options]
+    by_bubble += [False] * (len(means) - len(by_bubble))  # the spare grid and the 缺考 box
+    levels = [(m, k) for m, k, hid in zip(means, keys, by_bubble, strict=True) if not hid]
     thresholds = estimate_thresholds([m for m, _ in levels], [k for _, k in levels], params)
     # Each bubble's sample quantiles: its coverage (how much is solid pencil, which depends
     # on decide-time levels) is computed from them when it is decided, now or again later.
     profiles = np.round(measured.profile(), 4).tolist()
     questions_in: list[QuestionMeasures] = []
     cursor = 0
-    for question in page.questions:
+    for question, hidden in zip(page.questions, under, strict=True):
         n = len(question.options)
         readable = bool(measured.inside[cursor : cursor + n].all())
-        hidden = measured.hidden is not None and bool(measured.hidden[cursor : cursor + n].any())
         labels = "".join(b.label for b in question.options)
         questions_in.append(
             QuestionMeasures(
