@@ -635,23 +635,22 @@ def _fit_to_codes(
             # Both codes now: they check the fit below, as when both read at first.
             located, found = more, again
             with_corners = [(r, h.corners_px) for r, h in more if h.corners_px is not None]
-        elif searched:
-            kept = len(page.fiducials) - len(best.missing)
-            note = (
-                f"the marks taken for the fiducials did not fit the QR code "
-                f"({residual:.2f} mm); {kept} fiducials were found where "
-                f"the code puts them, the page fitted to them and the code, and "
-                f"{shown:.0%} of the printed bubble outlines stand where that puts them"
-            )
-            return _CodeFit(best, _residual_mm(best, located), note, found)
         else:
-            (left_out,) = set(best.missing) - set(fit.missing)
-            note = (
-                f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
-                f"taken for the {_corner_name(page.fiducials[left_out])} fiducial was left "
-                f"out, the page fitted to the others and the code, and {shown:.0%} of the "
-                "printed bubble outlines stand where that puts them"
-            )
+            if searched:
+                kept = len(page.fiducials) - len(best.missing)
+                how = (
+                    f"the marks taken for the fiducials did not fit the QR code "
+                    f"({residual:.2f} mm); {kept} fiducials were found where the code puts "
+                    "them, the page fitted to them and the code"
+                )
+            else:
+                (left_out,) = set(best.missing) - set(fit.missing)
+                how = (
+                    f"the fiducials did not fit the QR code ({residual:.2f} mm); the mark "
+                    f"taken for the {_corner_name(page.fiducials[left_out])} fiducial was "
+                    "left out, the page fitted to the others and the code"
+                )
+            note = f"{how}, and {_grid_shown(shown)}"
             return _CodeFit(best, _residual_mm(best, located), note, found)
     if len(with_corners) < 2:
         return None
@@ -668,12 +667,15 @@ def _fit_to_codes(
         return None
     kept = len(page.fiducials) - len(anchored.missing)
     note = (
-        f"the fiducials did not fit the QR codes ({residual:.2f} mm); the page "
-        f"was fitted to both QR codes and {kept} fiducial(s) "
-        f"that agree with them, and {shown:.0%} of the printed bubble outlines "
-        "stand where that puts them"
+        f"the fiducials did not fit the QR codes ({residual:.2f} mm); the page was fitted "
+        f"to both QR codes and {kept} fiducial(s) that agree with them, and "
+        f"{_grid_shown(shown)}"
     )
     return _CodeFit(anchored, _residual_mm(anchored, located), note, found)
+
+
+def _grid_shown(share: float) -> str:
+    return f"{share:.0%} of the printed bubble outlines stand where that puts them"
 
 
 def _measure(
